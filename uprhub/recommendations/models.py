@@ -1,0 +1,246 @@
+"""Recommendations, voluntary pledges, theme vocabularies and the provenance of every label."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from uprhub.reviews.models import Review, State
+
+
+class Position(models.TextChoices):
+    SUPPORTED = "supported", _("Supported")
+    SUPPORTED_IN_PART = "supported_in_part", _("Supported in part")
+    NOTED = "noted", _("Noted")
+    PENDING = "pending", _("Pending")
+    OTHER = "other", _("Other (legacy response)")
+
+
+class ActionCategory(models.IntegerChoices):
+    """UPR Info's action categories (E. McMahon): how specific the requested action is."""
+
+    MINIMAL = 1, _("1 — Minimal action")
+    CONTINUING = 2, _("2 — Continuing action")
+    CONSIDERING = 3, _("3 — Considering action")
+    GENERAL = 4, _("4 — General action")
+    SPECIFIC = 5, _("5 — Specific action")
+
+
+class SourceKind(models.TextChoices):
+    UPRINFO_CSV = "uprinfo_csv", _("UPR Info CSV")
+    UPRINFO_PLEDGES_CSV = "uprinfo_pledges_csv", _("UPR Info voluntary pledges CSV")
+    OHCHR_CSV = "ohchr_csv", _("OHCHR recommendations CSV")
+    UHRI_XLSX = "uhri_xlsx", _("UHRI Excel export")
+    OHCHR_DOCX = "ohchr_docx", _("OHCHR thematic list (Word)")
+    MANUAL = "manual", _("Entered by a person")
+
+
+class Source(models.Model):
+    """One imported file. Labels point here (and to a row) so their provenance is never lost."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=SourceKind.choices)
+    name = models.CharField(
+        _("file name"), max_length=255, help_text=_("Identifies the source across re-imports.")
+    )
+    sha256 = models.CharField(_("content hash"), max_length=64)
+    imported_at = models.DateTimeField(_("last imported"), auto_now=True)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    summary = models.JSONField(_("summary of the last import"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="source_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VocabularyKind(models.TextChoices):
+    ISSUE = "issue", _("Issues / themes")
+    GROUP = "group", _("Groups of persons")
+    SDG = "sdg", _("Sustainable Development Goals")
+
+
+class Vocabulary(models.Model):
+    """A versioned taxonomy (UPR Info issues, OHCHR themes of one cycle, SDGs...)."""
+
+    slug = models.SlugField(_("identifier"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=VocabularyKind.choices)
+    version = models.CharField(_("version"), max_length=40, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("vocabulary")
+        verbose_name_plural = _("vocabularies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    vocabulary = models.ForeignKey(Vocabulary, on_delete=models.CASCADE, related_name="themes")
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    name = models.CharField(_("name"), max_length=255)
+    same_as = models.ManyToManyField(
+        "self", blank=True, help_text=_("Equivalent themes in other vocabularies.")
+    )
+
+    class Meta:
+        ordering = ["vocabulary__name", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "name"], name="theme_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def for_state(self, code: str) -> RecommendationQuerySet:
+        return self.filter(review__state__code=code.upper())
+
+    def in_cycle(self, number: int) -> RecommendationQuerySet:
+        return self.filter(review__session__cycle_id=number)
+
+    def with_details(self) -> RecommendationQuerySet:
+        """Everything a list or export shows, in a fixed number of queries."""
+        return self.select_related("review__state", "review__session").prefetch_related(
+            "recommending_states", "labels__theme__vocabulary"
+        )
+
+
+class Recommendation(models.Model):
+    """One recommendation as numbered in a Working Group report (possibly from several States)."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="recommendations")
+    paragraph = models.CharField(
+        _("paragraph"), max_length=20, blank=True, help_text=_("As numbered in the report: 26.178.")
+    )
+    # Numeric sort key for the paragraph (26.178 → 26_000_178) so 26.9 sorts before 26.10.
+    paragraph_sort = models.BigIntegerField(null=True, blank=True, editable=False)
+    text = models.TextField(_("text"))
+    text_key = models.CharField(
+        _("normalised text hash"),
+        max_length=40,
+        help_text=_("Identifies the same recommendation across rows and re-imports."),
+    )
+    recommending_states = models.ManyToManyField(
+        State, through="RecommendingState", related_name="recommendations_made"
+    )
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices)
+    position_as_published = models.CharField(_("response as published"), max_length=60, blank=True)
+    action_category = models.PositiveSmallIntegerField(
+        _("action category"), choices=ActionCategory.choices, null=True, blank=True
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="recommendations", null=True, blank=True
+    )
+    source_row = models.PositiveIntegerField(_("first row in the source"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review__session__number", "paragraph_sort", "id"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "text_key"], name="rec_unique_text_in_review")
+        ]
+        indexes = [models.Index(fields=["review", "paragraph_sort"])]
+
+    def __str__(self) -> str:
+        return f"{self.paragraph or self.pk}: {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("recommendations:detail", args=[self.pk])
+
+    @staticmethod
+    def paragraph_key(paragraph: str) -> int | None:
+        major, _sep, minor = paragraph.partition(".")
+        if major.isdigit() and (minor.isdigit() or not minor):
+            return int(major) * 1_000_000 + int(minor or 0)
+        return None
+
+    def save(self, *args, **kwargs) -> None:
+        self.paragraph_sort = self.paragraph_key(self.paragraph)
+        super().save(*args, **kwargs)
+
+
+class RecommendingState(models.Model):
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="recommenders"
+    )
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    name_as_published = models.CharField(max_length=200, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "state"], name="recommender_unique")
+        ]
+
+
+class Label(models.Model):
+    """A theme attached to a recommendation, with where it came from (file and row, or a person)."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="labels"
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="labels")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "theme"], name="label_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.theme)
+
+    @property
+    def provenance(self) -> str:
+        if self.entered_by_id:
+            return str(_("entered by %(user)s") % {"user": self.entered_by})
+        if self.source_id:
+            return str(
+                _("imported from %(file)s, row %(row)s")
+                % {"file": self.source.name, "row": self.source_row}
+            )
+        return ""
+
+
+class VoluntaryPledge(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="pledges")
+    text = models.TextField(_("text"))
+    text_key = models.CharField(max_length=40)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="pledges")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("voluntary pledge")
+        verbose_name_plural = _("voluntary pledges")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "text_key"], name="pledge_unique_text")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

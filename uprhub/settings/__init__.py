@@ -1,0 +1,5 @@
+"""Settings, split by concern. All environment reading happens in `env.py`."""
+
+from .base import *  # noqa: F403
+from .database import *  # noqa: F403
+from .security import *  # noqa: F403

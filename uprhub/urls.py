@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("uprhub.core.urls")),
+    path("recommendations/", include("uprhub.recommendations.urls")),
+    path("states/", include("uprhub.reviews.urls")),
+    path("api/", include("uprhub.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
