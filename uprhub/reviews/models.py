@@ -161,3 +161,31 @@ class Review(models.Model):
                 self.stakeholder_summary_symbol or self.pre_session_symbol(3)
             )
         super().save(*args, **kwargs)
+
+
+class DocumentKind(models.TextChoices):
+    NATIONAL_REPORT = "national_report", _("National report")
+    COMPILATION = "compilation", _("Compilation of UN information")
+    STAKEHOLDER_SUMMARY = "stakeholder_summary", _("Summary of stakeholders' submissions")
+    WG_REPORT = "wg_report", _("Working Group report")
+    RESPONSES = "responses", _("State's responses (addendum)")
+
+
+class Document(models.Model):
+    """The text of a UN document of a review, kept so it can be read and searched offline."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    symbol = models.CharField(_("document symbol"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    published = models.DateField(_("date"), null=True, blank=True)
+    text = models.TextField(_("text"))
+    source_name = models.CharField(_("imported from"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["review", "symbol"]
+        verbose_name = _("UN document")
+        verbose_name_plural = _("UN documents")
+
+    def __str__(self) -> str:
+        return self.symbol

@@ -26,6 +26,42 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='Review',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('review_date', models.DateField(blank=True, null=True, verbose_name='date of the interactive dialogue')),
+                ('national_report_symbol', models.CharField(blank=True, max_length=60, verbose_name='national report (/1)')),
+                ('compilation_symbol', models.CharField(blank=True, max_length=60, verbose_name='UN compilation (/2)')),
+                ('stakeholder_summary_symbol', models.CharField(blank=True, max_length=60, verbose_name="stakeholders' summary (/3)")),
+                ('wg_report_symbol', models.CharField(blank=True, max_length=60, verbose_name='Working Group report')),
+                ('responses_symbol', models.CharField(blank=True, max_length=60, verbose_name="State's responses (Add.1)")),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+            ],
+            options={
+                'verbose_name': 'review',
+                'verbose_name_plural': 'reviews',
+                'ordering': ['state__short_name', 'session__number'],
+            },
+        ),
+        migrations.CreateModel(
+            name='Document',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('national_report', 'National report'), ('compilation', 'Compilation of UN information'), ('stakeholder_summary', "Summary of stakeholders' submissions"), ('wg_report', 'Working Group report'), ('responses', "State's responses (addendum)")], max_length=30, verbose_name='kind')),
+                ('symbol', models.CharField(max_length=60, unique=True, verbose_name='document symbol')),
+                ('title', models.CharField(max_length=300, verbose_name='title')),
+                ('published', models.DateField(blank=True, null=True, verbose_name='date')),
+                ('text', models.TextField(verbose_name='text')),
+                ('source_name', models.CharField(blank=True, max_length=255, verbose_name='imported from')),
+                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='reviews.review')),
+            ],
+            options={
+                'verbose_name': 'UN document',
+                'verbose_name_plural': 'UN documents',
+                'ordering': ['review', 'symbol'],
+            },
+        ),
+        migrations.CreateModel(
             name='Session',
             fields=[
                 ('number', models.PositiveSmallIntegerField(primary_key=True, serialize=False, verbose_name='session')),
@@ -39,6 +75,11 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'Working Group sessions',
                 'ordering': ['number'],
             },
+        ),
+        migrations.AddField(
+            model_name='review',
+            name='session',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='reviews.session'),
         ),
         migrations.CreateModel(
             name='State',
@@ -58,6 +99,11 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('iso3', ''), _negated=True), fields=('iso3',), name='state_unique_iso3')],
             },
         ),
+        migrations.AddField(
+            model_name='review',
+            name='state',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='reviews.state'),
+        ),
         migrations.CreateModel(
             name='StateAlias',
             fields=[
@@ -71,25 +117,8 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'State aliases',
             },
         ),
-        migrations.CreateModel(
-            name='Review',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('review_date', models.DateField(blank=True, null=True, verbose_name='date of the interactive dialogue')),
-                ('national_report_symbol', models.CharField(blank=True, max_length=60, verbose_name='national report (/1)')),
-                ('compilation_symbol', models.CharField(blank=True, max_length=60, verbose_name='UN compilation (/2)')),
-                ('stakeholder_summary_symbol', models.CharField(blank=True, max_length=60, verbose_name="stakeholders' summary (/3)")),
-                ('wg_report_symbol', models.CharField(blank=True, max_length=60, verbose_name='Working Group report')),
-                ('responses_symbol', models.CharField(blank=True, max_length=60, verbose_name="State's responses (Add.1)")),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='reviews.session')),
-                ('state', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='reviews.state')),
-            ],
-            options={
-                'verbose_name': 'review',
-                'verbose_name_plural': 'reviews',
-                'ordering': ['state__short_name', 'session__number'],
-                'constraints': [models.UniqueConstraint(fields=('state', 'session'), name='review_unique_state_session')],
-            },
+        migrations.AddConstraint(
+            model_name='review',
+            constraint=models.UniqueConstraint(fields=('state', 'session'), name='review_unique_state_session'),
         ),
     ]
