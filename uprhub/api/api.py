@@ -1,3 +1,246 @@
-from ninja import NinjaAPI
+"""Read-only REST API (OpenAPI at /api/openapi.json, interactive docs at /api/docs).
 
-api = NinjaAPI(title="UPR Hub API", version="1", urls_namespace="api")
+Every endpoint calls the same selectors and search service as the web pages and the CLI.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from uprhub.recommendations.models import Recommendation, Theme, Vocabulary
+from uprhub.recommendations.serializers import recommendation_to_dict, result_to_dict
+from uprhub.reviews.models import Review, State
+from uprhub.search import service
+from uprhub.search.types import SORTS, SearchQuery
+
+api = NinjaAPI(
+    title="UPR Hub API",
+    version="1",
+    description="Read-only access to UPR recommendations, States and reviews.",
+    urls_namespace="api",
+)
+
+
+class Pagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = 1
+        page_size: int = 50
+
+    def paginate_queryset(self, queryset, pagination: Input, **params):
+        pagination.page = max(1, pagination.page)
+        pagination.page_size = min(max(1, pagination.page_size), 500)
+        self.page_size = pagination.page_size
+        return super().paginate_queryset(queryset, pagination, **params)
+
+
+class StateOut(Schema):
+    code: str
+    iso3: str
+    un_name: str
+    short_name: str
+    regional_group: str
+    kind: str
+
+
+class ReviewOut(Schema):
+    id: int
+    state: str
+    session: int
+    cycle: int
+    review_date: date | None
+    national_report_symbol: str
+    compilation_symbol: str
+    stakeholder_summary_symbol: str
+    wg_report_symbol: str
+    responses_symbol: str
+    recommendations: int
+
+    @staticmethod
+    def resolve_state(obj: Review) -> str:
+        return obj.state.code
+
+    @staticmethod
+    def resolve_cycle(obj: Review) -> int:
+        return obj.session.cycle_id
+
+    @staticmethod
+    def resolve_session(obj: Review) -> int:
+        return obj.session_id
+
+    @staticmethod
+    def resolve_recommendations(obj: Review) -> int:
+        return getattr(obj, "n_recommendations", 0)
+
+
+class StateDetailOut(StateOut):
+    reviews: list[ReviewOut]
+
+
+class RecommendingStateOut(Schema):
+    code: str
+    name: str
+    regional_group: str
+
+
+class ThemeRefOut(Schema):
+    id: int
+    name: str
+    vocabulary: str
+
+
+class RecommendationOut(Schema):
+    id: int
+    text: str
+    state: str
+    state_name: str
+    recommending_states: list[RecommendingStateOut]
+    position: str
+    position_as_published: str
+    cycle: int
+    session: int
+    review_date: str | None
+    paragraph: str | None
+    themes: list[ThemeRefOut]
+    action_category: int | None
+    url: str
+
+
+class HitOut(RecommendationOut):
+    snippet: str
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+    group: str | None = None
+
+
+class SearchOut(Schema):
+    total: int
+    page: int
+    pages: int
+    results: list[HitOut]
+    facets: dict[str, list[FacetValueOut]]
+
+
+class RecommendationDetailOut(RecommendationOut):
+    similar: list[RecommendationOut]
+
+
+class SearchParams(Schema):
+    q: str = ""
+    state: list[str] = []
+    recommending_state: list[str] = []
+    region: list[str] = []
+    recommending_region: list[str] = []
+    cycle: list[int] = []
+    session: list[int] = []
+    position: list[str] = []
+    action_category: list[int] = []
+    theme: list[int] = []
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+
+
+class VocabularyOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    version: str
+
+
+class ThemeOut(Schema):
+    id: int
+    code: str
+    name: str
+    vocabulary: str
+
+    @staticmethod
+    def resolve_vocabulary(obj: Theme) -> str:
+        return obj.vocabulary.slug
+
+
+def _reviews():
+    return Review.objects.select_related("state", "session").annotate(
+        n_recommendations=Count("recommendations")
+    )
+
+
+@api.get("/recommendations", response=SearchOut, tags=["recommendations"])
+def search_recommendations(request: HttpRequest, params: Query[SearchParams]):
+    """Full-text search with filters and facet counts (the explorer's data)."""
+    query = SearchQuery(
+        text=params.q,
+        state=tuple(s.upper() for s in params.state),
+        recommending_state=tuple(s.upper() for s in params.recommending_state),
+        region=tuple(params.region),
+        recommending_region=tuple(params.recommending_region),
+        cycle=tuple(params.cycle),
+        session=tuple(params.session),
+        position=tuple(params.position),
+        action_category=tuple(params.action_category),
+        theme=tuple(params.theme),
+        sort=params.sort if params.sort in SORTS else "relevance",
+        page=max(1, params.page),
+        page_size=min(max(1, params.page_size), 200),
+    )
+    return result_to_dict(service.search(query))
+
+
+@api.get("/recommendations/{rec_id}", response=RecommendationDetailOut, tags=["recommendations"])
+def get_recommendation(request: HttpRequest, rec_id: int):
+    rec = get_object_or_404(Recommendation.objects.with_details(), pk=rec_id)
+    data = recommendation_to_dict(rec)
+    data["similar"] = [recommendation_to_dict(h.recommendation) for h in service.similar(rec)]
+    return data
+
+
+@api.get("/states", response=list[StateOut], tags=["states"])
+@paginate(Pagination)
+def list_states(request: HttpRequest, under_review: bool = False):
+    states = State.objects.all()
+    return states.under_review() if under_review else states
+
+
+@api.get("/states/{code}", response=StateDetailOut, tags=["states"])
+def get_state(request: HttpRequest, code: str):
+    state = get_object_or_404(State, code=code.upper())
+    state.reviews_list = list(_reviews().filter(state=state).order_by("session__number"))
+    return {**StateOut.from_orm(state).dict(), "reviews": state.reviews_list}
+
+
+@api.get("/reviews", response=list[ReviewOut], tags=["reviews"])
+@paginate(Pagination)
+def list_reviews(request: HttpRequest, state: str | None = None, cycle: int | None = None):
+    reviews = _reviews().order_by("session__number", "state__short_name")
+    if state:
+        reviews = reviews.filter(state__code=state.upper())
+    if cycle:
+        reviews = reviews.filter(session__cycle_id=cycle)
+    return reviews
+
+
+@api.get("/reviews/{review_id}", response=ReviewOut, tags=["reviews"])
+def get_review(request: HttpRequest, review_id: int):
+    return get_object_or_404(_reviews(), pk=review_id)
+
+
+@api.get("/vocabularies", response=list[VocabularyOut], tags=["themes"])
+def list_vocabularies(request: HttpRequest):
+    return Vocabulary.objects.all()
+
+
+@api.get("/themes", response=list[ThemeOut], tags=["themes"])
+@paginate(Pagination)
+def list_themes(request: HttpRequest, vocabulary: str | None = None):
+    themes = Theme.objects.select_related("vocabulary").order_by("vocabulary__slug", "name")
+    return themes.filter(vocabulary__slug=vocabulary) if vocabulary else themes

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves its Swagger UI assets locally (no CDN at run time)
     "uprhub.core",
     "uprhub.reviews",
     "uprhub.recommendations",

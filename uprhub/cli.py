@@ -1,0 +1,49 @@
+"""The `uprhub` console script: a friendly front for the management commands.
+
+uprhub serve [--host H] [--port P]     start the web app (prepares the database first)
+uprhub import KIND FILE [--dry-run]    import a data file (uprinfo, ohchr-csv, uhri-xlsx, ohchr-docx…)
+uprhub search QUERY [options]          search recommendations (table, json or csv)
+uprhub manage COMMAND …                any Django management command
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Commands that must find the database ready (migrated, bundled data loaded) before they run.
+_NEEDS_DATA = {"search", "import_data", "calendar", "report", "classifier"}
+_ALIASES = {"import": "import_data"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uprhub.settings")
+    import django
+
+    django.setup()
+    from django.core.management import execute_from_command_line
+
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    if argv[0] == "manage":
+        execute_from_command_line(["uprhub manage", *argv[1:]])
+        return 0
+    if argv[0] == "--version":
+        from uprhub import __version__
+
+        print(__version__)
+        return 0
+
+    command = _ALIASES.get(argv[0], argv[0])
+    if command in _NEEDS_DATA and not any(a in {"-h", "--help"} for a in argv[1:]):
+        from uprhub.core.bootstrap import prepare_database
+
+        prepare_database(say=lambda msg: print(msg, file=sys.stderr))
+    execute_from_command_line([f"uprhub {argv[0]}", command, *argv[1:]])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Prepare the database on first use: apply migrations, then load the bundled data.
+
+`uprhub serve`, `uprhub search` and every other command that reads the database call
+`prepare_database()`, so a fresh install works from any directory with no set-up step.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+log = logging.getLogger(__name__)
+
+
+def pending_migrations() -> bool:
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+@contextmanager
+def _first_run_lock():
+    """Serialise first-run preparation between processes sharing one data directory."""
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    with open(settings.DATA_DIR / ".prepare.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def prepare_database(*, load_data: bool | None = None, say: Callable[[str], None] = print) -> None:
+    """Bring the schema up to date and, unless disabled, load the bundled data once."""
+    from uprhub.recommendations.importers.bundled import is_loaded, load_bundled_data
+
+    if load_data is None:
+        load_data = settings.UPRHUB_AUTOLOAD
+    with _first_run_lock():
+        if pending_migrations():
+            say("Preparing the database (applying migrations)…")
+            call_command("migrate", interactive=False, verbosity=0)
+        if load_data and not is_loaded():
+            say("Loading the bundled UPR data (first start only, about a minute)…")
+            for summary in load_bundled_data():
+                say(f"  {summary}")

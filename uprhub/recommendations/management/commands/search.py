@@ -1,0 +1,120 @@
+"""`uprhub search QUERY`: the explorer on the command line (table, JSON or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import textwrap
+from dataclasses import replace
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from uprhub.recommendations.models import Position
+from uprhub.recommendations.serializers import recommendation_to_dict, result_to_dict
+from uprhub.search import service
+from uprhub.search.types import SORTS, SearchQuery
+
+
+class Command(BaseCommand):
+    help = _("Search the recommendations database.")
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("query", nargs="*", help=_("Words to search for (empty: browse)."))
+        parser.add_argument(
+            "--state", action="append", default=[], help=_("ISO3 of the State under review.")
+        )
+        parser.add_argument("--recommending-state", action="append", default=[])
+        parser.add_argument("--cycle", action="append", type=int, default=[])
+        parser.add_argument("--session", action="append", type=int, default=[])
+        parser.add_argument(
+            "--position", action="append", default=[], choices=[p.value for p in Position]
+        )
+        parser.add_argument("--action-category", action="append", type=int, default=[])
+        parser.add_argument(
+            "--theme", action="append", default=[], help=_("Theme name, any vocabulary.")
+        )
+        parser.add_argument("--sort", choices=SORTS, default="relevance")
+        parser.add_argument("--limit", type=int, default=20)
+        parser.add_argument("--page", type=int, default=1)
+        parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+    def handle(self, *args, **opts) -> None:
+        if opts["limit"] < 1 or opts["page"] < 1:
+            raise CommandError(_("--limit and --page must be at least 1."))
+        theme_ids: list[int] = []
+        for name in opts["theme"]:
+            ids = service.theme_ids_by_name(name)
+            if not ids:
+                raise CommandError(_("No theme is called “%(name)s”.") % {"name": name})
+            theme_ids.extend(ids)
+        query = SearchQuery(
+            text=" ".join(opts["query"]),
+            state=tuple(s.upper() for s in opts["state"]),
+            recommending_state=tuple(s.upper() for s in opts["recommending_state"]),
+            cycle=tuple(opts["cycle"]),
+            session=tuple(opts["session"]),
+            position=tuple(opts["position"]),
+            action_category=tuple(opts["action_category"]),
+            theme=tuple(theme_ids),
+            sort=opts["sort"],
+            page=opts["page"],
+            page_size=min(opts["limit"], 1000),
+        )
+        result = service.search(query)
+        fmt = opts["format"]
+        if fmt == "json":
+            self.stdout.write(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2))
+        elif fmt == "csv":
+            self._write_csv(replace(query, page=1), opts["limit"] * opts["page"])
+        else:
+            self._write_table(result)
+
+    def _write_csv(self, query: SearchQuery, limit: int) -> None:
+        writer = csv.writer(self.stdout)
+        fields = [
+            "id",
+            "state",
+            "cycle",
+            "session",
+            "paragraph",
+            "position",
+            "action_category",
+            "recommending_states",
+            "themes",
+            "text",
+        ]
+        writer.writerow(fields)
+        result = service.search(replace(query, page_size=limit))
+        for hit in result.hits:
+            row = recommendation_to_dict(hit.recommendation)
+            row["recommending_states"] = "; ".join(s["name"] for s in row["recommending_states"])
+            row["themes"] = "; ".join(t["name"] for t in row["themes"])
+            writer.writerow([row[f] if row[f] is not None else "" for f in fields])
+
+    def _write_table(self, result) -> None:
+        width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 140))
+        start = (result.query.page - 1) * result.query.page_size
+        self.stdout.write(
+            _("%(total)s recommendations match; showing %(first)s–%(last)s.")
+            % {
+                "total": f"{result.total:,}",
+                "first": start + 1 if result.hits else 0,
+                "last": start + len(result.hits),
+            }
+        )
+        for hit in result.hits:
+            rec = recommendation_to_dict(hit.recommendation)
+            who = ", ".join(s["name"] for s in rec["recommending_states"]) or "—"
+            head = (
+                f"[{rec['id']}] {rec['state']} · cycle {rec['cycle']} · UPR {rec['session']}"
+                f"{' · ' + rec['paragraph'] if rec['paragraph'] else ''} · {rec['position']}"
+                f"{' · cat. ' + str(rec['action_category']) if rec['action_category'] else ''}"
+            )
+            self.stdout.write("")
+            self.stdout.write(self.style.MIGRATE_HEADING(head))
+            self.stdout.write(
+                textwrap.fill(rec["text"], width, initial_indent="  ", subsequent_indent="  ")
+            )
+            self.stdout.write(f"  — {who}")
