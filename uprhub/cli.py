@@ -1,7 +1,7 @@
 """The `uprhub` console script: a friendly front for the management commands.
 
 uprhub serve [--host H] [--port P]     start the web app (prepares the database first)
-uprhub import KIND FILE [--dry-run]    import a data file (uprinfo, ohchr-csv, uhri-xlsx, ohchr-docx…)
+uprhub import KIND FILE [--dry-run]    import a data file (uprinfo, ohchr-csv, uhri-xlsx…)
 uprhub search QUERY [options]          search recommendations (table, json or csv)
 uprhub manage COMMAND …                any Django management command
 """
