@@ -6,6 +6,9 @@ urlpatterns = [
     path("recommendations/", include("uprhub.recommendations.urls")),
     path("states/", include("uprhub.reviews.urls")),
     path("api/", include("uprhub.api.urls")),
+    path("accounts/", include("uprhub.accounts.urls")),
+    path("taskforce/", include("uprhub.coalition.urls")),
+    path("calendar/", include("uprhub.calendar.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

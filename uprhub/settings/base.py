@@ -23,6 +23,9 @@ INSTALLED_APPS = [
     "uprhub.recommendations",
     "uprhub.search",
     "uprhub.api",
+    "uprhub.accounts",
+    "uprhub.coalition",
+    "uprhub.calendar",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "uprhub.accounts"
+    verbose_name = "Accounts and organisations"
