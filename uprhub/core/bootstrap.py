@@ -36,6 +36,13 @@ def _first_run_lock():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def load_bundled_calendar() -> object:
+    """The review calendar (which States each session reviews, known deadlines)."""
+    from uprhub.calendar.loader import load_calendar
+
+    return load_calendar()
+
+
 def prepare_database(*, load_data: bool | None = None, say: Callable[[str], None] = print) -> None:
     """Bring the schema up to date and, unless disabled, load the bundled data once."""
     from uprhub.recommendations.importers.bundled import is_loaded, load_bundled_data
@@ -50,3 +57,4 @@ def prepare_database(*, load_data: bool | None = None, say: Callable[[str], None
             say("Loading the bundled UPR data (first start only, about a minute)…")
             for summary in load_bundled_data():
                 say(f"  {summary}")
+            say(f"  {load_bundled_calendar()}")

@@ -1,0 +1,32 @@
+"""``manage.py load_bundled_data``: the reference data and every bundled file (idempotent)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from uprhub.core.bootstrap import load_bundled_calendar
+from uprhub.recommendations.importers.base import ImportFailed
+from uprhub.recommendations.importers.bundled import load_bundled_data
+from uprhub.recommendations.importers.progress import TqdmProgress
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the States, sessions and reviews, then the UPR Info, OHCHR and UN files shipped "
+        "with UPR Hub. Safe to run again: unchanged files change nothing."
+    )
+
+    def handle(self, *args, **options) -> None:
+        verbosity: int = options["verbosity"]
+        progress = TqdmProgress(self.stderr._out, enabled=verbosity >= 1)
+        try:
+            summaries = load_bundled_data(progress=progress)
+            calendar = load_bundled_calendar()
+        except ImportFailed as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            progress.close()
+        if verbosity >= 1:
+            for summary in summaries:
+                self.stdout.write(summary.format(max_warnings=None if verbosity >= 2 else 5))
+            self.stdout.write(str(calendar))
