@@ -111,7 +111,8 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def with_details(self) -> RecommendationQuerySet:
         """Everything a list or export shows, in a fixed number of queries."""
         return self.select_related("review__state", "review__session").prefetch_related(
-            "recommending_states", "labels__theme__vocabulary"
+            "recommending_states",
+            models.Prefetch("labels", Label.objects.select_related("theme__vocabulary")),
         )
 
 
@@ -159,6 +160,10 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return f"{self.paragraph or self.pk}: {self.text[:60]}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.paragraph_sort = self.paragraph_key(self.paragraph)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
@@ -170,10 +175,6 @@ class Recommendation(models.Model):
         if major.isdigit() and (minor.isdigit() or not minor):
             return int(major) * 1_000_000 + int(minor or 0)
         return None
-
-    def save(self, *args, **kwargs) -> None:
-        self.paragraph_sort = self.paragraph_key(self.paragraph)
-        super().save(*args, **kwargs)
 
 
 class RecommendingState(models.Model):
@@ -189,6 +190,9 @@ class RecommendingState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recommendation", "state"], name="recommender_unique")
         ]
+
+    def __str__(self) -> str:
+        return self.name_as_published or str(self.state_id)
 
 
 class Label(models.Model):
@@ -219,11 +223,13 @@ class Label(models.Model):
     def provenance(self) -> str:
         if self.entered_by_id:
             return str(_("entered by %(user)s") % {"user": self.entered_by})
-        if self.source_id:
+        if self.source_id and self.source_row:
             return str(
                 _("imported from %(file)s, row %(row)s")
                 % {"file": self.source.name, "row": self.source_row}
             )
+        if self.source_id:
+            return str(_("imported from %(file)s") % {"file": self.source.name})
         return ""
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,4 +6,5 @@ app_name = "recommendations"
 urlpatterns = [
     path("", views.explorer, name="explorer"),
     path("<int:pk>/", views.detail, name="detail"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
 ]

@@ -1,13 +1,194 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Explorer (search with facets), recommendation permalinks and exports of any result set."""
 
-from .models import Recommendation
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from uprhub.search import service
+from uprhub.search.types import FACETS, Facet, FacetValue, SearchQuery, SearchResult
+
+from . import exports
+from .models import Label, Recommendation, RecommendingState
+
+#: Values of a facet shown before the "more" disclosure.
+FACET_VALUES_SHOWN = 8
+
+SORT_LABELS = {
+    "relevance": _("Best match"),
+    "-date": _("Newest review first"),
+    "date": _("Oldest review first"),
+    "paragraph": _("Paragraph number"),
+}
+
+
+@dataclass
+class PageLink:
+    number: int | None  # None for an ellipsis
+    url: str = ""
+    current: bool = False
+
+
+@dataclass
+class FacetGroup:
+    """One fieldset of the sidebar: a facet, or one vocabulary of the theme facet."""
+
+    key: str
+    name: str
+    legend: str
+    shown: list[FacetValue]
+    more: list[FacetValue]
+
+
+@dataclass
+class ActiveFilter:
+    facet: str
+    label: str
+    remove_url: str
 
 
 def explorer(request: HttpRequest) -> HttpResponse:
-    return render(request, "recommendations/explorer.html", {})
+    query = service.query_from_params(request.GET)
+    result = service.search(query)
+    if query.page > result.pages:
+        # A shared link to a page that no longer exists: show the last one instead.
+        return redirect(_url(dataclasses.replace(query, page=result.pages)))
+    return render(request, "recommendations/explorer.html", _explorer_context(query, result))
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rec = get_object_or_404(Recommendation.objects.with_details(), pk=pk)
-    return render(request, "recommendations/detail.html", {"recommendation": rec})
+    recommendation = (
+        Recommendation.objects.select_related("review__state", "review__session", "source")
+        .prefetch_related(
+            Prefetch(
+                "recommenders",
+                RecommendingState.objects.select_related("state").order_by("state__short_name"),
+            ),
+            Prefetch(
+                "labels",
+                Label.objects.select_related("theme__vocabulary", "source", "entered_by").order_by(
+                    "theme__vocabulary__name", "theme__name"
+                ),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if recommendation is None:
+        raise Http404(_("No recommendation has this number."))
+    return render(
+        request,
+        "recommendations/detail.html",
+        {
+            "recommendation": recommendation,
+            "similar": service.similar(recommendation, limit=5),
+            "permalink": request.build_absolute_uri(recommendation.get_absolute_url()),
+        },
+    )
+
+
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    query = service.query_from_params(request.GET)
+    if fmt == "xlsx":
+        return exports.xlsx_response(query, request)
+    return exports.csv_response(query, request)
+
+
+def _url(query: SearchQuery, name: str = "recommendations:explorer") -> str:
+    params = service.query_to_params(query)
+    return reverse(name) + ("?" + urlencode(params) if params else "")
+
+
+def _explorer_context(query: SearchQuery, result: SearchResult) -> dict:
+    first_page = dataclasses.replace(query, page=1)
+    active: list[ActiveFilter] = []
+    for name in FACETS:
+        selected = getattr(query, name)
+        if not selected:
+            continue
+        facet = result.facets.get(name)
+        labels = {v.value: v.label for v in facet.values} if facet else {}
+        for value in selected:
+            remaining = tuple(v for v in selected if v != value)
+            active.append(
+                ActiveFilter(
+                    facet=str(facet.label) if facet else name,
+                    label=labels.get(str(value), str(value)),
+                    remove_url=_url(dataclasses.replace(first_page, **{name: remaining})),
+                )
+            )
+    return {
+        "query": query,
+        "result": result,
+        "facet_groups": _facet_groups(result),
+        "active_filters": active,
+        "clear_text_url": _url(dataclasses.replace(first_page, text="")) if query.text else "",
+        "clear_all_url": reverse("recommendations:explorer"),
+        "share_url": _url(query),
+        "pages": _page_links(query, result.pages),
+        "prev_url": _url(dataclasses.replace(query, page=query.page - 1)) if query.page > 1 else "",
+        "next_url": _url(dataclasses.replace(query, page=query.page + 1))
+        if query.page < result.pages
+        else "",
+        "first_index": (query.page - 1) * query.page_size + 1,
+        "sorts": list(SORT_LABELS.items()),
+        "export_csv_url": _export_url(first_page, "csv"),
+        "export_xlsx_url": _export_url(first_page, "xlsx"),
+        "export_max_rows": settings.UPRHUB_EXPORT_MAX_ROWS,
+        "export_capped": result.total > settings.UPRHUB_EXPORT_MAX_ROWS,
+    }
+
+
+def _facet_groups(result: SearchResult, visible: int = FACET_VALUES_SHOWN) -> list[FacetGroup]:
+    """Split the facets into fieldsets; each shows its selected values and the largest counts,
+    the rest behind a "more" disclosure."""
+    groups: list[FacetGroup] = []
+    for name in FACETS:
+        facet: Facet | None = result.facets.get(name)
+        if facet is None or not facet.values:
+            continue
+        by_group: dict[str, list[FacetValue]] = {}
+        for value in facet.values:
+            by_group.setdefault(value.group, []).append(value)
+        for index, (group, values) in enumerate(by_group.items()):
+            legend = f"{facet.label}: {group}" if group else str(facet.label)
+            room = max(visible - sum(v.selected for v in values), 0)
+            first = {id(v) for v in [v for v in values if not v.selected][:room]}
+            shown = [v for v in values if v.selected or id(v) in first]
+            more = [v for v in values if not (v.selected or id(v) in first)]
+            groups.append(FacetGroup(f"{name}-{index}", name, legend, shown, more))
+    return groups
+
+
+def _export_url(query: SearchQuery, fmt: str) -> str:
+    params = service.query_to_params(query)
+    url = reverse("recommendations:export", kwargs={"fmt": fmt})
+    return url + ("?" + urlencode(params) if params else "")
+
+
+def _page_links(query: SearchQuery, pages: int, window: int = 2) -> list[PageLink]:
+    """1 … 4 5 [6] 7 8 … 20: first, last and a window around the current page."""
+    if pages <= 1:
+        return []
+    links: list[PageLink] = []
+    shown = {1, pages, *range(query.page - window, query.page + window + 1)}
+    for number in range(1, pages + 1):
+        if number in shown:
+            links.append(
+                PageLink(
+                    number,
+                    _url(dataclasses.replace(query, page=number)),
+                    current=number == query.page,
+                )
+            )
+        elif links and links[-1].number is not None:
+            links.append(PageLink(None))
+    return links

@@ -144,14 +144,6 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.state} — {self.session}"
 
-    @property
-    def cycle_id(self) -> int:
-        return self.session.cycle_id
-
-    def pre_session_symbol(self, number: int) -> str:
-        """The A/HRC/WG.6/<session>/<ISO3>/<n> symbol of the three pre-session documents."""
-        return f"A/HRC/WG.6/{self.session_id}/{self.state.iso3 or self.state.code}/{number}"
-
     def save(self, *args, **kwargs) -> None:
         # The pre-session symbols follow a fixed pattern, so fill them in when unknown.
         if self.state.iso3:
@@ -161,6 +153,14 @@ class Review(models.Model):
                 self.stakeholder_summary_symbol or self.pre_session_symbol(3)
             )
         super().save(*args, **kwargs)
+
+    @property
+    def cycle_id(self) -> int:
+        return self.session.cycle_id
+
+    def pre_session_symbol(self, number: int) -> str:
+        """The A/HRC/WG.6/<session>/<ISO3>/<n> symbol of the three pre-session documents."""
+        return f"A/HRC/WG.6/{self.session_id}/{self.state.iso3 or self.state.code}/{number}"
 
 
 class DocumentKind(models.TextChoices):

@@ -1,13 +1,27 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""State pages: the list of reviewed States and one State's reviews with their totals."""
 
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import selectors
 from .models import State
 
 
 def state_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "reviews/state_list.html", {"states": State.objects.under_review()})
+    # The home page's "pick a State" form lands here; without JS it is a plain GET form.
+    code = request.GET.get("code", "").strip()
+    if code and State.objects.filter(code=code.upper()).exists():
+        return redirect("reviews:state", code=code.upper())
+    return render(request, "reviews/state_list.html", {"states": selectors.states_with_counts()})
 
 
 def state_detail(request: HttpRequest, code: str) -> HttpResponse:
-    state = get_object_or_404(State, code=code.upper())
-    return render(request, "reviews/state_detail.html", {"state": state})
+    overview = selectors.state_overview(code)
+    if overview is None:
+        raise Http404(_("No State has the code %(code)s.") % {"code": code})
+    if code != overview.state.code:
+        return redirect(overview.state, permanent=True)
+    return render(
+        request, "reviews/state_detail.html", {"overview": overview, "state": overview.state}
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -15,16 +17,19 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, host: str, port: int, threads: int, **options) -> None:
-        from waitress import serve
+        from waitress import create_server
 
         from uprhub.core.bootstrap import prepare_database
         from uprhub.wsgi import application
 
         prepare_database(say=self.stderr.write)
+        # Bind before announcing the URL, so whoever reads it can connect at once.
+        server = create_server(application, host=host, port=port, threads=threads, ident="UPR Hub")
         shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
         self.stdout.write(
             _("UPR Hub is running at http://%(host)s:%(port)s/") % {"host": shown, "port": port}
         )
         self.stdout.write(_("Press Ctrl+C to stop."))
         self.stdout.flush()
-        serve(application, host=host, port=port, threads=threads, ident="UPR Hub")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run()

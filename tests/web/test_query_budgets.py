@@ -1,0 +1,83 @@
+"""Query budgets: pages must not run more queries as the data grows.
+
+Each page is measured at two data sizes; the budget is the same for both.
+
+* State page: 8 — State, reviews, then one aggregate each for positions, action categories,
+  recommending regions, themes and voluntary pledges, and the count of recommendations the
+  State made. It does not grow with the number of reviews.
+* Explorer, warm: 7 — the search layer's data-version check, the full-text match (text mode
+  only; cached across pages and facet changes), then the page of results with ``with_details()``
+  (recommendations, recommending States, labels, themes, vocabularies).
+* Explorer, cold (first request after the data changed): 14 — the above plus the seven reads
+  that rebuild the in-memory facet index.
+* Recommendation page: 12 — the recommendation and its prefetches (3), then ``similar()``.
+* Home: 3; State list: 1.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.web.factories import make_web_data
+from uprhub.search import service
+
+pytestmark = pytest.mark.django_db
+
+STATE_PAGE_BUDGET = 8
+STATE_LIST_BUDGET = 1
+HOME_BUDGET = 3
+EXPLORER_BUDGET = 7
+EXPLORER_COLD_BUDGET = 14
+DETAIL_BUDGET = 12
+
+EXPLORER_PARAMS = [
+    {},
+    {"q": "torture"},
+    {"position": "noted", "cycle": "3"},
+    {"q": "rights", "page": "2"},
+    {"q": "human rights", "recommending_region": "Africa", "theme": "1", "sort": "-date"},
+]
+
+
+@pytest.fixture(params=[20, 120], ids=["small", "large"])
+def data(db, request):
+    return make_web_data(extra=request.param)
+
+
+def test_state_page_budget(client, data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(STATE_PAGE_BUDGET):
+        response = client.get(reverse("reviews:state", args=["USA"]))
+    assert response.status_code == 200
+
+
+def test_state_list_budget(client, data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(STATE_LIST_BUDGET):
+        assert client.get(reverse("reviews:state_list")).status_code == 200
+
+
+def test_home_budget(client, data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(HOME_BUDGET):
+        assert client.get(reverse("core:home")).status_code == 200
+
+
+@pytest.mark.parametrize("params", EXPLORER_PARAMS)
+def test_explorer_budget(client, data, params, django_assert_max_num_queries):
+    client.get(reverse("recommendations:explorer"))  # load the facet index for this data
+    with django_assert_max_num_queries(EXPLORER_BUDGET):
+        response = client.get(reverse("recommendations:explorer"), params)
+    assert response.status_code == 200
+
+
+def test_explorer_cold_budget(client, data, django_assert_max_num_queries):
+    if hasattr(service, "clear_caches"):
+        service.clear_caches()
+    with django_assert_max_num_queries(EXPLORER_COLD_BUDGET):
+        response = client.get(reverse("recommendations:explorer"), {"q": "torture", "cycle": "3"})
+    assert response.status_code == 200
+
+
+def test_detail_budget(client, data, django_assert_max_num_queries):
+    rec = data.recommendations[2]
+    with django_assert_max_num_queries(DETAIL_BUDGET):
+        assert client.get(rec.get_absolute_url()).status_code == 200

@@ -1,0 +1,221 @@
+"""CSV and XLSX exports of any result set of the explorer.
+
+Both formats read the matching ids from the search layer (``iter_ids``, in the explorer's sort
+order) and fetch the recommendations in chunks of 2,000 (three queries a chunk), so memory
+stays flat and the number of queries grows with the number of chunks, not rows.
+
+Spreadsheet formula injection: a cell whose text starts with ``= + - @`` (or a tab / carriage
+return) could run as a formula when the CSV is opened in a spreadsheet. CSV cells get a leading
+apostrophe; XLSX cells are written with the string type, which spreadsheets never evaluate.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import batched, islice
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from uprhub.reviews.models import RegionalGroup, Review, State
+from uprhub.search import service
+from uprhub.search.types import SearchQuery
+
+from .models import ActionCategory, Label, Position, Recommendation, RecommendingState, Theme
+
+CHUNK_SIZE = 2_000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def header() -> list[str]:
+    return [
+        _("id"),
+        _("permalink"),
+        _("State under review"),
+        _("cycle"),
+        _("session"),
+        _("review date"),
+        _("paragraph"),
+        _("text"),
+        _("recommending States"),
+        _("recommending regional groups"),
+        _("position"),
+        _("position as published"),
+        _("action category"),
+        _("themes"),
+    ]
+
+
+class _Lookups:
+    """Names of States, reviews and themes, read once per export (a few hundred rows each)."""
+
+    def __init__(self, base_url: str) -> None:
+        regions = {key: str(label) for key, label in RegionalGroup.choices}
+        self.states = {
+            pk: (name, regions.get(group, group))
+            for pk, name, group in State.objects.values_list("id", "short_name", "regional_group")
+        }
+        self.reviews = {
+            pk: (name, cycle, session, day.isoformat() if day else "")
+            for pk, name, cycle, session, day in Review.objects.values_list(
+                "id", "state__short_name", "session__cycle_id", "session_id", "review_date"
+            )
+        }
+        self.themes = {
+            pk: (vocabulary, name)
+            for pk, vocabulary, name in Theme.objects.values_list("id", "vocabulary__name", "name")
+        }
+        self.positions = {key: str(label) for key, label in Position.choices}
+        self.categories = {key: str(label) for key, label in ActionCategory.choices}
+        # reverse() once: the permalink of every row differs only by its id.
+        marker = 999_999_999
+        self.permalink = base_url + reverse("recommendations:detail", args=[marker]).replace(
+            str(marker), "{}"
+        )
+
+
+def _chunk_rows(chunk: tuple[int, ...], lookups: _Lookups) -> Iterator[list[Any]]:
+    """Rows of one chunk of ids in three queries (recommendations, recommenders, labels).
+
+    Plain ``values_list`` reads rather than ``with_details()`` model instances: an export can
+    be a million rows, and building and prefetching model objects made it ten times slower.
+    """
+    recs = {
+        row[0]: row
+        for row in Recommendation.objects.filter(pk__in=chunk)
+        .order_by()
+        .values_list(
+            "id",
+            "review_id",
+            "paragraph",
+            "text",
+            "position",
+            "position_as_published",
+            "action_category",
+        )
+    }
+    recommenders: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for rec_id, state_id in (
+        RecommendingState.objects.filter(recommendation_id__in=chunk)
+        .order_by()
+        .values_list("recommendation_id", "state_id")
+    ):
+        recommenders[rec_id].append(lookups.states[state_id])
+    themes: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for rec_id, theme_id in (
+        Label.objects.filter(recommendation_id__in=chunk)
+        .order_by()
+        .values_list("recommendation_id", "theme_id")
+    ):
+        themes[rec_id].append(lookups.themes[theme_id])
+
+    for pk in chunk:
+        if pk not in recs:  # deleted since the search ran
+            continue
+        _id, review_id, paragraph, text, position, as_published, category = recs[pk]
+        state, cycle, session, review_date = lookups.reviews[review_id]
+        by = sorted(recommenders.get(pk, ()))
+        regions = sorted({region for _name, region in by if region})
+        yield [
+            pk,
+            lookups.permalink.format(pk),
+            state,
+            cycle,
+            session,
+            review_date,
+            paragraph,
+            text,
+            "; ".join(name for name, _region in by),
+            "; ".join(regions),
+            lookups.positions.get(position, position),
+            as_published,
+            lookups.categories.get(category, "") if category else "",
+            "; ".join(f"{vocabulary}: {name}" for vocabulary, name in sorted(themes.get(pk, ()))),
+        ]
+
+
+def rows(query: SearchQuery, base_url: str, max_rows: int | None = None) -> Iterator[list[Any]]:
+    """The export's rows for ``query``, in the explorer's order, at most ``max_rows``."""
+    if max_rows is None:
+        max_rows = settings.UPRHUB_EXPORT_MAX_ROWS
+    ids = islice(service.iter_ids(query), max_rows)
+    lookups: _Lookups | None = None
+    for chunk in batched(ids, CHUNK_SIZE):
+        lookups = lookups or _Lookups(base_url)
+        yield from _chunk_rows(chunk, lookups)
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix text that a spreadsheet would read as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for csv.writer streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(records: Iterable[list[Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # byte-order mark: Excel then reads the file as UTF-8
+    yield writer.writerow(header())
+    for record in records:
+        yield writer.writerow([neutralise(v) for v in record])
+
+
+def filename(fmt: str) -> str:
+    return f"uprhub-recommendations-{timezone.now():%Y-%m-%d}.{fmt}"
+
+
+def csv_response(query: SearchQuery, request: HttpRequest) -> StreamingHttpResponse:
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    lines = (line.encode("utf-8") for line in _csv_lines(rows(query, base_url)))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
+    return response
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"  # never a formula, even when it starts with "="
+        return cell
+    return value
+
+
+def write_xlsx(records: Iterable[list[Any]], fileobj: Any) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Recommendations"))
+    sheet.append(header())
+    for record in records:
+        sheet.append([_xlsx_cell(sheet, v) for v in record])
+    workbook.save(fileobj)
+
+
+def xlsx_response(query: SearchQuery, request: HttpRequest) -> FileResponse:
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    # openpyxl needs a seekable file to build the zip; the temporary file disappears when
+    # FileResponse closes it after streaming.
+    tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    write_xlsx(rows(query, base_url), tmp)
+    tmp.seek(0)
+    return FileResponse(
+        tmp,
+        as_attachment=True,
+        filename=filename("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
