@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "coalition"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.about, name="about"),
+    path("apply/", views.apply, name="apply"),
+    path("apply/thanks/", views.apply_done, name="apply_done"),
+    path("applications/", views.queue, name="queue"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("directory/", views.directory, name="directory"),
+]

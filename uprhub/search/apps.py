@@ -1,6 +1,25 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def _ensure_after_migrate(sender: AppConfig, using: str = "default", **kwargs) -> None:
+    """Re-create search triggers and tables that a later migration may have dropped.
+
+    Django's SQLite schema editor rebuilds a table to alter it, which silently drops the table's
+    triggers; this puts them back (and rebuilds the full-text index if it had to).
+    """
+    from uprhub.search.index import ensure_structures
+
+    ensure_structures(connections[using])
 
 
 class SearchConfig(AppConfig):
     name = "uprhub.search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        # sender=self: once per migrate run, after every app has been migrated.
+        post_migrate.connect(_ensure_after_migrate, sender=self, dispatch_uid="search_ensure")

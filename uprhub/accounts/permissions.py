@@ -1,0 +1,94 @@
+"""Who may do what: roles (member < coordinator < admin) and the checks views use.
+
+A signed-up account without a role can edit its own profile and organisations; members see
+the taskforce directory; coordinators review applications and edit deadlines; admins also
+change roles. Superusers count as admins.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from .choices import ROLE_RANK, Role
+
+
+def role_of(user: Any) -> str:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Role.NONE
+    if user.is_superuser:
+        return Role.ADMIN
+    profile = getattr(user, "profile", None)  # RelatedObjectDoesNotExist is an AttributeError
+    return profile.role if profile is not None else Role.NONE
+
+
+def has_role(user: Any, role: str) -> bool:
+    """True when the user's role is `role` or a higher one."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return ROLE_RANK[role_of(user)] >= ROLE_RANK[role]
+
+
+def is_member(user: Any) -> bool:
+    return has_role(user, Role.MEMBER)
+
+
+def is_coordinator(user: Any) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+def is_admin(user: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def can_edit_organisation(user: Any, organisation: Any) -> bool:
+    """People in the organisation, and coordinators, keep its details up to date."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if is_coordinator(user):
+        return True
+    return organisation.memberships.filter(user=user).exists()
+
+
+def role_required(
+    role: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """View decorator: anonymous visitors go to the login page; too low a role gets 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if role != Role.NONE and not has_role(request.user, role):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Any signed-in account, whatever its role."""
+    return role_required(Role.NONE)(view)
+
+
+class RoleRequiredMixin(AccessMixin):
+    """Class-based-view version of `role_required`; set `required_role`."""
+
+    required_role: str = Role.MEMBER
+    raise_exception = False
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.required_role != Role.NONE and not has_role(request.user, self.required_role):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

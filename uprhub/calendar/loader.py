@@ -1,0 +1,211 @@
+"""Load the bundled calendar: which States each session reviews, and the known deadlines.
+
+`load_calendar()` is idempotent and runs after the reference importer (States and sessions must
+exist). It
+
+* creates the missing Review rows (State × session) of `data/session_states.csv`, and fills a
+  blank dialogue day of an existing review — it never overwrites the reviews app's data;
+* stores the deadlines of `data/deadlines.csv`, and refreshes a bundled row whose values
+  changed in a newer release — unless a coordinator has edited it (`updated_by` set).
+
+Problems in a line (unknown State, bad date…) are collected with the file name and line number
+and the line is skipped, so one bad line never blocks first-run preparation.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import transaction
+from django.db.models import F
+
+from uprhub.reviews.models import Review, Session, State
+
+from . import estimates
+from .models import GENEVA_TZ, Deadline, DeadlineKind
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SESSION_STATES_CSV = DATA_DIR / "session_states.csv"
+DEADLINES_CSV = DATA_DIR / "deadlines.csv"
+
+
+class LineError(ValueError):
+    pass
+
+
+@dataclass
+class LoadSummary:
+    reviews_created: int = 0
+    reviews_updated: int = 0
+    deadlines_created: int = 0
+    deadlines_updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = (
+            f"calendar: {self.reviews_created} reviews created, {self.reviews_updated} updated; "
+            f"{self.deadlines_created} deadlines created, {self.deadlines_updated} updated"
+        )
+        if self.errors:
+            text += f"; {len(self.errors)} lines skipped (first: {self.errors[0]})"
+        return text
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """CSV rows with their line numbers; lines starting with '#' are comments."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        numbered = [
+            (number, line)
+            for number, line in enumerate(handle, start=1)
+            if line.strip() and not line.startswith("#")
+        ]
+    if not numbered:
+        return
+    header = next(csv.reader([numbered[0][1]]))
+    for number, line in numbered[1:]:
+        values = next(csv.reader([line]))
+        yield number, {key: value.strip() for key, value in zip(header, values, strict=False)}
+
+
+def _parse_date(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise LineError(f"bad date {text!r}") from exc
+
+
+class _Reference:
+    """States, sessions and reviews by key, loaded once (a few queries for the whole file)."""
+
+    def __init__(self) -> None:
+        self.states = {s.code: s for s in State.objects.all()}
+        self.sessions = {s.number: s for s in Session.objects.all()}
+        self.reviews = {
+            (r.state.code, r.session_id): r for r in Review.objects.select_related("state")
+        }
+
+    def state(self, code: str) -> State:
+        try:
+            return self.states[code.upper()]
+        except KeyError:
+            raise LineError(f"unknown State {code!r} (load the reference data first)") from None
+
+    def session(self, text: str) -> Session:
+        try:
+            return self.sessions[int(text)]
+        except (KeyError, ValueError):
+            raise LineError(f"unknown session {text!r}") from None
+
+
+def _load_session_states(path: Path, ref: _Reference, summary: LoadSummary) -> None:
+    for number, row in _rows(path):
+        try:
+            state = ref.state(row["iso3"])
+            session = ref.session(row["session"])
+            review_date = _parse_date(row.get("review_date", ""))
+        except (LineError, KeyError) as exc:
+            summary.errors.append(f"{path.name} line {number}: {exc}")
+            continue
+        review = ref.reviews.get((state.code, session.number))
+        if review is None:
+            review = Review(
+                state=state, session=session, review_date=review_date, note=row.get("note", "")
+            )
+            review.save()  # save(), not bulk_create: it fills the document symbols
+            ref.reviews[(state.code, session.number)] = review
+            summary.reviews_created += 1
+        elif review.review_date is None and review_date is not None:
+            Review.objects.filter(pk=review.pk).update(review_date=review_date)
+            review.review_date = review_date
+            summary.reviews_updated += 1
+
+
+def _bundled_values(row: dict[str, str], session: Session, review: Review | None) -> dict:
+    kind = row["kind"]
+    if kind not in DeadlineKind.values:
+        raise LineError(f"unknown kind {kind!r}")
+    zone = row.get("time_zone") or GENEVA_TZ
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise LineError(f"unknown time zone {zone!r}") from None
+    cancelled = row.get("cancelled", "0") == "1"
+    text = row.get("due", "")
+    if "T" in text:
+        try:
+            due, all_day = datetime.fromisoformat(text).replace(tzinfo=tz), False
+        except ValueError as exc:
+            raise LineError(f"bad date and time {text!r}") from exc
+    elif text:
+        due, all_day = datetime.combine(_parse_date(text), datetime.min.time(), tzinfo=tz), True
+    elif cancelled:
+        # A step that did not happen keeps the date it would have had, for the record.
+        guess = estimates.estimate(
+            kind,
+            session_start=session.start_date,
+            session_end=session.end_date,
+            review_date=review.review_date if review else None,
+        )
+        if guess is None:
+            raise LineError("no date and none can be estimated")
+        due, all_day = guess.due, guess.all_day
+    else:
+        raise LineError("a date is required unless the step is cancelled")
+    return {
+        "due": due,
+        "all_day": all_day,
+        "time_zone": zone,
+        "is_estimated": row.get("is_estimated", "0") == "1",
+        "cancelled": cancelled,
+        "source_note": row.get("source_note", ""),
+    }
+
+
+def _load_deadlines(path: Path, ref: _Reference, summary: LoadSummary) -> None:
+    existing = {(d.session_id, d.review_id, d.kind): d for d in Deadline.objects.all()}
+    for number, row in _rows(path):
+        try:
+            session = ref.session(row["session"])
+            review = None
+            if row.get("iso3"):
+                state = ref.state(row["iso3"])
+                review = ref.reviews.get((state.code, session.number))
+                if review is None:
+                    raise LineError(f"no review of {state.code} at session {session.number}")
+            values = _bundled_values(row, session, review)
+        except (LineError, KeyError) as exc:
+            summary.errors.append(f"{path.name} line {number}: {exc}")
+            continue
+        key = (None, review.pk, row["kind"]) if review else (session.number, None, row["kind"])
+        current = existing.get(key)
+        if current is None:
+            Deadline.objects.create(
+                session=None if review else session, review=review, kind=row["kind"], **values
+            )
+            summary.deadlines_created += 1
+        elif current.updated_by_id is None and any(
+            getattr(current, name) != value for name, value in values.items()
+        ):
+            # A newer bundled date replaces an older bundled one; the version bump makes any
+            # edit form opened on the old value refuse to save over it.
+            Deadline.objects.filter(pk=current.pk).update(**values, version=F("version") + 1)
+            summary.deadlines_updated += 1
+
+
+def load_calendar(
+    session_states: Path = SESSION_STATES_CSV, deadlines: Path = DEADLINES_CSV
+) -> LoadSummary:
+    """Load both bundled files in one transaction; see the module docstring."""
+    summary = LoadSummary()
+    with transaction.atomic():
+        ref = _Reference()
+        _load_session_states(session_states, ref, summary)
+        _load_deadlines(deadlines, ref, summary)
+    return summary

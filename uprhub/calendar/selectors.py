@@ -1,0 +1,437 @@
+"""Reads for the calendar: every deadline of a State or a session, stored or estimated.
+
+The one rule, applied everywhere (pages, feeds, CLI, reminders): for each review and kind, a
+stored row for that review wins, then a stored row for its whole session, then the estimate
+from `estimates.py`. Each function runs a fixed, small number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from uprhub.reviews.models import Review, Session, State
+
+from . import estimates
+from .guidance import GUIDANCE
+from .models import KIND_ORDER, Deadline, DeadlineKind
+
+#: Kinds that OHCHR sets for a whole session; the others usually differ from State to State.
+SESSION_WIDE_KINDS = frozenset({DeadlineKind.STAKEHOLDER_SUBMISSION, DeadlineKind.NATIONAL_REPORT})
+
+_KIND_LABELS = dict(DeadlineKind.choices)
+
+
+class Scope:
+    """Where an entry's date comes from."""
+
+    REVIEW = "review"  # a stored row for this State's review
+    SESSION = "session"  # a stored row for the whole session
+    RECORD = "record"  # the review's recorded dialogue day (reviews app)
+    ESTIMATE = "estimate"  # computed by estimates.estimate()
+
+
+@dataclass(frozen=True)
+class Countdown:
+    days: int
+    hours: int
+    minutes: int
+    total_seconds: int
+
+    @property
+    def text(self) -> str:
+        """ "12 days and 5 hours", "5 hours and 3 minutes" — the two largest units."""
+        days = ngettext("%(n)d day", "%(n)d days", self.days) % {"n": self.days}
+        hours = ngettext("%(n)d hour", "%(n)d hours", self.hours) % {"n": self.hours}
+        minutes = ngettext("%(n)d minute", "%(n)d minutes", self.minutes) % {"n": self.minutes}
+        if self.days:
+            first, second = days, hours
+        elif self.hours:
+            first, second = hours, minutes
+        elif self.total_seconds:
+            return minutes
+        else:
+            return gettext("now")
+        return gettext("%(first)s and %(second)s") % {"first": first, "second": second}
+
+
+@dataclass(frozen=True)
+class DeadlineEntry:
+    """One deadline as the pages, feeds, CLI and reminders see it, stored or estimated."""
+
+    kind: str
+    session: int
+    due: datetime
+    all_day: bool
+    time_zone: str
+    is_estimated: bool
+    scope: str
+    cancelled: bool = False
+    source_note: str = ""
+    # Empty for a session-wide entry of the whole calendar.
+    state_code: str = ""
+    state_name: str = ""
+    # Last day of a span (an estimated review "some day of the session").
+    end: date | None = None
+    deadline_id: int | None = None
+    version: int | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return str(_KIND_LABELS[self.kind])
+
+    @property
+    def key(self) -> str:
+        """Identity that survives an estimate being replaced by a stored date (UIDs, reminders)."""
+        return f"{(self.state_code or 'all').lower()}-{self.session}-{self.kind}"
+
+    @property
+    def uid(self) -> str:
+        return f"deadline-{self.key}@uprhub"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def local_due(self) -> datetime:
+        return self.due.astimezone(self.tz)
+
+    @property
+    def local_date(self) -> date:
+        return self.local_due.date()
+
+    @property
+    def ends_at(self) -> datetime:
+        """When the entry is over: the deadline itself, or the end of its (last) day."""
+        if not self.all_day:
+            return self.due
+        last = self.end or self.local_date
+        return datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=self.tz)
+
+    @property
+    def rule(self) -> str:
+        return str(estimates.RULES[self.kind]) if self.scope == Scope.ESTIMATE else ""
+
+    @property
+    def guidance(self) -> list[str]:
+        return [str(step) for step in GUIDANCE.get(self.kind, ())]
+
+    @property
+    def set_for_session(self) -> bool:
+        """Whether a coordinator replacing this estimate sets it for the whole session."""
+        return not self.state_code or self.kind in SESSION_WIDE_KINDS
+
+    def is_upcoming(self, now: datetime) -> bool:
+        return not self.cancelled and self.ends_at > now
+
+    def days_left(self, now: datetime) -> int:
+        """Whole days until the deadline starts, as the countdown shows them; 0 while an
+        all-day date or span is under way, negative once it is over."""
+        if self.due <= now < self.ends_at:
+            return 0
+        return (self.due - now) // timedelta(days=1)
+
+    def countdown(self, now: datetime) -> Countdown:
+        seconds = max(0, int((self.due - now).total_seconds()))
+        days, rest = divmod(seconds, 86400)
+        return Countdown(
+            days=days, hours=rest // 3600, minutes=rest % 3600 // 60, total_seconds=seconds
+        )
+
+
+def _sort_key(entry: DeadlineEntry) -> tuple:
+    return (entry.due, KIND_ORDER[entry.kind], entry.state_name, entry.session)
+
+
+def _from_stored(row: Deadline, scope: str, **identity: object) -> DeadlineEntry:
+    return DeadlineEntry(
+        kind=row.kind,
+        due=row.due,
+        all_day=row.all_day,
+        time_zone=row.time_zone,
+        is_estimated=row.is_estimated,
+        cancelled=row.cancelled,
+        source_note=row.source_note,
+        scope=scope,
+        deadline_id=row.pk,
+        version=row.version,
+        updated_at=row.updated_at,
+        **identity,  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class _Stored:
+    by_session: dict[tuple[int, str], Deadline] = field(default_factory=dict)
+    by_review: dict[tuple[int, str], Deadline] = field(default_factory=dict)
+
+
+def _load_stored(session_numbers: Iterable[int], review_ids: Iterable[int]) -> _Stored:
+    stored = _Stored()
+    condition = Q(review__isnull=True, session_id__in=list(session_numbers))
+    review_ids = list(review_ids)
+    if review_ids:
+        condition |= Q(review_id__in=review_ids)
+    for row in Deadline.objects.filter(condition):
+        if row.review_id:
+            stored.by_review[(row.review_id, row.kind)] = row
+        else:
+            stored.by_session[(row.session_id, row.kind)] = row
+    return stored
+
+
+def _review_entries(review: Review, stored: _Stored) -> list[DeadlineEntry]:
+    session = review.session
+    identity = {
+        "session": session.number,
+        "state_code": review.state.code,
+        "state_name": review.state.short_name,
+    }
+    # A coordinator's date for the dialogue beats the review record for the later estimates.
+    review_row = stored.by_review.get((review.pk, DeadlineKind.REVIEW)) or stored.by_session.get(
+        (session.number, DeadlineKind.REVIEW)
+    )
+    dialogue = review.review_date
+    if review_row is not None:
+        dialogue = review_row.due.astimezone(ZoneInfo(review_row.time_zone)).date()
+
+    entries = []
+    for kind in DeadlineKind.values:
+        if row := stored.by_review.get((review.pk, kind)):
+            entries.append(_from_stored(row, Scope.REVIEW, **identity))
+            continue
+        if row := stored.by_session.get((session.number, kind)):
+            entries.append(_from_stored(row, Scope.SESSION, **identity))
+            continue
+        guess = estimates.estimate(
+            kind,
+            session_start=session.start_date,
+            session_end=session.end_date,
+            review_date=dialogue,
+        )
+        if guess is None:
+            continue
+        recorded = kind == DeadlineKind.REVIEW and review.review_date is not None
+        entries.append(
+            DeadlineEntry(
+                kind=kind,
+                due=guess.due,
+                all_day=guess.all_day,
+                end=guess.end,
+                time_zone=estimates.GENEVA_TZ,
+                is_estimated=not recorded,
+                scope=Scope.RECORD if recorded else Scope.ESTIMATE,
+                source_note=str(_("Date of the dialogue recorded for this review."))
+                if recorded
+                else "",
+                **identity,  # type: ignore[arg-type]
+            )
+        )
+    return entries
+
+
+def entries_for_reviews(reviews: Iterable[Review]) -> list[DeadlineEntry]:
+    """Every deadline of the given reviews (loaded with `state` and `session`), by date."""
+    reviews = list(reviews)
+    stored = _load_stored({r.session_id for r in reviews}, [r.pk for r in reviews])
+    entries = [entry for review in reviews for entry in _review_entries(review, stored)]
+    return sorted(entries, key=_sort_key)
+
+
+def entries_for_sessions(sessions: Iterable[Session]) -> list[DeadlineEntry]:
+    """Session-wide deadlines (no State) of the given sessions, stored or estimated."""
+    sessions = list(sessions)
+    stored = _load_stored([s.number for s in sessions], [])
+    entries = []
+    for session in sessions:
+        for kind in DeadlineKind.values:
+            if row := stored.by_session.get((session.number, kind)):
+                entries.append(_from_stored(row, Scope.SESSION, session=session.number))
+                continue
+            guess = estimates.estimate(
+                kind, session_start=session.start_date, session_end=session.end_date
+            )
+            if guess is not None:
+                entries.append(
+                    DeadlineEntry(
+                        kind=kind,
+                        session=session.number,
+                        due=guess.due,
+                        all_day=guess.all_day,
+                        end=guess.end,
+                        time_zone=estimates.GENEVA_TZ,
+                        is_estimated=True,
+                        scope=Scope.ESTIMATE,
+                    )
+                )
+    return sorted(entries, key=_sort_key)
+
+
+def find_state(code: str) -> State | None:
+    return State.objects.filter(code=code.upper()).first()
+
+
+def states_under_review() -> list[State]:
+    return list(State.objects.under_review().order_by("short_name"))
+
+
+def _state_reviews(state: State) -> list[Review]:
+    return list(
+        Review.objects.filter(state=state).select_related("state", "session").order_by("session")
+    )
+
+
+def deadlines_for_state(
+    code: str, now: datetime | None = None, *, include_past: bool = True
+) -> list[DeadlineEntry]:
+    """All deadlines of a State's reviews by date; only those not yet over unless include_past.
+
+    Raises State.DoesNotExist for an unknown code.
+    """
+    state = find_state(code)
+    if state is None:
+        raise State.DoesNotExist(code)
+    entries = entries_for_reviews(_state_reviews(state))
+    if include_past:
+        return entries
+    now = now or timezone.now()
+    return [e for e in entries if e.is_upcoming(now)]
+
+
+def next_deadline(code: str, now: datetime | None = None) -> DeadlineEntry | None:
+    """The first deadline of a State that is not over and not cancelled, or None."""
+    now = now or timezone.now()
+    upcoming = deadlines_for_state(code, now, include_past=False)
+    return upcoming[0] if upcoming else None
+
+
+@dataclass
+class StateCalendar:
+    """Everything the "What's next" page shows for one State."""
+
+    state: State
+    reviews: list[Review]
+    upcoming: list[DeadlineEntry]
+    past: list[DeadlineEntry]
+    now: datetime
+
+    @property
+    def next(self) -> DeadlineEntry | None:
+        return self.upcoming[0] if self.upcoming else None
+
+    @property
+    def next_review(self) -> Review | None:
+        """The review the upcoming deadlines belong to (latest review when all are past)."""
+        if self.next is not None:
+            return next((r for r in self.reviews if r.session_id == self.next.session), None)
+        return self.reviews[-1] if self.reviews else None
+
+
+def state_calendar(code: str, now: datetime | None = None) -> StateCalendar | None:
+    now = now or timezone.now()
+    state = find_state(code)
+    if state is None:
+        return None
+    reviews = _state_reviews(state)
+    entries = entries_for_reviews(reviews)
+    upcoming = [e for e in entries if e.is_upcoming(now)]
+    past = [e for e in reversed(entries) if not e.is_upcoming(now)]
+    return StateCalendar(state=state, reviews=reviews, upcoming=upcoming, past=past, now=now)
+
+
+@dataclass
+class SessionRow:
+    session: Session
+    reviews: list[Review]
+    entries: list[DeadlineEntry]
+
+    @property
+    def stakeholder_deadline(self) -> DeadlineEntry | None:
+        return next(
+            (e for e in self.entries if e.kind == DeadlineKind.STAKEHOLDER_SUBMISSION), None
+        )
+
+
+@dataclass
+class WholeCalendar:
+    upcoming_sessions: list[SessionRow]
+    earlier_sessions: list[SessionRow]
+    upcoming_deadlines: list[DeadlineEntry]
+    now: datetime
+
+
+def whole_calendar(now: datetime | None = None, *, deadline_limit: int = 12) -> WholeCalendar:
+    """Sessions (upcoming first) with the States they review, and the next session-wide dates."""
+    now = now or timezone.now()
+    today = now.astimezone(estimates.GENEVA).date()
+    sessions = list(
+        Session.objects.select_related("cycle")
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("state").order_by("state__short_name"),
+            )
+        )
+        .order_by("number")
+    )
+    entries = entries_for_sessions(sessions)
+    by_session: dict[int, list[DeadlineEntry]] = {}
+    for entry in entries:
+        by_session.setdefault(entry.session, []).append(entry)
+    rows = [SessionRow(s, list(s.reviews.all()), by_session.get(s.number, [])) for s in sessions]
+
+    def is_upcoming(row: SessionRow) -> bool:
+        last = row.session.end_date or row.session.start_date
+        return last is None or last >= today
+
+    return WholeCalendar(
+        upcoming_sessions=[r for r in rows if is_upcoming(r)],
+        earlier_sessions=[r for r in reversed(rows) if not is_upcoming(r)],
+        upcoming_deadlines=[e for e in entries if e.is_upcoming(now)][:deadline_limit],
+        now=now,
+    )
+
+
+def feed_entries_all() -> list[DeadlineEntry]:
+    """The whole-calendar feed: session-wide dates, plus per-review dates that differ.
+
+    Per-review estimates are left out (they would repeat the session's dates fourteen times);
+    stored per-review rows and recorded dialogue days are kept.
+    """
+    sessions = list(Session.objects.order_by("number"))
+    entries = entries_for_sessions(sessions)
+    # A subquery rather than a join + DISTINCT: a review with several rows stays one review.
+    with_rows = Deadline.objects.filter(review__isnull=False).values("review_id")
+    reviews = list(
+        Review.objects.filter(Q(review_date__isnull=False) | Q(pk__in=with_rows)).select_related(
+            "state", "session"
+        )
+    )
+    entries += [e for e in entries_for_reviews(reviews) if e.scope in {Scope.REVIEW, Scope.RECORD}]
+    return sorted(entries, key=_sort_key)
+
+
+def reviews_in_period(start: date, end: date) -> list[Review]:
+    """Reviews whose session starts between `start` and `end` (used by the reminders)."""
+    return list(
+        Review.objects.filter(session__start_date__gte=start, session__start_date__lte=end)
+        .select_related("state", "session")
+        .order_by("session", "state__short_name")
+    )
+
+
+def deadline_for_edit(pk: int) -> Deadline | None:
+    return (
+        Deadline.objects.select_related("session", "review__state", "review__session", "updated_by")
+        .filter(pk=pk)
+        .first()
+    )

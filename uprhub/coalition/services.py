@@ -1,0 +1,231 @@
+"""Applying to the UPR Taskforce and the coordinators' decisions.
+
+`submit_application` recognises a returning applicant by e-mail address and updates their
+application instead of adding a second one. `decide` records every decision (who, when,
+what, message), e-mails the message, and on approval creates or links the account and adds
+the person to the taskforce and to the working groups of their themes.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from uprhub.accounts import services as accounts
+from uprhub.accounts.choices import Experience, Role
+from uprhub.accounts.models import Organisation
+from uprhub.accounts.permissions import has_role
+from uprhub.accounts.tokens import set_password_url
+from uprhub.core.mail import absolute_url, schedule_mail
+from uprhub.recommendations.models import Theme
+
+from .models import (
+    ApplicationDecision,
+    ApplicationStatus,
+    Decision,
+    TaskforceApplication,
+    TaskforceMember,
+    WorkingGroup,
+)
+
+APPLICATION_FIELDS = (
+    "name",
+    "email",
+    "organisation_name",
+    "role_title",
+    "experience",
+    "city",
+    "us_state",
+    "country",
+    "languages",
+    "motivation",
+)
+
+
+class Outcome(enum.StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    ALREADY_MEMBER = "already_member"
+
+
+@dataclass(frozen=True)
+class Submission:
+    application: TaskforceApplication
+    outcome: Outcome
+
+
+class DecisionNotAllowed(Exception):
+    """The application cannot take this decision in its current state."""
+
+
+def _urls() -> dict[str, str]:
+    return {
+        "apply_url": absolute_url(reverse("coalition:apply")),
+        "login_url": absolute_url(reverse("accounts:login")),
+        "reset_url": absolute_url(reverse("accounts:password_reset")),
+    }
+
+
+@transaction.atomic
+def submit_application(*, themes: Iterable[Theme], **fields: Any) -> Submission:
+    """Record an application, or update the one already made with this address.
+
+    The applicant always gets an e-mail; what the web page says does not depend on whether
+    the address was known (no enumeration through the public form).
+    """
+    unknown = set(fields) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown application fields: {sorted(unknown)}")
+    email_key = accounts.normalise_email(fields["email"])
+    fields["email"] = email_key
+    themes = list(themes)
+    now = timezone.now()
+
+    application = (
+        TaskforceApplication.objects.select_for_update().filter(email_key=email_key).first()
+    )
+    if application is None:
+        application = TaskforceApplication(email_key=email_key, last_submitted_at=now, **fields)
+        application.full_clean()
+        try:
+            # A savepoint, so a concurrent first submission from the same address turns
+            # into an update below instead of an error.
+            with transaction.atomic():
+                application.save()
+        except IntegrityError:
+            application = TaskforceApplication.objects.select_for_update().get(email_key=email_key)
+        else:
+            application.themes.set(themes)
+            schedule_mail(application.email, "application_received", _urls())
+            return Submission(application, Outcome.NEW)
+
+    if application.status == ApplicationStatus.APPROVED:
+        # Nothing to review again; remind them how to get in.
+        schedule_mail(application.email, "application_already_member", _urls())
+        return Submission(application, Outcome.ALREADY_MEMBER)
+
+    application.previous_answers = [*application.previous_answers, _snapshot(application)]
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.submission_count += 1
+    application.last_submitted_at = now
+    # New answers (often to a request for information) go back into the queue.
+    application.status = ApplicationStatus.PENDING
+    application.full_clean()
+    application.save()
+    application.themes.set(themes)
+    schedule_mail(application.email, "application_updated", _urls())
+    return Submission(application, Outcome.UPDATED)
+
+
+def _snapshot(application: TaskforceApplication) -> dict[str, Any]:
+    answers: dict[str, Any] = {name: getattr(application, name) for name in APPLICATION_FIELDS}
+    answers["themes"] = sorted(theme.name for theme in application.themes.all())
+    answers["submitted_at"] = application.last_submitted_at.isoformat()
+    return answers
+
+
+@transaction.atomic
+def decide(
+    application: TaskforceApplication, decision: str, message: str, *, actor: Any
+) -> ApplicationDecision:
+    """Approve, decline or ask for more information; audited and e-mailed."""
+    if decision not in Decision.values:
+        raise ValueError(f"Unknown decision {decision!r}")
+    message = message.strip()
+    if not message:
+        raise ValueError("A decision needs a message for the applicant")
+    application = TaskforceApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status == ApplicationStatus.APPROVED:
+        raise DecisionNotAllowed("This application has already been approved.")
+
+    status_before = application.status
+    context: dict[str, Any] = {"message": message, **_urls()}
+    if decision == Decision.APPROVE:
+        user = _approve(application, actor=actor)
+        application.user = user
+        application.status = ApplicationStatus.APPROVED
+        context["set_password_url"] = None if user.has_usable_password() else set_password_url(user)
+        template = "application_approved"
+    elif decision == Decision.DECLINE:
+        application.status = ApplicationStatus.DECLINED
+        template = "application_declined"
+    else:
+        application.status = ApplicationStatus.NEEDS_INFO
+        template = "application_more_info"
+    application.save(update_fields=["status", "user", "updated_at"])
+
+    record = ApplicationDecision.objects.create(
+        application=application,
+        decision=decision,
+        message=message,
+        status_before=status_before,
+        status_after=application.status,
+        actor=actor,
+        actor_label=f"{actor.get_username()} (#{actor.pk})" if actor else "system",
+    )
+    schedule_mail(application.email, template, context)
+    return record
+
+
+def _approve(application: TaskforceApplication, *, actor: Any) -> Any:
+    """Create or link the account, then add it to the taskforce and working groups."""
+    user = accounts.find_user_by_email(application.email)
+    if user is None:
+        user = accounts.create_account(
+            email=application.email, full_name=application.name, password=None, active=True
+        )
+    else:
+        profile = accounts.profile_for(user)
+        if profile.email_verified_at is None:
+            # An unconfirmed sign-up may have been made by someone else with this address:
+            # drop its password; the owner chooses one through the link we e-mail them.
+            user.set_unusable_password()
+            user.is_active = True
+            user.save(update_fields=["password", "is_active"])
+        elif not user.is_active:
+            raise DecisionNotAllowed(
+                "The account with this address is switched off; an administrator must "
+                "re-activate it first."
+            )
+
+    _fill_profile(user, application)
+    if not has_role(user, Role.MEMBER):
+        accounts.set_role(user, Role.MEMBER, actor=actor, reason="taskforce application approved")
+
+    member, created = TaskforceMember.objects.get_or_create(
+        user=user, defaults={"application": application}
+    )
+    if not created and not member.active:
+        member.active = True
+        member.save(update_fields=["active"])
+    for group in WorkingGroup.objects.filter(theme__in=application.themes.all()):
+        group.members.add(member)
+
+    if application.organisation_name:
+        organisation = Organisation.objects.filter(
+            name__iexact=application.organisation_name
+        ).first()
+        if organisation is not None:
+            accounts.add_member(organisation, user)
+    return user
+
+
+def _fill_profile(user: Any, application: TaskforceApplication) -> None:
+    """Copy the application into the profile without overwriting what the person wrote."""
+    profile = accounts.profile_for(user)
+    for name in ("organisation_name", "city", "us_state", "country", "languages"):
+        if not getattr(profile, name) and getattr(application, name):
+            setattr(profile, name, getattr(application, name))
+    if not profile.full_name:
+        profile.full_name = application.name
+    if profile.experience == Experience.NONE:
+        profile.experience = application.experience
+    profile.save()
+    profile.themes.add(*application.themes.all())

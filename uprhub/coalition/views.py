@@ -1,0 +1,109 @@
+"""The UPR Taskforce pages: what it is, the public application form, the coordinators'
+review queue and the members' directory."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from uprhub.accounts.choices import Role
+from uprhub.accounts.permissions import role_required
+from uprhub.core.antispam import rate_limited
+
+from . import selectors, services
+from .forms import ApplicationForm, DecisionForm, DirectoryFilterForm, QueueFilterForm
+from .models import TaskforceApplication
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "coalition/about.html")
+
+
+@rate_limited("apply")
+def apply(request: HttpRequest) -> HttpResponse:
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_spam():
+            # Look exactly like a success, so a bot learns nothing.
+            return redirect("coalition:apply_done")
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("contact_website", None)
+            themes = data.pop("themes")
+            services.submit_application(themes=themes, **data)
+            # Same page for new, repeated and already-approved applicants (no enumeration).
+            return redirect("coalition:apply_done")
+    return render(request, "coalition/apply.html", {"form": form})
+
+
+@require_GET
+def apply_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "coalition/apply_done.html")
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def queue(request: HttpRequest) -> HttpResponse:
+    filters = QueueFilterForm(request.GET or None)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    applications = selectors.application_queue(status or None)
+    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coalition/queue.html",
+        {
+            "filters": filters,
+            "page": page,
+            "status": status,
+            "counts": selectors.status_counts(),
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(TaskforceApplication.objects.prefetch_related("themes"), pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide(
+                application,
+                form.cleaned_data["decision"],
+                form.cleaned_data["message"],
+                actor=request.user,
+            )
+        except services.DecisionNotAllowed as error:
+            messages.error(request, str(error))
+            return redirect("coalition:application_detail", pk=application.pk)
+        messages.success(
+            request,
+            _("Decision saved; %(name)s has been e-mailed.") % {"name": application.name},
+        )
+        return redirect("coalition:queue")
+    decisions = application.decisions.select_related("actor")
+    return render(
+        request,
+        "coalition/application_detail.html",
+        {"application": application, "form": form, "decisions": decisions},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_GET
+@role_required(Role.MEMBER)
+def directory(request: HttpRequest) -> HttpResponse:
+    filters = DirectoryFilterForm(request.GET or None, locations=selectors.directory_locations())
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    theme = criteria.get("theme")
+    members = selectors.directory(
+        theme_id=theme.pk if theme else None,
+        location=criteria.get("location", ""),
+        city=criteria.get("city", ""),
+    )
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    return render(request, "coalition/directory.html", {"filters": filters, "page": page})

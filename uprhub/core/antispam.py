@@ -1,0 +1,109 @@
+"""Protection for public forms: a per-address rate limit and a honeypot field.
+
+The rate limit is a fixed-window counter in Django's cache rather than django-ratelimit:
+that library's last release (2023) predates Django 5 and 6, and we need only "N attempts per
+period per client address". With the default local-memory cache the counts are per process,
+which matches the single-process `uprhub serve`; several processes need a shared cache
+(Redis, Memcached) in CACHES.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'5/h' → (5, 3600); '10/5m' → (10, 300)."""
+    match = _RATE.match(rate)
+    if not match:
+        raise ValueError(f"Bad rate {rate!r}; use e.g. '5/h' or '10/5m'")
+    count, multiplier, unit = match.groups()
+    return int(count), int(multiplier or 1) * _PERIODS[unit]
+
+
+def client_address(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy sets it.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def hit(scope: str, key: str, rate: str) -> bool:
+    """Count one attempt for (scope, key); True when the limit is now exceeded."""
+    limit, period = parse_rate(rate)
+    window = int(time.time() // period)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"uprhub:rl:{scope}:{digest}:{window}"
+    if cache.add(cache_key, 1, timeout=period + 1):
+        count = 1
+    else:
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(cache_key, 1, timeout=period + 1)
+            count = 1
+    return count > limit
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/too_many_requests.html", status=429)
+
+
+def rate_limited(
+    scope: str, methods: Iterable[str] = ("POST",)
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Answer 429 once a client address exceeds settings.UPRHUB_RATE_LIMITS[scope]."""
+    methods = frozenset(methods)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in methods:
+                rate = settings.UPRHUB_RATE_LIMITS[scope]
+                if hit(scope, client_address(request), rate):
+                    return too_many_requests(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+HONEYPOT_FIELD = "contact_website"
+
+
+class HoneypotFormMixin(forms.Form):
+    """A text field people never see (moved off-screen by the template) and bots fill in.
+
+    A filled field does not show an error: the view pretends success and does nothing,
+    so a bot learns nothing. Render it with `{% include "forms/honeypot.html" %}`.
+    """
+
+    contact_website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get(self.add_prefix(HONEYPOT_FIELD), "").strip())
+
+    def public_fields(self) -> list[forms.BoundField]:
+        """The fields people fill in (everything but the honeypot)."""
+        return [field for field in self if field.name != HONEYPOT_FIELD]
+
+    def honeypot_field(self) -> forms.BoundField:
+        return self[HONEYPOT_FIELD]

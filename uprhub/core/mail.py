@@ -1,0 +1,99 @@
+"""The one way UPR Hub sends e-mail.
+
+`send_mail_message` refuses carriage returns and line feeds in anything that becomes a
+header (subject, addresses, extra headers), so user input can never add a `Bcc:` line.
+`schedule_mail` renders templates and sends only after the current transaction commits, so
+no message announces something that was rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+
+log = logging.getLogger(__name__)
+
+_FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00")
+
+
+class HeaderInjectionError(ValueError):
+    """A header value (subject, address, extra header) contained a line break."""
+
+
+def _check_header(name: str, value: str) -> None:
+    if any(char in value for char in _FORBIDDEN_IN_HEADERS):
+        raise HeaderInjectionError(f"Line break in e-mail header {name!r}")
+
+
+def absolute_url(path: str) -> str:
+    """A link for an e-mail, built from UPRHUB_SITE_URL (never from a request's Host)."""
+    return f"{settings.UPRHUB_SITE_URL}{path}"
+
+
+def send_mail_message(
+    to: str | Iterable[str],
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Send one message now. Raises HeaderInjectionError before anything is sent."""
+    recipients = [to] if isinstance(to, str) else list(to)
+    if not recipients:
+        raise ValueError("No recipient")
+    _check_header("Subject", subject)
+    for address in recipients:
+        _check_header("To", address)
+    for name, value in (headers or {}).items():
+        _check_header(name, name)
+        _check_header(name, value)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+        headers=dict(headers or {}),
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def render_mail(template: str, context: Mapping[str, Any]) -> tuple[str, str, str | None]:
+    """Render `emails/<template>_subject.txt`, `.txt` and, if it exists, `.html`."""
+    context = {"site_url": settings.UPRHUB_SITE_URL, **context}
+    # Templates may wrap the subject over lines; a subject is one line.
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    text = render_to_string(f"emails/{template}.txt", context)
+    try:
+        html: str | None = render_to_string(f"emails/{template}.html", context)
+    except TemplateDoesNotExist:
+        html = None
+    return subject, text, html
+
+
+def schedule_mail(to: str, template: str, context: Mapping[str, Any]) -> None:
+    """Render now (so errors surface in the caller), send once the transaction commits.
+
+    The address is checked here too: a bad address fails the use case instead of being
+    discovered by a callback after the commit. Delivery failures after commit are logged,
+    not raised: the user's action has already been saved.
+    """
+    _check_header("To", to)
+    subject, text, html = render_mail(template, context)
+    _check_header("Subject", subject)
+
+    def send() -> None:
+        try:
+            send_mail_message(to, subject, text, html)
+        except Exception:
+            log.exception("Could not send the %r e-mail", template)
+
+    transaction.on_commit(send)

@@ -1,0 +1,470 @@
+"""The search service: what views, the API, exports and the CLI call.
+
+How a search runs (text mode; browse mode skips step 2):
+
+1. one primary-key read of the data version, to fetch or reload the in-memory facet index;
+2. one full-text query returning *every* matching id with its score (cached per data version and
+   query text, so paging or changing facets does not ask the engine again);
+3. filtering, disjunctive facet counts, sorting and paging in numpy (``facets.py``);
+4. the page's rows through ``Recommendation.objects.with_details()``, with the highlighted
+   snippet computed by the engine in the same query.
+
+Which database runs is decided in ``backends``; nothing here or above knows.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+
+from uprhub.recommendations.models import ActionCategory, Position, Recommendation, Theme
+from uprhub.reviews.models import RegionalGroup
+
+from . import facets as facet_index
+from . import highlight
+from .backends import get_backend
+from .query import ParsedQuery, parse
+from .types import FACETS, SORTS, Facet, FacetValue, Hit, SearchQuery, SearchResult
+
+MAX_FACET_VALUES = 50  # per facet (per vocabulary for themes), plus any selected values
+MAX_PAGE = 100_000
+MAX_PAGE_SIZE = 100
+MAX_TEXT = 1000
+BROWSE_RELEVANCE = "-date"  # "best match" without words: newest reviews first
+
+_INT_FACETS = ("cycle", "session", "action_category", "theme")
+_ORDINAL_FACETS = ("cycle", "session", "position", "action_category")
+
+
+def _facet_labels() -> dict[str, str]:
+    return {
+        "state": _("State under review"),
+        "recommending_state": _("Recommending State"),
+        "region": _("Regional group of the State under review"),
+        "recommending_region": _("Regional group of the recommending State"),
+        "cycle": _("Cycle"),
+        "session": _("Session"),
+        "position": _("Position"),
+        "action_category": _("Action category"),
+        "theme": _("Theme"),
+    }
+
+
+# --- cached full-text matches ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Match:
+    rows: np.ndarray  # sorted row positions in the facet index
+    scores: np.ndarray | None  # aligned with rows, higher is better; None if not ranked
+
+
+class _MatchCache:
+    """Small LRU of full-text matches, keyed by database, data version and query.
+
+    A broad word can match half the rows; asking the engine once and re-using the result while
+    the user pages or narrows facets is what keeps those requests cheap.
+    """
+
+    def __init__(self, max_entries: int = 64, max_rows: int = 4_000_000) -> None:
+        self.max_entries, self.max_rows = max_entries, max_rows
+        self._items: OrderedDict[tuple, _Match] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> _Match | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, value: _Match) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries or (
+                len(self._items) > 1
+                and sum(len(m.rows) for m in self._items.values()) > self.max_rows
+            ):
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_matches = _MatchCache()
+
+
+def clear_caches() -> None:
+    """Forget the facet index and cached matches (tests; after restoring a database)."""
+    facet_index.clear_cache()
+    _matches.clear()
+
+
+def _connection() -> BaseDatabaseWrapper:
+    return connections["default"]
+
+
+def _text_match(
+    connection: BaseDatabaseWrapper,
+    index: facet_index.FacetIndex,
+    parsed: ParsedQuery,
+    ranked: bool,
+) -> _Match:
+    """Rows matching the text; with scores only if ``ranked`` (scoring is the expensive part)."""
+    if parsed.matches_nothing:
+        return _Match(np.zeros(0, dtype=np.int64), np.zeros(0))
+    key = (connection.alias, index.version, parsed.key)
+    found = _matches.get(key)
+    if found is not None and (found.scores is not None or not ranked):
+        return found
+    backend = get_backend(connection)
+    if ranked:
+        ids, scores = backend.match(connection, parsed)
+    else:
+        ids, scores = backend.match_ids(connection, parsed), None
+    if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+        order = np.argsort(ids, kind="stable")
+        ids = ids[order]
+        scores = scores[order] if scores is not None else None
+    rows = np.searchsorted(index.ids, ids)
+    rows[rows >= index.size] = 0
+    known = index.ids[rows] == ids if index.size else np.zeros(len(ids), dtype=bool)
+    found = _Match(rows[known], scores[known] if scores is not None else None)
+    _matches.put(key, found)
+    return found
+
+
+# --- searching ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    index: facet_index.FacetIndex
+    parsed: ParsedQuery
+    rows: np.ndarray  # filtered row positions (any order)
+    scores: np.ndarray | None  # aligned with rows when sorting a text search by relevance
+    counts: dict[str, np.ndarray]
+
+
+def _wants_scores(query: SearchQuery) -> bool:
+    return query.sort not in ("date", "-date", "paragraph")  # relevance, or an unknown sort
+
+
+def _plan(query: SearchQuery, connection: BaseDatabaseWrapper) -> _Plan:
+    index = facet_index.get_index(connection)
+    parsed = parse(query.text)
+    masks = index.filter_masks(query.filters())
+    if parsed.is_browse:
+        rows, counts = index.facet_counts(None, masks)
+        return _Plan(index, parsed, rows, None, counts)
+    match = _text_match(connection, index, parsed, ranked=_wants_scores(query))
+    rows, counts = index.facet_counts(match.rows, masks)
+    scores = None
+    if match.scores is not None:
+        scores = match.scores[np.searchsorted(match.rows, rows)] if len(rows) else np.zeros(0)
+    return _Plan(index, parsed, rows, scores, counts)
+
+
+def _ordered(plan: _Plan, sort: str, limit: int | None = None) -> np.ndarray:
+    """Row positions in the requested order (only the first ``limit`` are guaranteed)."""
+    index, rows = plan.index, plan.rows
+    if sort not in SORTS:
+        sort = "relevance"
+    if sort == "relevance" and plan.scores is None:
+        sort = BROWSE_RELEVANCE
+    if sort != "relevance":
+        return index.sort_rows(rows, sort)
+    scores, ids = plan.scores, index.ids[rows]
+    if limit is not None and limit < len(rows) // 4:
+        # Only the page is needed: partition out the best `limit`, then sort just those
+        # (ties must not straddle the cut, so take everything scoring at least the cut-off).
+        cutoff = np.partition(-scores, limit - 1)[limit - 1]
+        keep = np.flatnonzero(-scores <= cutoff)
+        rows, scores, ids = rows[keep], scores[keep], ids[keep]
+    return rows[np.lexsort((ids, -scores))]
+
+
+def search(query: SearchQuery) -> SearchResult:
+    """Ranked, filtered, faceted search (or browsing, when the query has no words)."""
+    started = time.perf_counter()
+    connection = _connection()
+    plan = _plan(query, connection)
+    page = max(1, min(int(query.page), MAX_PAGE))
+    size = max(1, min(int(query.page_size), MAX_PAGE_SIZE * 10))
+    start = (page - 1) * size
+    ordered = _ordered(plan, query.sort, limit=start + size)
+    page_rows = ordered[start : start + size]
+    scores = None
+    if plan.scores is not None and len(page_rows):
+        # In text mode plan.rows is sorted (a filtered subset of the sorted match rows).
+        scores = plan.scores[np.searchsorted(plan.rows, page_rows)].tolist()
+    hits = _load_hits(
+        connection,
+        plan.index.ids[page_rows].tolist(),
+        None if plan.parsed.is_browse else plan.parsed,
+        scores,
+    )
+    return SearchResult(
+        query=query,
+        total=len(plan.rows),
+        hits=hits,
+        facets=_build_facets(plan.index, plan.counts, query),
+        took_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+def iter_ids(query: SearchQuery) -> Iterator[int]:
+    """Every matching id in the query's sort order (for exports); paging is ignored."""
+    plan = _plan(query, _connection())
+    ids = plan.index.ids[_ordered(plan, query.sort)]
+    for start in range(0, len(ids), 10_000):
+        yield from ids[start : start + 10_000].tolist()
+
+
+def _load_hits(
+    connection: BaseDatabaseWrapper,
+    ids: list[int],
+    parsed: ParsedQuery | None,
+    scores: list[float] | None,
+) -> list[Hit]:
+    if not ids:
+        return []
+    queryset = Recommendation.objects.with_details().filter(pk__in=ids).order_by()
+    if parsed is not None and not parsed.matches_nothing:
+        sql, params = get_backend(connection).snippet_sql(parsed)
+        queryset = queryset.annotate(search_snippet=RawSQL(sql, params))  # noqa: S611
+    by_id = {rec.pk: rec for rec in queryset}
+    hits = []
+    for i, pk in enumerate(ids):
+        rec = by_id.get(pk)
+        if rec is None:  # deleted since the index was read
+            continue
+        marked = getattr(rec, "search_snippet", None)
+        snippet = highlight.render(marked) if marked else highlight.plain(rec.text)
+        hits.append(
+            Hit(id=pk, recommendation=rec, snippet=snippet, score=scores[i] if scores else None)
+        )
+    return hits
+
+
+# --- facets ------------------------------------------------------------------------------------
+
+
+def _value_label(index: facet_index.FacetIndex, name: str, code: int) -> tuple[str, str]:
+    """(label, group) of a facet value."""
+    if name in ("state", "recommending_state"):
+        return index.state_names[code], ""
+    if name in ("region", "recommending_region"):
+        return str(RegionalGroup(facet_index.REGIONS[code]).label), ""
+    if name == "cycle":
+        return _("Cycle %(number)s") % {"number": code}, ""
+    if name == "session":
+        return _("UPR %(number)s") % {"number": code}, ""
+    if name == "position":
+        return str(Position(facet_index.POSITIONS[code]).label), ""
+    if name == "action_category":
+        return str(ActionCategory(code).label), ""
+    return index.theme_names[code], index.theme_groups[code]
+
+
+def _build_facets(
+    index: facet_index.FacetIndex, counts: dict[str, np.ndarray], query: SearchQuery
+) -> dict[str, Facet]:
+    labels = _facet_labels()
+    result: dict[str, Facet] = {}
+    for name in FACETS:
+        count = counts[name]
+        selected = set(index.codes(name, getattr(query, name)).tolist())
+        codes = set(np.flatnonzero(count).tolist()) | selected
+        if name in ("region", "recommending_region", "position", "action_category"):
+            codes.discard(0)  # "none": not a value anyone can select
+        values = []
+        for code in codes:
+            label, group = _value_label(index, name, code)
+            values.append(
+                FacetValue(
+                    value=str(index.value_of(name, code)),
+                    label=label,
+                    count=int(count[code]) if code < len(count) else 0,
+                    selected=code in selected,
+                    group=group,
+                )
+            )
+        if name in _ORDINAL_FACETS:
+            order = {v: i for i, v in enumerate(map(str, _ordinal_values(index, name)))}
+            values.sort(key=lambda v: order.get(v.value, len(order)))
+        else:
+            values.sort(key=lambda v: (v.group.casefold(), -v.count, v.label.casefold()))
+            values = _top_per_group(values)
+        result[name] = Facet(name=name, label=labels[name], values=values)
+    return result
+
+
+def _ordinal_values(index: facet_index.FacetIndex, name: str) -> list:
+    if name == "position":
+        return list(facet_index.POSITIONS)
+    if name == "action_category":
+        return list(facet_index.ACTION_CATEGORIES)
+    return sorted(index.lookups[name])
+
+
+def _top_per_group(values: list[FacetValue]) -> list[FacetValue]:
+    """The most frequent values of each group (vocabulary), keeping selected ones."""
+    kept: list[FacetValue] = []
+    per_group: dict[str, int] = {}
+    for value in values:
+        seen = per_group.get(value.group, 0)
+        if seen < MAX_FACET_VALUES or value.selected:
+            kept.append(value)
+            per_group[value.group] = seen + 1
+    return kept
+
+
+# --- similar recommendations -------------------------------------------------------------------
+
+SIMILAR_WORDS = 8
+SIMILAR_CANDIDATE_WORDS = 24
+SIMILAR_COMMON = 5000  # a word in more rows than this says little about what a text is about
+
+
+def similar(recommendation: Recommendation, limit: int = 5) -> list[Hit]:
+    """The same or similar recommendations made in other reviews, of this State or others.
+
+    Identical texts (same ``text_key``) come first, this State's own earlier or later reviews
+    before other States; then the engine's best matches for the text's most distinctive words
+    (the rarest ones, counted by the engine itself so stemming agrees), OR-ed.
+    """
+    connection = _connection()
+    same_text = list(
+        Recommendation.objects.filter(text_key=recommendation.text_key)
+        .exclude(review_id=recommendation.review_id)
+        .values_list("id", "review__state_id")[: limit * 4]
+    )
+    own_state = recommendation.review.state_id
+    same_text.sort(key=lambda r: (r[1] != own_state, r[0]))
+    chosen = [pk for pk, _state in same_text[:limit]]
+    parsed = None
+    if len(chosen) < limit:
+        parsed = _distinctive_query(connection, recommendation.text)
+        if parsed is not None:
+            backend = get_backend(connection)
+            candidates = backend.top(connection, parsed, limit * 10 + 20)
+            same_review = set(
+                Recommendation.objects.filter(
+                    pk__in=candidates, review_id=recommendation.review_id
+                ).values_list("id", flat=True)
+            )
+            for pk in candidates:
+                if len(chosen) >= limit:
+                    break
+                if pk not in same_review and pk not in chosen:
+                    chosen.append(pk)
+    return _load_hits(connection, chosen, parsed, None)
+
+
+def _distinctive_query(connection: BaseDatabaseWrapper, text: str) -> ParsedQuery | None:
+    words = [w for w in parse(text[:MAX_TEXT]).words if len(w) > 2 and not w.isdigit()][
+        :SIMILAR_CANDIDATE_WORDS
+    ]
+    if not words:
+        return None
+    frequencies = get_backend(connection).document_frequencies(connection, words, SIMILAR_COMMON)
+    # Words found elsewhere (df >= 2), rarest first.
+    ranked = sorted((f, i, w) for i, w in enumerate(words) if (f := frequencies.get(w, 0)) >= 2)
+    rare = [w for f, _i, w in ranked if f < SIMILAR_COMMON][:SIMILAR_WORDS]
+    if len(rare) >= 2:
+        return ParsedQuery(words=tuple(rare), had_terms=True, any_of=True)
+    # Only common words: require the few least common together instead of any of many.
+    common = [w for _f, _i, w in ranked][:4]
+    if not common:
+        return None
+    return ParsedQuery(words=tuple(common), had_terms=True)
+
+
+# --- themes and URLs ---------------------------------------------------------------------------
+
+
+def theme_ids_by_name(name: str) -> list[int]:
+    """Ids of themes with this name in any vocabulary, ignoring case."""
+    name = (name or "").strip()
+    if not name:
+        return []
+    return sorted(Theme.objects.filter(name__iexact=name).values_list("id", flat=True))
+
+
+def _getlist(params: Mapping, key: str) -> list[str]:
+    values = params.getlist(key) if hasattr(params, "getlist") else params.get(key, [])
+    if isinstance(values, str | int):
+        values = [values]
+    return [str(v) for v in values if v is not None]
+
+
+def _clean_int(value: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
+    value = value.strip()
+    if not value.isascii() or not value.lstrip("-").isdigit() or len(value) > 30:
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+_REGIONS = {r.casefold(): r for r in RegionalGroup.values}
+_POSITIONS = {p.casefold(): p for p in Position.values}
+
+
+def _clean_facet(name: str, raw: list[str]) -> tuple:
+    cleaned: list = []
+    for value in raw:
+        if name in _INT_FACETS:
+            item = _clean_int(value, high=1_000_000_000_000 if name == "theme" else 10_000)
+        elif name in ("state", "recommending_state"):
+            item = value.strip().upper()[:40] or None
+        elif name in ("region", "recommending_region"):
+            item = _REGIONS.get(value.strip().casefold())
+        else:  # position
+            item = _POSITIONS.get(value.strip().casefold())
+        if item is not None and item not in cleaned:
+            cleaned.append(item)
+    return tuple(cleaned)
+
+
+def query_from_params(params: Mapping) -> SearchQuery:
+    """A SearchQuery from URL parameters. Never raises: invalid values are ignored."""
+    text = " ".join(_getlist(params, "q"))[:MAX_TEXT].strip()
+    filters = {name: _clean_facet(name, _getlist(params, name)) for name in FACETS}
+    sorts = [s for s in _getlist(params, "sort") if s in SORTS]
+    pages = [_clean_int(p, high=10**30) for p in _getlist(params, "page")[:1]]
+    sizes = [p for p in map(_clean_int, _getlist(params, "page_size")[:1]) if p]
+    return SearchQuery(
+        text=text,
+        **filters,
+        sort=sorts[0] if sorts else "relevance",
+        page=min(pages[0], MAX_PAGE) if pages and pages[0] else 1,
+        page_size=min(sizes[0], MAX_PAGE_SIZE) if sizes else SearchQuery.page_size,
+    )
+
+
+def query_to_params(query: SearchQuery) -> list[tuple[str, str]]:
+    """URL parameters that reproduce the query (for shareable links); defaults are left out."""
+    params: list[tuple[str, str]] = []
+    if query.text:
+        params.append(("q", query.text))
+    for name in FACETS:
+        params.extend((name, str(value)) for value in getattr(query, name))
+    if query.sort != "relevance":
+        params.append(("sort", query.sort))
+    if query.page != 1:
+        params.append(("page", str(query.page)))
+    if query.page_size != SearchQuery.page_size:
+        params.append(("page_size", str(query.page_size)))
+    return params
