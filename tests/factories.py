@@ -91,6 +91,7 @@ class ThemeFactory(factory.django.DjangoModelFactory):
 class RecommendationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Recommendation
+        skip_postgeneration_save = True
 
     review = factory.SubFactory(ReviewFactory)
     text = factory.Sequence(lambda n: f"Take measures number {n} to protect human rights")

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 STATE_PAGE_BUDGET = 8
 STATE_LIST_BUDGET = 1
-HOME_BUDGET = 3
+HOME_BUDGET = 6  # featured State, State list, and its next deadline (3 queries)
 EXPLORER_BUDGET = 7
 EXPLORER_COLD_BUDGET = 14
 DETAIL_BUDGET = 12

@@ -54,6 +54,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "uprhub.accounts.context_processors.roles",
             ],
         },
     },
@@ -75,7 +76,8 @@ TIME_ZONE = env_str("UPRHUB_TIME_ZONE", "UTC")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only needed for `collectstatic` behind another web server; WhiteNoise serves from the apps.
+STATIC_ROOT = env_str("UPRHUB_STATIC_ROOT") or None
 # Serve app static files straight from their finders so a fresh install needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
