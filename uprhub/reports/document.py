@@ -1,0 +1,124 @@
+"""A shadow report as plain data: what the validator checks and the exporters write.
+
+The web editor (database models), an uploaded Word draft and the CLI all turn their input
+into a `ReportDocument`, so one validator and one set of exporters serve every surface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class SubmissionType(StrEnum):
+    INDIVIDUAL = "individual"
+    JOINT = "joint"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    TIP = "tip"
+
+
+@dataclass
+class Organisation:
+    name: str
+    acronym: str = ""
+    city: str = ""
+    country: str = ""
+    description: str = ""  # activities and date of establishment, as OHCHR asks
+    website: str = ""
+
+
+@dataclass
+class Footnote:
+    text: str
+
+
+@dataclass
+class Paragraph:
+    """A numbered paragraph. `number` is assigned by numbering, 1-based across the report."""
+
+    text: str
+    footnotes: list[Footnote] = field(default_factory=list)
+    number: int | None = None
+    key: str = ""  # stable id of the source paragraph (database pk, docx index) for findings
+    is_numbered: bool = True  # False for a Word paragraph that carries no number
+
+
+@dataclass
+class Section:
+    """A heading and its paragraphs. `kind` follows the OHCHR guidelines' structure."""
+
+    title: str
+    kind: str = "other"  # introduction | follow_up | new_developments | recommendations | other
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    level: int = 1
+
+
+@dataclass
+class CoverInformation:
+    state_name: str = ""  # State under review
+    state_code: str = ""
+    session: int | None = None
+    session_month_year: str = ""  # e.g. "November 2026"
+    cycle: int | None = None
+    contact_name: str = ""
+    contact_email: str = ""
+    submission_type: SubmissionType = SubmissionType.INDIVIDUAL
+    main_submitter: str = ""
+    key_words: list[str] = field(default_factory=list)
+    language: str = "en"
+    period_start: str = ""  # ISO date the report covers from (the last review)
+    period_end: str = ""
+
+
+@dataclass
+class ReportDocument:
+    title: str
+    cover: CoverInformation
+    organisations: list[Organisation] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    deadline: datetime | None = None  # aware; OHCHR's stakeholder deadline for the review
+    states_mentioned: list[str] = field(default_factory=list)  # codes, to check "one State"
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [p for s in self.sections for p in s.paragraphs]
+
+    def number_paragraphs(self) -> None:
+        number = 0
+        for paragraph in self.paragraphs():
+            if paragraph.is_numbered:
+                number += 1
+                paragraph.number = number
+
+
+@dataclass
+class Finding:
+    rule: str  # rule code, e.g. "word_limit"
+    severity: Severity
+    message: str  # plain language, translated
+    paragraph: int | None = None  # paragraph number it concerns, when it concerns one
+    source_note: str = ""  # where the rule comes from
+
+
+@dataclass
+class ValidationReport:
+    word_count: int
+    word_count_without_footnotes: int
+    limit: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == Severity.WARNING]
+
+    @property
+    def tips(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == Severity.TIP]
