@@ -56,7 +56,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             item.add_marker(skip)
     elif not using_postgres():
-        skip_pg = pytest.mark.skip(reason="PostgreSQL-only test; run with DATABASE_URL=postgres://…")
+        skip_pg = pytest.mark.skip(
+            reason="PostgreSQL-only test; run with DATABASE_URL=postgres://…"
+        )
         for item in items:
             if "postgres_only" in item.keywords:
                 item.add_marker(skip_pg)

@@ -3,6 +3,7 @@
 uprhub serve [--host H] [--port P]     start the web app (prepares the database first)
 uprhub import KIND FILE [--dry-run]    import a data file (uprinfo, ohchr-csv, uhri-xlsx…)
 uprhub search QUERY [options]          search recommendations (table, json or csv)
+uprhub worker [options]                run background tasks: list mail, reminders (db_worker)
 uprhub manage COMMAND …                any Django management command
 """
 
@@ -12,8 +13,9 @@ import os
 import sys
 
 # Commands that must find the database ready (migrated, bundled data loaded) before they run.
-_NEEDS_DATA = {"search", "import_data", "calendar", "report", "classifier"}
-_ALIASES = {"import": "import_data"}
+_NEEDS_DATA = {"search", "import_data", "calendar", "report", "classifier", "db_worker"}
+# `uprhub worker` is django-tasks-db's worker (see uprhub/settings/tasks.py).
+_ALIASES = {"import": "import_data", "worker": "db_worker"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("uprhub.accounts.urls")),
     path("taskforce/", include("uprhub.coalition.urls")),
     path("calendar/", include("uprhub.calendar.urls")),
+    path("lists/", include("uprhub.mailinglists.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -26,4 +26,8 @@ UPRHUB_RATE_LIMITS = {
     "login": "10/5m",
     "password_reset": "5/h",
     "verify": "30/h",
+    "list_subscribe": "5/h",
+    "list_preferences": "5/h",
+    "list_token": "30/h",
+    "list_address": "3/h",
 }

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "uprhub.accounts",
     "uprhub.coalition",
     "uprhub.calendar",
+    "django_tasks_db",
+    "uprhub.mailinglists",
 ]
 
 MIDDLEWARE = [

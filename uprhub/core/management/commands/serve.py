@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import signal
+import subprocess
+import sys
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -15,8 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help=_("Do not start the background worker (run `uprhub worker` separately)."),
+        )
 
-    def handle(self, *args, host: str, port: int, threads: int, **options) -> None:
+    def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options) -> None:
         from waitress import create_server
 
         from uprhub.core.bootstrap import prepare_database
@@ -31,5 +39,23 @@ class Command(BaseCommand):
         )
         self.stdout.write(_("Press Ctrl+C to stop."))
         self.stdout.flush()
-        with contextlib.suppress(KeyboardInterrupt):
-            server.run()
+        worker = None if no_worker else self._start_worker()
+        # Turn SIGTERM into a normal exit so the worker is stopped with us.
+        signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                server.run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    worker.wait(timeout=10)
+
+    def _start_worker(self) -> subprocess.Popen | None:
+        """With the database task backend, mail is sent by a worker: start one beside us."""
+        from django.conf import settings
+
+        if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+            return None
+        self.stdout.write(_("Background worker started (mailing lists, reminders)."))
+        return subprocess.Popen([sys.executable, "-m", "uprhub.cli", "worker"])

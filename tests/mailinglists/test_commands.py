@@ -1,0 +1,67 @@
+"""The management commands and `uprhub worker`."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from uprhub import cli
+from uprhub.mailinglists import services
+from uprhub.mailinglists.models import PostStatus
+
+from .factories import PostFactory, subscribe_many
+
+pytestmark = pytest.mark.django_db
+
+
+def test_deliver_posts_sends_what_is_pending(smtp_server, public_list):
+    subscribe_many(public_list, 3)
+    post = PostFactory(mailing_list=public_list)
+    services.start_sending(post, actor=None)  # no on_commit in this test: nothing sent yet
+    assert smtp_server.messages == []
+    out = StringIO()
+    call_command("deliver_posts", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["sent"] == 3 and report["finished"]
+    post.refresh_from_db()
+    assert post.status == PostStatus.SENT
+    call_command("deliver_posts", stdout=out)  # nothing left: no output, no error
+    assert len(smtp_server.messages) == 3
+
+
+def test_deliver_posts_fails_loudly_when_the_server_is_down(flaky_smtp, public_list):
+    subscribe_many(public_list, 2)
+    post = PostFactory(mailing_list=public_list)
+    services.start_sending(post, actor=None)
+    flaky_smtp.stop()
+    with pytest.raises(CommandError, match="wait for the mail server"):
+        call_command("deliver_posts", verbosity=0)
+    assert post.deliveries.filter(status="pending").count() == 2
+
+
+def test_deliver_posts_enqueue(smtp_server, public_list):
+    subscribe_many(public_list, 2)
+    post = PostFactory(mailing_list=public_list)
+    services.start_sending(post, actor=None)
+    call_command("deliver_posts", "--enqueue", stdout=StringIO())  # immediate backend: runs
+    assert len(smtp_server.messages) == 2
+
+
+def test_send_reminders_refuses_a_naive_time():
+    with pytest.raises(CommandError):
+        call_command("send_reminders", "--now", "2026-06-18T22:30:00")
+
+
+def test_uprhub_worker_runs_db_worker_after_preparing_the_database(monkeypatch):
+    calls: list = []
+    monkeypatch.setattr(
+        "uprhub.core.bootstrap.prepare_database", lambda **kwargs: calls.append("prepare")
+    )
+    monkeypatch.setattr(
+        "django.core.management.execute_from_command_line", lambda argv: calls.append(argv)
+    )
+    assert cli.main(["worker", "--batch"]) == 0
+    assert calls == ["prepare", ["uprhub worker", "db_worker", "--batch"]]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MailingListsConfig(AppConfig):
+    name = "uprhub.mailinglists"
+    verbose_name = "Mailing lists and deadline reminders"
