@@ -361,3 +361,43 @@ def test_query_params_round_trip():
         qd.appendlist(key, value)
     assert service.query_from_params(qd) == query
     assert service.query_to_params(SearchQuery()) == []
+
+
+def test_hits_come_with_their_details(corpus, django_assert_num_queries):
+    hits = service.search(SearchQuery(text="rights", sort="paragraph")).hits
+    with django_assert_num_queries(0):
+        for hit in hits:
+            hit.recommendation.review.state.short_name
+            hit.recommendation.review.session.cycle_id
+            [s.code for s in hit.recommendation.recommending_states.all()]
+            [label.theme.vocabulary.name for label in hit.recommendation.labels.all()]
+    assert [h.score for h in hits] == [None, None, None]  # not ranked when sorting by paragraph
+
+
+def test_only_the_top_values_of_a_facet_are_listed():
+    from uprhub.search.types import FacetValue
+
+    values = [FacetValue(str(i), f"v{i}", 100 - i, selected=i == 70) for i in range(80)]
+    values += [FacetValue("x", "other group", 1, group="g")]
+    kept = service._top_per_group(values)
+    assert len(kept) == service.MAX_FACET_VALUES + 2
+    assert any(v.value == "70" for v in kept) and any(v.group == "g" for v in kept)
+
+
+def test_result_shape(corpus):
+    result = service.search(SearchQuery(text="death", page_size=1))
+    assert result.total == 2 and result.pages == 2 and len(result.hits) == 1
+    assert result.took_ms > 0
+    assert [f.name for f in result.facets.values()] == list(FACETS)
+    assert result.facets["state"].label == "State under review"
+
+
+def test_similar_query_budget(corpus, django_assert_max_num_queries):
+    from uprhub.recommendations.models import Recommendation
+
+    rec = Recommendation.objects.select_related("review").get(pk=corpus.by_paragraph["1.1"].pk)
+    # same text, word frequencies, ranked candidates, then the hits with_details() (5)
+    with django_assert_max_num_queries(8):
+        hits = service.similar(rec)
+    assert corpus.by_paragraph["1.2"].pk in [h.id for h in hits]
+    assert all("<script>" not in h.snippet for h in hits)

@@ -155,7 +155,11 @@ class Recommendation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["review", "text_key"], name="rec_unique_text_in_review")
         ]
-        indexes = [models.Index(fields=["review", "paragraph_sort"])]
+        indexes = [
+            models.Index(fields=["review", "paragraph_sort"]),
+            # "The same recommendation in other reviews" looks texts up by key alone.
+            models.Index(fields=["text_key"], name="rec_text_key_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.paragraph or self.pk}: {self.text[:60]}"

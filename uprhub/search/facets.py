@@ -136,13 +136,19 @@ class FacetIndex:
             return POSITIONS[code]
         return code  # cycle, session, action_category: the number itself
 
-    def positions_of(self, ids: np.ndarray) -> np.ndarray:
-        """Row positions of recommendation ids, dropping ids this version does not know."""
+    def positions_of(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row positions of recommendation ids, and which ids this version knows.
+
+        Unknown ids (rows written after the index was loaded, before the version check saw
+        them) are dropped from the positions; the boolean array says which input ids remain.
+        """
         ids = np.asarray(ids, dtype=np.int64)
+        if not self.size:
+            return np.zeros(0, dtype=np.int64), np.zeros(len(ids), dtype=bool)
         pos = np.searchsorted(self.ids, ids)
         pos[pos >= self.size] = 0
-        ok = self.ids[pos] == ids if self.size else np.zeros(len(ids), dtype=bool)
-        return pos[ok]
+        known = self.ids[pos] == ids
+        return pos[known], known
 
     # --- filtering and counting -------------------------------------------------------------
 
@@ -208,6 +214,8 @@ class FacetIndex:
     def sort_rows(self, rows: np.ndarray, sort: str) -> np.ndarray:
         """Rows in a browse order ("date", "-date", "paragraph"); ``rows`` need not be sorted."""
         order = self.orders[sort]
+        if len(rows) == self.size:
+            return order
         if len(rows) * 8 >= self.size:
             inside = np.zeros(self.size, dtype=bool)
             inside[rows] = True

@@ -137,10 +137,8 @@ def _text_match(
         order = np.argsort(ids, kind="stable")
         ids = ids[order]
         scores = scores[order] if scores is not None else None
-    rows = np.searchsorted(index.ids, ids)
-    rows[rows >= index.size] = 0
-    known = index.ids[rows] == ids if index.size else np.zeros(len(ids), dtype=bool)
-    found = _Match(rows[known], scores[known] if scores is not None else None)
+    rows, known = index.positions_of(ids)  # ids newer than the index are dropped
+    found = _Match(rows, scores[known] if scores is not None else None)
     _matches.put(key, found)
     return found
 
@@ -334,55 +332,55 @@ def _top_per_group(values: list[FacetValue]) -> list[FacetValue]:
 # --- similar recommendations -------------------------------------------------------------------
 
 SIMILAR_WORDS = 8
-SIMILAR_CANDIDATE_WORDS = 24
-SIMILAR_COMMON = 5000  # a word in more rows than this says little about what a text is about
+SIMILAR_CANDIDATE_WORDS = 16
+# A word in more rows than this says little about what a text is about (and counting further
+# costs time: on PostgreSQL every counted row is a heap fetch).
+SIMILAR_COMMON = 2000
 
 
 def similar(recommendation: Recommendation, limit: int = 5) -> list[Hit]:
     """The same or similar recommendations made in other reviews, of this State or others.
 
-    Identical texts (same ``text_key``) come first, this State's own earlier or later reviews
-    before other States; then the engine's best matches for the text's most distinctive words
-    (the rarest ones, counted by the engine itself so stemming agrees), OR-ed.
+    Identical texts (same ``text_key``) come first, this State's own other reviews before
+    other States; then the engine's best matches for the text's most distinctive words (the
+    rarest ones, counted by the engine itself so stemming agrees), OR-ed. Four queries plus the
+    hits' ``with_details()`` prefetches; no facet index is needed.
     """
     connection = _connection()
+    own_review, own_state = recommendation.review_id, recommendation.review.state_id
     same_text = list(
         Recommendation.objects.filter(text_key=recommendation.text_key)
-        .exclude(review_id=recommendation.review_id)
+        .exclude(review_id=own_review)
         .values_list("id", "review__state_id")[: limit * 4]
     )
-    own_state = recommendation.review.state_id
     same_text.sort(key=lambda r: (r[1] != own_state, r[0]))
     chosen = [pk for pk, _state in same_text[:limit]]
-    parsed = None
-    if len(chosen) < limit:
-        parsed = _distinctive_query(connection, recommendation.text)
-        if parsed is not None:
-            backend = get_backend(connection)
-            candidates = backend.top(connection, parsed, limit * 10 + 20)
-            same_review = set(
-                Recommendation.objects.filter(
-                    pk__in=candidates, review_id=recommendation.review_id
-                ).values_list("id", flat=True)
-            )
-            for pk in candidates:
-                if len(chosen) >= limit:
-                    break
-                if pk not in same_review and pk not in chosen:
-                    chosen.append(pk)
-    return _load_hits(connection, chosen, parsed, None)
+    parsed = _distinctive_query(connection, recommendation.text) if len(chosen) < limit else None
+    if parsed is not None:
+        # Rows of the same review are dropped after loading (their review_id comes with them),
+        # so ask for a few times more than needed instead of running one more query.
+        seen = {*chosen, recommendation.pk}
+        ranked = get_backend(connection).top(connection, parsed, limit * 10 + 20)
+        chosen += [pk for pk in ranked if pk not in seen][: (limit - len(chosen)) * 4]
+    hits = [
+        h
+        for h in _load_hits(connection, chosen, parsed, None)
+        if h.recommendation.review_id != own_review
+    ]
+    return hits[:limit]
 
 
 def _distinctive_query(connection: BaseDatabaseWrapper, text: str) -> ParsedQuery | None:
+    common = SIMILAR_COMMON
     words = [w for w in parse(text[:MAX_TEXT]).words if len(w) > 2 and not w.isdigit()][
         :SIMILAR_CANDIDATE_WORDS
     ]
     if not words:
         return None
-    frequencies = get_backend(connection).document_frequencies(connection, words, SIMILAR_COMMON)
+    frequencies = get_backend(connection).document_frequencies(connection, words, common)
     # Words found elsewhere (df >= 2), rarest first.
     ranked = sorted((f, i, w) for i, w in enumerate(words) if (f := frequencies.get(w, 0)) >= 2)
-    rare = [w for f, _i, w in ranked if f < SIMILAR_COMMON][:SIMILAR_WORDS]
+    rare = [w for f, _i, w in ranked if f < common][:SIMILAR_WORDS]
     if len(rare) >= 2:
         return ParsedQuery(words=tuple(rare), had_terms=True, any_of=True)
     # Only common words: require the few least common together instead of any of many.
