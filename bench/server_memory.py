@@ -57,6 +57,9 @@ def main() -> None:
         env.pop("DATABASE_URL", None)
         started = time.perf_counter()
         subprocess.run(
+            [str(UPRHUB), "manage", "migrate", "-v", "0"], env=env, check=True, capture_output=True
+        )
+        subprocess.run(
             [str(UPRHUB), "manage", "load_bundled_data", "-v", "0"],
             env=env,
             check=True,
@@ -65,7 +68,7 @@ def main() -> None:
         prepare_s = time.perf_counter() - started
         port = _free_port()
         server = subprocess.Popen(
-            [str(UPRHUB), "serve", "--port", str(port)],
+            [str(UPRHUB), "serve", "--port", str(port), "--no-worker"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
