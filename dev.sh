@@ -29,11 +29,21 @@ install() {
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
 }
 
+# Browser tests drive Debian's Chromium; PDF export (WeasyPrint) needs Pango and fonts.
+DEBIAN_TEST_PACKAGES="chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core"
+
 install_debian_packages() {
-  # Browser tests drive Debian's Chromium; install it when we can (root + apt).
-  if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "Installing Debian's chromium for the browser tests…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  command -v dpkg-query >/dev/null 2>&1 || return 0
+  local missing=()
+  for pkg in $DEBIAN_TEST_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian packages for the tests: ${missing[*]}…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Missing Debian packages (browser/PDF tests will skip): ${missing[*]}" >&2
   fi
 }
 

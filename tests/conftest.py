@@ -67,3 +67,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def db_vendor() -> str:
     return "postgresql" if using_postgres() else "sqlite"
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request with another language leaves it active in the thread; reset it for the next test."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
