@@ -71,7 +71,7 @@ def db_vendor() -> str:
 
 @pytest.fixture(autouse=True)
 def _english_after_each_test():
-    """A request with another language leaves it active in the thread; reset it for the next test."""
+    """A request in another language leaves it active in the thread: reset it after each test."""
     yield
     from django.utils import translation
 
