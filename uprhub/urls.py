@@ -10,6 +10,7 @@ urlpatterns = [
     path("taskforce/", include("uprhub.coalition.urls")),
     path("calendar/", include("uprhub.calendar.urls")),
     path("lists/", include("uprhub.mailinglists.urls")),
+    path("reports/", include("uprhub.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

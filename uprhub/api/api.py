@@ -15,6 +15,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from uprhub.recommendations.models import Recommendation, Theme, Vocabulary
 from uprhub.recommendations.serializers import recommendation_to_dict, result_to_dict
+from uprhub.reports.api import router as reports_router
 from uprhub.reviews.models import Review, State
 from uprhub.search import service
 from uprhub.search.types import SORTS, SearchQuery
@@ -25,6 +26,7 @@ api = NinjaAPI(
     description="Read-only access to UPR recommendations, States and reviews.",
     urls_namespace="api",
 )
+api.add_router("/reports", reports_router)
 
 
 class Pagination(PageNumberPagination):

@@ -58,3 +58,6 @@ def prepare_database(*, load_data: bool | None = None, say: Callable[[str], None
             for summary in load_bundled_data():
                 say(f"  {summary}")
             say(f"  {load_bundled_calendar()}")
+            from uprhub.reports.rules import load_default_rules
+
+            say(f"  submission rules: {load_default_rules()} created")

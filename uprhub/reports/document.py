@@ -73,6 +73,8 @@ class CoverInformation:
     language: str = "en"
     period_start: str = ""  # ISO date the report covers from (the last review)
     period_end: str = ""
+    # ISO date of the State's previous review: the report should cover the time since then.
+    last_review_date: str = ""
 
 
 @dataclass
@@ -102,6 +104,7 @@ class Finding:
     message: str  # plain language, translated
     paragraph: int | None = None  # paragraph number it concerns, when it concerns one
     source_note: str = ""  # where the rule comes from
+    paragraph_key: str = ""  # `Paragraph.key` of the paragraph it concerns, for the editor
 
 
 @dataclass
@@ -110,6 +113,8 @@ class ValidationReport:
     word_count_without_footnotes: int
     limit: int
     findings: list[Finding] = field(default_factory=list)
+    # Where the limit comes from and how sure we are ("commonly cited; confirm…"), for the UI.
+    limit_note: str = ""
 
     @property
     def errors(self) -> list[Finding]:

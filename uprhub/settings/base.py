@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "uprhub.calendar",
     "django_tasks_db",
     "uprhub.mailinglists",
+    "uprhub.reports",
 ]
 
 MIDDLEWARE = [

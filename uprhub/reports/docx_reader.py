@@ -1,0 +1,662 @@
+"""Read a Word draft (.docx) into a `ReportDocument`, so the validator can check it.
+
+Used by ``uprhub report validate FILE.docx`` and the web upload. What it understands:
+
+* body paragraphs in order (empty ones skipped); headings (Heading/Title styles, or an
+  outline level) start sections; a table's text is added to the paragraph before it, so it
+  counts as words but not as an unnumbered paragraph;
+* numbering: Word list numbering (``w:numPr`` on the paragraph or its style, decimal
+  formats; bullets are not numbers) and typed numbers ("1.", "12)"), which are taken off the
+  text so they are not counted as words; bullet items and sub-levels join the paragraph
+  before them;
+* real footnotes and endnotes (``word/footnotes.xml`` / ``endnotes.xml``) at their
+  references; tracked deletions and field instructions are not text (Word does not count
+  them either);
+* our own exports' cover block and organisations list (styles "UPR Cover" and
+  "UPR Organisation", or "Label: value" lines before the text), so a report exported here
+  and uploaded again validates the same.
+
+Untrusted input: the file is size-checked, must be a ZIP whose ``[Content_Types].xml``
+declares a WordprocessingML main part, and its total uncompressed size is capped (a ZIP bomb
+guard). python-docx parses XML without resolving entities. Anything else raises
+`DocxRejected` with a message for the user.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .document import (
+    CoverInformation,
+    Footnote,
+    Organisation,
+    Paragraph,
+    ReportDocument,
+    Section,
+    SubmissionType,
+)
+from .export import layout
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Text, styles and a few images of a long report stay far below this once unpacked.
+DEFAULT_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_ENTRIES = 5_000
+
+_WORD_MAIN_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+)
+_MACRO_TYPES = (
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_TEXT_TAGS = (
+    f"{W}t",
+    f"{W}tab",
+    f"{W}br",
+    f"{W}cr",
+    f"{W}noBreakHyphen",
+    f"{W}footnoteReference",
+    f"{W}endnoteReference",
+)
+_PARAGRAPH_NUMBER_FORMATS = frozenset({"decimal", "decimalZero", "decimalFullWidth"})
+_MANUAL_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.)](?:\s+|$)")
+_HEADING_NAME = re.compile(r"^(?:heading|titre|título|titulo|überschrift)\s*(\d)$", re.I)
+_ORG_LINE = re.compile(r"^(?P<name>.*?)(?: \((?P<acronym>[^()]*)\))?(?:, (?P<place>.*))?$")
+_SESSION_NUMBER = re.compile(r"\b(\d{1,3})\b")
+_SESSION_MONTH = re.compile(r"\(([^()]*)\)")
+_JOINT_WORDS = re.compile(r"joint|conjoint|conjunt", re.I)
+
+
+class DocxRejected(ValueError):
+    """The upload is not a Word document we can read; `message` is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "UPRHUB_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_uncompressed_bytes() -> int:
+    return int(
+        getattr(settings, "UPRHUB_UPLOAD_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED_BYTES)
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}"
+
+
+def _too_big(size: int | None, limit: int) -> DocxRejected:
+    if size is None:
+        return DocxRejected(
+            _("The file is larger than %(limit)s MB, the largest we accept.")
+            % {"limit": _megabytes(limit)}
+        )
+    return DocxRejected(
+        _("The file is %(size)s MB; the largest we accept is %(limit)s MB.")
+        % {"size": _megabytes(size), "limit": _megabytes(limit)}
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Type and size checks
+
+
+def _reject_by_magic(head: bytes) -> None:
+    if head.startswith(b"PK\x03\x04"):
+        return
+    if head.startswith(b"%PDF"):
+        raise DocxRejected(
+            _("This is a PDF file. OHCHR asks for Word: upload the .docx version of the report.")
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DocxRejected(
+            _(
+                "This is an old Word 97–2003 (.doc) file. Open it in Word and save it as a "
+                ".docx document, then upload that."
+            )
+        )
+    if head.startswith(b"{\\rtf"):
+        raise DocxRejected(_("This is an RTF file. Save it as a Word .docx document first."))
+    if not head:
+        raise DocxRejected(_("The file is empty."))
+    raise DocxRejected(
+        _("This file is not a Word document (.docx). Save the report from Word as .docx.")
+    )
+
+
+def check_docx_bytes(data: bytes) -> zipfile.ZipFile:
+    """Raise `DocxRejected` unless `data` is a readable, reasonably sized .docx; return its ZIP."""
+    limit = max_upload_bytes()
+    if len(data) > limit:
+        raise _too_big(len(data), limit)
+    _reject_by_magic(data[:8])
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise DocxRejected(
+            _("The file is damaged: it is not a complete Word document. Save it again and retry.")
+        ) from exc
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise DocxRejected(_("The file holds too many parts to be a Word report."))
+    # Header sizes are what zipfile enforces while reading, so their sum bounds the unpacking.
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > max_uncompressed_bytes():
+        raise DocxRejected(
+            _("The file unpacks to %(size)s MB, far more than a report: it was not accepted.")
+            % {"size": _megabytes(unpacked)}
+        )
+    try:
+        content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+    except KeyError as exc:
+        raise DocxRejected(
+            _("This ZIP file is not a Word document (.docx). Save the report from Word as .docx.")
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 — zlib.error, EOFError, bad CRC… all mean damaged
+        raise DocxRejected(
+            _("The file is damaged: it is not a complete Word document. Save it again and retry.")
+        ) from exc
+    if any(kind in content_types for kind in _WORD_MAIN_TYPES):
+        return archive
+    if any(kind in content_types for kind in _MACRO_TYPES):
+        raise DocxRejected(
+            _("This Word file contains macros (.docm). Save it as a plain .docx document.")
+        )
+    if "spreadsheetml" in content_types:
+        raise DocxRejected(_("This is an Excel workbook, not a Word document."))
+    if "presentationml" in content_types:
+        raise DocxRejected(_("This is a PowerPoint presentation, not a Word document."))
+    if "opendocument" in content_types or "mimetype" in archive.namelist():
+        raise DocxRejected(_("This is an OpenDocument file. Save it as a Word .docx document."))
+    raise DocxRejected(
+        _("This file is not a Word document (.docx). Save the report from Word as .docx.")
+    )
+
+
+def _read_limited(stream: IO[bytes], limit: int) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise _too_big(None, limit)
+    return data
+
+
+def load_bytes(source: bytes | str | Path | IO[bytes]) -> bytes:
+    """The file's bytes, refusing anything over the upload limit before reading it whole."""
+    limit = max_upload_bytes()
+    if isinstance(source, bytes | bytearray):
+        if len(source) > limit:
+            raise _too_big(len(source), limit)
+        return bytes(source)
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                raise _too_big(size, limit)
+            with path.open("rb") as handle:
+                return _read_limited(handle, limit)
+        except IsADirectoryError as exc:
+            raise DocxRejected(_("%(name)s is a folder, not a file.") % {"name": path}) from exc
+        except FileNotFoundError as exc:
+            raise DocxRejected(_("No file at %(name)s.") % {"name": path}) from exc
+        except PermissionError as exc:
+            raise DocxRejected(_("%(name)s cannot be read.") % {"name": path}) from exc
+    size = getattr(source, "size", None)  # a Django UploadedFile knows its size up front
+    if isinstance(size, int) and size > limit:
+        raise _too_big(size, limit)
+    return _read_limited(source, limit)
+
+
+# --------------------------------------------------------------------------------------------
+# Numbering and styles
+
+
+@dataclass
+class _Numbering:
+    """What the numbering part says: per numId, the format and start of each level."""
+
+    levels: dict[str, dict[int, tuple[str, int]]] = field(default_factory=dict)
+    counters: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    @classmethod
+    def from_document(cls, document: Any) -> _Numbering:
+        numbering = cls()
+        try:
+            element = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return numbering
+        abstracts: dict[str, dict[int, tuple[str, int]]] = {}
+        for abstract in element.findall(f"{W}abstractNum"):
+            levels: dict[int, tuple[str, int]] = {}
+            for level in abstract.findall(f"{W}lvl"):
+                fmt = level.find(f"{W}numFmt")
+                start = level.find(f"{W}start")
+                levels[int(level.get(f"{W}ilvl", "0"))] = (
+                    fmt.get(f"{W}val", "decimal") if fmt is not None else "decimal",
+                    int(start.get(f"{W}val", "1")) if start is not None else 1,
+                )
+            abstracts[abstract.get(f"{W}abstractNumId", "")] = levels
+        for num in element.findall(f"{W}num"):
+            ref = num.find(f"{W}abstractNumId")
+            if ref is not None:
+                numbering.levels[num.get(f"{W}numId", "")] = dict(
+                    abstracts.get(ref.get(f"{W}val", ""), {})
+                )
+        return numbering
+
+    def next_number(self, num_id: str, level: int) -> tuple[str, int | None]:
+        """(format, number) of the next item of list `num_id` at `level`."""
+        fmt, start = self.levels.get(num_id, {}).get(level, ("decimal", 1))
+        if fmt in ("bullet", "none"):
+            return fmt, None
+        key = (num_id, level)
+        value = self.counters.get(key, start - 1) + 1
+        self.counters[key] = value
+        # A new item at this level restarts the deeper levels, as in Word.
+        for deeper in [k for k in self.counters if k[0] == num_id and k[1] > level]:
+            del self.counters[deeper]
+        return fmt, value
+
+
+def _level(numpr: Any) -> int:
+    lvl = numpr.find(f"{W}ilvl")
+    return int(lvl.get(f"{W}val", "0")) if lvl is not None else 0
+
+
+class _Styles:
+    """Paragraph style lookups: heading level and inherited numbering."""
+
+    def __init__(self, document: Any) -> None:
+        self._by_id: dict[str, Any] = {}
+        try:
+            styles_element = document.styles.element
+        except (KeyError, AttributeError):
+            return
+        for style in styles_element.findall(f"{W}style"):
+            self._by_id[style.get(f"{W}styleId", "")] = style
+
+    def _chain(self, style_id: str) -> Iterator[Any]:
+        seen: set[str] = set()
+        while style_id and style_id not in seen and style_id in self._by_id:
+            seen.add(style_id)
+            style = self._by_id[style_id]
+            yield style
+            based = style.find(f"{W}basedOn")
+            style_id = based.get(f"{W}val", "") if based is not None else ""
+
+    def name(self, style_id: str) -> str:
+        style = self._by_id.get(style_id)
+        if style is None:
+            return style_id
+        name = style.find(f"{W}name")
+        return name.get(f"{W}val", style_id) if name is not None else style_id
+
+    def heading_level(self, style_id: str) -> int | None:
+        """0 for Title, 1–9 for headings, None for body text."""
+        for style in self._chain(style_id):
+            name_element = style.find(f"{W}name")
+            name = name_element.get(f"{W}val", "") if name_element is not None else ""
+            if name.casefold() in ("title", "titre", "título"):
+                return 0
+            match = _HEADING_NAME.match(name.strip())
+            if match:
+                return int(match.group(1))
+            level = style.find(f"{W}pPr/{W}outlineLvl")
+            if level is not None:
+                value = int(level.get(f"{W}val", "9"))
+                return value + 1 if value < 9 else None
+        return None
+
+    def numbering(self, style_id: str) -> tuple[str, int] | None:
+        for style in self._chain(style_id):
+            numpr = style.find(f"{W}pPr/{W}numPr")
+            if numpr is not None:
+                num = numpr.find(f"{W}numId")
+                if num is not None:
+                    return num.get(f"{W}val", ""), _level(numpr)
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Notes and paragraph text
+
+
+def _notes(document: Any, reltype_suffix: str, tag: str) -> dict[str, str]:
+    """id → text of the footnotes (or endnotes) part, leaving out Word's separator notes."""
+    from docx.oxml import parse_xml
+
+    for rel in document.part.rels.values():
+        if rel.is_external or not rel.reltype.endswith(reltype_suffix):
+            continue
+        part = rel.target_part
+        element = getattr(part, "element", None)
+        if element is None:
+            element = parse_xml(part.blob)
+        notes: dict[str, str] = {}
+        for note in element.findall(f"{W}{tag}"):
+            if note.get(f"{W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+                continue
+            paragraphs = [_plain_text(p) for p in note.iter(f"{W}p")]
+            notes[note.get(f"{W}id", "")] = " ".join(p for p in paragraphs if p).strip()
+        return notes
+    return {}
+
+
+def _in_fallback(element: Any) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag == _MC_FALLBACK:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _walk_text(p: Any) -> Iterator[tuple[str, str]]:
+    """("text", s) and ("footnote"/"endnote", id) items of a paragraph, in order."""
+    check_fallback = p.find(f".//{_MC_FALLBACK}") is not None
+    for element in p.iter(*_TEXT_TAGS):
+        if check_fallback and _in_fallback(element):
+            continue  # the same text box again, for old Word versions
+        tag = element.tag
+        if tag == f"{W}t":
+            yield "text", element.text or ""
+        elif tag == f"{W}noBreakHyphen":
+            yield "text", "-"
+        elif tag == f"{W}footnoteReference":
+            yield "footnote", element.get(f"{W}id", "")
+        elif tag == f"{W}endnoteReference":
+            yield "endnote", element.get(f"{W}id", "")
+        else:
+            yield "text", " "
+
+
+def _plain_text(p: Any) -> str:
+    return "".join(value for kind, value in _walk_text(p) if kind == "text").strip()
+
+
+# --------------------------------------------------------------------------------------------
+# The reader
+
+
+@dataclass
+class _Line:
+    text: str
+    style_id: str
+    heading: int | None
+    numbered: bool
+    number: int | None
+    sub_item: bool  # a bullet or a deeper list level: belongs to the paragraph before
+    footnotes: list[Footnote]
+    index: int
+    is_table: bool = False
+
+
+def _paragraph_line(
+    p: Any,
+    index: int,
+    styles: _Styles,
+    numbering: _Numbering,
+    footnotes: dict[str, str],
+    endnotes: dict[str, str],
+) -> _Line:
+    parts: list[str] = []
+    notes: list[Footnote] = []
+    for kind, value in _walk_text(p):
+        if kind == "text":
+            parts.append(value)
+        elif kind == "footnote" and value in footnotes:
+            notes.append(Footnote(footnotes[value]))
+        elif kind == "endnote" and value in endnotes:
+            notes.append(Footnote(endnotes[value]))
+    text = "".join(parts).strip()
+    ppr = p.find(f"{W}pPr")
+    style_id = ""
+    numpr_ref: tuple[str, int] | None = None
+    outline: int | None = None
+    if ppr is not None:
+        pstyle = ppr.find(f"{W}pStyle")
+        style_id = pstyle.get(f"{W}val", "") if pstyle is not None else ""
+        numpr = ppr.find(f"{W}numPr")
+        if numpr is not None:
+            num = numpr.find(f"{W}numId")
+            if num is not None:
+                numpr_ref = (num.get(f"{W}val", ""), _level(numpr))
+        level = ppr.find(f"{W}outlineLvl")
+        if level is not None and int(level.get(f"{W}val", "9")) < 9:
+            outline = int(level.get(f"{W}val")) + 1
+    heading = outline if outline is not None else styles.heading_level(style_id)
+    if numpr_ref is None:
+        numpr_ref = styles.numbering(style_id)
+    numbered, number, sub_item = False, None, False
+    if numpr_ref is not None and numpr_ref[0] not in ("", "0") and text:
+        fmt, value = numbering.next_number(*numpr_ref)
+        # Only "1, 2, 3" at the top level numbers paragraphs; bullets, letters, roman
+        # numerals and deeper levels are lists inside the paragraph before.
+        if fmt not in _PARAGRAPH_NUMBER_FORMATS or numpr_ref[1] > 0:
+            sub_item = True
+        else:
+            numbered, number = True, value
+    if not numbered and text and heading is None:
+        match = _MANUAL_NUMBER.match(text)
+        if match:
+            numbered, number = True, int(match.group(1))
+            text = text[match.end() :].strip()
+    return _Line(text, style_id, heading, numbered, number, sub_item, notes, index)
+
+
+def _table_text(tbl: Any) -> str:
+    return " ".join(t for t in (_plain_text(p) for p in tbl.iter(f"{W}p")) if t)
+
+
+def _body_elements(body: Any) -> Iterator[Any]:
+    """Paragraphs and tables of the body in order, looking inside content controls."""
+    for child in body:
+        if child.tag in (f"{W}p", f"{W}tbl"):
+            yield child
+        elif child.tag == f"{W}sdt":
+            content = child.find(f"{W}sdtContent")
+            if content is not None:
+                yield from _body_elements(content)
+
+
+def _parse_organisation(line: str) -> Organisation:
+    match = _ORG_LINE.match(line.strip())
+    if not match:
+        return Organisation(name=line.strip())
+    place = [p.strip() for p in (match.group("place") or "").rsplit(", ", 1) if p.strip()]
+    city, country = ("", place[0]) if len(place) == 1 else (place + ["", ""])[:2]
+    return Organisation(
+        name=match.group("name").strip(),
+        acronym=(match.group("acronym") or "").strip(),
+        city=city,
+        country=country,
+    )
+
+
+def _apply_cover(cover: CoverInformation, key: str, value: str, doc: ReportDocument) -> None:
+    if key == "submission_type":
+        joint = bool(_JOINT_WORDS.search(value))
+        cover.submission_type = SubmissionType.JOINT if joint else SubmissionType.INDIVIDUAL
+    elif key == "state":
+        cover.state_name = value
+    elif key == "session":
+        month = _SESSION_MONTH.search(value)
+        number = _SESSION_NUMBER.search(value.split("(")[0])
+        if number and (month or not re.search(r"[^\W\d_]{4,}", value.split("(")[0])):
+            cover.session = int(number.group(1))
+            cover.session_month_year = month.group(1).strip() if month else ""
+        else:
+            cover.session_month_year = value
+    elif key == "main_submitter":
+        cover.main_submitter = value
+    elif key == "contact_name":
+        cover.contact_name = value
+    elif key == "contact_email":
+        cover.contact_email = value
+    elif key == "period":
+        start, _sep, end = value.partition(" – ")
+        cover.period_start, cover.period_end = start.strip(), end.strip()
+    elif key == "key_words":
+        cover.key_words = [k.strip() for k in value.split(",") if k.strip()]
+    elif key == "organisation":
+        line, _sep, description = value.partition(" — ")
+        org = _parse_organisation(line)
+        org.description = description.strip()
+        for known in doc.organisations:
+            if layout.organisation_line(known) == line.strip():
+                known.description = org.description
+                return
+        doc.organisations.append(org)
+
+
+def _cover_match(text: str, labels: dict[str, str]) -> tuple[str, str] | None:
+    label, sep, value = text.partition(":")
+    if not sep or not value.strip():
+        return None
+    key = labels.get(label.strip().casefold())
+    if key is None or key == "organisations_heading":
+        return None
+    return key, value.strip()
+
+
+def read_docx(
+    source: bytes | str | Path | IO[bytes],
+    *,
+    filename: str = "",
+    submission_type: SubmissionType | str | None = None,
+) -> ReportDocument:
+    """Read a .docx draft into a `ReportDocument`; raise `DocxRejected` when we cannot."""
+    import docx
+
+    data = load_bytes(source)
+    check_docx_bytes(data)
+    try:
+        document = docx.Document(BytesIO(data))
+        footnotes = _notes(document, "/footnotes", "footnote")
+        endnotes = _notes(document, "/endnotes", "endnote")
+        body = document.element.body
+    except DocxRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 — python-docx raises many kinds on bad files
+        raise DocxRejected(
+            _("The Word document could not be read: it may be damaged. Save it again and retry.")
+        ) from exc
+
+    styles = _Styles(document)
+    numbering = _Numbering.from_document(document)
+    labels = layout.all_cover_labels()
+    org_headings = {k for k, v in labels.items() if v == "organisations_heading"}
+
+    lines: list[_Line] = []
+    for index, element in enumerate(_body_elements(body)):
+        if element.tag == f"{W}tbl":
+            text = _table_text(element)
+            if text:
+                lines.append(_Line(text, "", None, False, None, True, [], index, is_table=True))
+            continue
+        line = _paragraph_line(element, index, styles, numbering, footnotes, endnotes)
+        if line.text or line.footnotes:
+            lines.append(line)
+    if not any(line.text for line in lines):
+        raise DocxRejected(_("The document has no text paragraphs: there is nothing to check."))
+
+    stem = Path(filename).stem if filename else ""
+    doc = ReportDocument(
+        title=(document.core_properties.title or stem or "").strip(),
+        cover=CoverInformation(language=(document.core_properties.language or "").strip()),
+    )
+    cover_style = styles_ids_for(styles, layout.COVER_STYLE)
+    org_style = styles_ids_for(styles, layout.ORGANISATION_STYLE)
+    started = False  # the text proper has begun: no more cover lines
+    in_org_list = False
+    title_taken = False
+    current: Section | None = None
+
+    for line in lines:
+        if line.heading == 0 and not started and not title_taken:
+            doc.title, title_taken = line.text, True
+            continue
+        if line.style_id in cover_style or (not started and not line.heading and not line.numbered):
+            match = _cover_match(line.text, labels)
+            if match is not None:
+                _apply_cover(doc.cover, match[0], match[1], doc)
+                continue
+        if line.heading is not None and line.text.casefold() in org_headings:
+            in_org_list = True
+            continue
+        if line.style_id in org_style or (
+            in_org_list and line.heading is None and not line.numbered
+        ):
+            in_org_list = True
+            org = _parse_organisation(line.text)
+            known = next(
+                (o for o in doc.organisations if layout.organisation_line(o) == line.text), None
+            )
+            if known is None:
+                doc.organisations.append(org)
+            else:  # described in the cover block first: keep one entry, in list order
+                doc.organisations.remove(known)
+                doc.organisations.append(known)
+            continue
+        in_org_list = False
+        started = True
+        if line.heading is not None:
+            current = Section(title=line.text, level=max(line.heading, 1))
+            doc.sections.append(current)
+            continue
+        if current is None:
+            current = Section(title="")
+            doc.sections.append(current)
+        previous = current.paragraphs[-1] if current.paragraphs else None
+        if line.sub_item and previous is not None:
+            previous.text = f"{previous.text}\n{line.text}".strip()
+            previous.footnotes.extend(line.footnotes)
+            continue
+        current.paragraphs.append(
+            Paragraph(
+                text=line.text,
+                footnotes=line.footnotes,
+                number=line.number,
+                key=f"docx-{line.index}",
+                is_numbered=line.numbered,
+            )
+        )
+
+    if submission_type:
+        doc.cover.submission_type = SubmissionType(submission_type)
+    elif len(doc.organisations) > 1:
+        doc.cover.submission_type = SubmissionType.JOINT
+    if not doc.paragraphs():
+        raise DocxRejected(_("The document has no text paragraphs: there is nothing to check."))
+    return doc
+
+
+def styles_ids_for(styles: _Styles, name: str) -> set[str]:
+    """Style ids whose name is `name` (ours are written with fixed names)."""
+    return {sid for sid in styles._by_id if styles.name(sid) == name}
+
+
+def read_upload(
+    upload: Any, *, submission_type: SubmissionType | str | None = None
+) -> ReportDocument:
+    """Read a Django ``UploadedFile``: its size is checked before any byte is read."""
+    # The content decides, not the name: a renamed .doc or text file is caught by its bytes.
+    name = getattr(upload, "name", "") or ""
+    return read_docx(upload, filename=name, submission_type=submission_type)

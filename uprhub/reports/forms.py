@@ -1,0 +1,189 @@
+"""Forms of the report pages. They validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from uprhub.accounts.models import Organisation
+from uprhub.reviews.models import Review
+
+from .models import Language, RoleOnReport, SectionKind, SubmissionType
+from .selectors import reviews_for_new_report
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class ReviewChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Review) -> str:
+        when = obj.review_date or obj.session.start_date
+        label = _("%(state)s — UPR %(session)s (cycle %(cycle)s)") % {
+            "state": obj.state.short_name,
+            "session": obj.session_id,
+            "cycle": obj.session.cycle_id,
+        }
+        return f"{label}, {when:%Y}" if when else str(label)
+
+
+class OrganisationsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        place = ", ".join(p for p in (obj.city, obj.country) if p)
+        return f"{obj} — {place}" if place else str(obj)
+
+
+class CoverFields(forms.Form):
+    """What the cover sheet needs, shared by the new-report and cover forms."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=255,
+        required=False,
+        help_text=_("Leave empty for “Joint submission to the Universal Periodic Review of …”."),
+    )
+    submission_type = forms.ChoiceField(
+        label=_("Individual or joint submission"),
+        choices=SubmissionType.choices,
+        widget=forms.RadioSelect,
+        initial=SubmissionType.INDIVIDUAL,
+    )
+    organisations = OrganisationsField(
+        label=_("Submitting organisations"),
+        queryset=Organisation.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "One for an individual submission; every member organisation for a joint one. "
+            "Missing one? Add it from your profile first."
+        ),
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=150, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail address"), required=False)
+    key_words = forms.CharField(
+        label=_("Key words"),
+        max_length=500,
+        required=False,
+        help_text=_("Separated by commas, e.g. death penalty, detention, migrants."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the report"), choices=Language.choices, initial=Language.ENGLISH
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind, organisations = data.get("submission_type"), data.get("organisations")
+        if kind == SubmissionType.INDIVIDUAL and organisations and len(organisations) > 1:
+            self.add_error(
+                "organisations",
+                _("An individual submission comes from one organisation; choose “joint” for more."),
+            )
+        return data
+
+
+class ReportCreateForm(CoverFields):
+    review = ReviewChoiceField(
+        label=_("State and session"),
+        queryset=Review.objects.none(),
+        help_text=_("The State under review and the Working Group session you write for."),
+    )
+    field_order = ["review", "submission_type", "organisations", "title"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["review"].queryset = reviews_for_new_report()
+
+
+class CoverForm(CoverFields):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ParagraphForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20_000
+    )
+    footnotes = forms.CharField(
+        label=_("Sources (footnotes), one per line"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=50_000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def footnote_list(self) -> list[str]:
+        return [
+            line.strip() for line in self.cleaned_data["footnotes"].splitlines() if line.strip()
+        ]
+
+
+class SectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Part of the report"), choices=SectionKind.choices)
+    title = forms.CharField(
+        label=_("Heading"),
+        max_length=255,
+        help_text=_("For a follow-up section, the issue: “Death penalty”, “Right to housing”…"),
+    )
+
+
+class RenameSectionForm(forms.Form):
+    title = forms.CharField(label=_("Heading"), max_length=255)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+class RoleForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), help_text=_("The person needs a UPR Hub account.")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=RoleOnReport.choices)
+
+    def clean_email(self) -> Any:
+        email = self.cleaned_data["email"]
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody with this e-mail address has an account."))
+        self.cleaned_data["user"] = user
+        return email
+
+
+class DescriptionForm(forms.Form):
+    description = forms.CharField(
+        label=_("Short description for this report"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1500,
+        required=False,
+        help_text=_("Its activities and date of establishment, in a paragraph."),
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Word document (.docx)"),
+        help_text=_("Your draft is checked and not stored. Up to 10 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document"
+            }
+        ),
+    )
+    submission_type = forms.ChoiceField(
+        label=_("Individual or joint submission"),
+        choices=[("", _("Read it from the document"))] + list(SubmissionType.choices),
+        required=False,
+        help_text=_("The word limit depends on it."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        if not upload.name.lower().endswith(".docx"):
+            raise forms.ValidationError(
+                _("Choose a Word document ending in .docx (save older .doc files as .docx).")
+            )
+        return upload

@@ -1,0 +1,199 @@
+"""Reads of shadow reports, each in a fixed number of queries whatever the report's size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from uprhub.calendar.models import DeadlineKind
+from uprhub.calendar.selectors import entries_for_reviews
+from uprhub.recommendations.models import Recommendation
+from uprhub.reviews.models import Review
+
+from .models import (
+    Citation,
+    Comment,
+    Paragraph,
+    Report,
+    ReportOrganisation,
+    ReportRole,
+    ReportSection,
+    Revision,
+)
+
+
+def person_name(user: Any) -> str:
+    """How a person is shown: their profile name, else their e-mail address."""
+    if user is None:
+        return ""
+    profile = getattr(user, "profile", None)
+    return (getattr(profile, "full_name", "") or user.get_username()) if user else ""
+
+
+def citations_queryset() -> QuerySet[Citation]:
+    return Citation.objects.select_related(
+        "recommendation__review__state", "recommendation__review__session", "added_by"
+    ).prefetch_related("recommendation__recommending_states")
+
+
+def report_with_everything(pk: int, *, comments: bool = True) -> Report | None:
+    """A report with its organisations, people, sections, paragraphs, citations (and comments).
+
+    Eight queries (seven without comments), however long the report.
+    """
+    paragraphs = Paragraph.objects.current().select_related("updated_by__profile")
+    if comments:
+        paragraphs = paragraphs.prefetch_related(
+            Prefetch(
+                "comments",
+                Comment.objects.select_related("author__profile", "resolved_by__profile"),
+            )
+        )
+    return (
+        Report.objects.select_related("review__state", "review__session", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                ReportOrganisation.objects.select_related("organisation", "signed_off_by__profile"),
+            ),
+            Prefetch("roles", ReportRole.objects.select_related("user__profile")),
+            Prefetch(
+                "sections",
+                ReportSection.objects.prefetch_related(
+                    Prefetch("paragraphs", paragraphs),
+                    Prefetch("citations", citations_queryset()),
+                ),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def report_summary(pk: int) -> Report | None:
+    """A report with only what permission checks and small pages need (one query)."""
+    return Report.objects.select_related("review__state", "review__session").filter(pk=pk).first()
+
+
+def ordered_sections(report: Report) -> list[ReportSection]:
+    """Sections in document order (kind first, then their own order) from the prefetch."""
+    return sorted(report.sections.all(), key=lambda s: s.sort_key)
+
+
+def stakeholder_deadline(review: Review) -> datetime | None:
+    """OHCHR's stakeholder submission deadline of the review, stored or estimated (one query)."""
+    for entry in entries_for_reviews([review]):
+        if entry.kind == DeadlineKind.STAKEHOLDER_SUBMISSION and not entry.cancelled:
+            return entry.due
+    return None
+
+
+def previous_review(review: Review) -> Review | None:
+    """The State's review before this one (the period a report covers starts there)."""
+    return (
+        Review.objects.filter(state_id=review.state_id, session__number__lt=review.session_id)
+        .select_related("session")
+        .order_by("-session__number")
+        .first()
+    )
+
+
+@dataclass
+class ReportRow:
+    report: Report
+    role: str
+    paragraphs: int
+
+
+def reports_for(user: Any) -> list[ReportRow]:
+    """The reports a person can see, newest first, with their role and size (one query)."""
+    reports = (
+        Report.objects.visible_to(user)
+        .select_related("review__state", "review__session")
+        .annotate(
+            n_paragraphs=Count(
+                "sections__paragraphs", filter=Q(sections__paragraphs__removed_at__isnull=True)
+            )
+        )
+        .order_by("-updated_at", "-pk")
+    )
+    roles = dict(
+        ReportRole.objects.filter(user=user).values_list("report_id", "role")
+        if getattr(user, "is_authenticated", False)
+        else []
+    )
+    return [ReportRow(r, roles.get(r.pk, ""), r.n_paragraphs) for r in reports]
+
+
+@dataclass
+class CiteTarget:
+    """A report a person may cite into, with its sections (for the "Add to report" control)."""
+
+    report: Report
+    sections: list[ReportSection]
+
+
+def cite_targets(user: Any) -> list[CiteTarget]:
+    """Draft reports the user writes in, with their sections: two queries, none if anonymous."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    reports = (
+        Report.objects.editable_by(user)
+        .select_related("review__state")
+        .prefetch_related("sections")
+        .order_by("-updated_at", "-pk")
+    )
+    return [CiteTarget(r, ordered_sections(r)) for r in reports]
+
+
+def cited_in_targets(targets: list[CiteTarget]) -> dict[int, list[str]]:
+    """Recommendation id → "report › section" where it is already cited (one query)."""
+    sections = {s.pk: (t.report, s) for t in targets for s in t.sections}
+    if not sections:
+        return {}
+    cited: dict[int, list[str]] = {}
+    for recommendation_id, section_id in Citation.objects.filter(
+        section_id__in=list(sections)
+    ).values_list("recommendation_id", "section_id"):
+        report, section = sections[section_id]
+        cited.setdefault(recommendation_id, []).append(f"{report.title} › {section.title}")
+    return cited
+
+
+def paragraph_history(paragraph: Paragraph) -> list[Revision]:
+    return list(paragraph.revisions.select_related("author__profile").order_by("-version", "-pk"))
+
+
+def removed_paragraphs(report: Report) -> list[Paragraph]:
+    return list(
+        Paragraph.objects.filter(section__report=report, removed_at__isnull=False)
+        .select_related("section", "updated_by__profile")
+        .order_by("-removed_at")
+    )
+
+
+def paragraph_in_report(
+    report: Report, pk: int, *, include_removed: bool = False
+) -> Paragraph | None:
+    queryset = Paragraph.objects.select_related("section", "updated_by__profile")
+    if not include_removed:
+        queryset = queryset.filter(removed_at__isnull=True)
+    return queryset.filter(pk=pk, section__report=report).first()
+
+
+def section_in_report(report: Report, pk: int) -> ReportSection | None:
+    return ReportSection.objects.filter(pk=pk, report=report).first()
+
+
+def recommendations_for_citing(ids: list[int]) -> list[Recommendation]:
+    return list(Recommendation.objects.with_details().filter(pk__in=ids))
+
+
+def reviews_for_new_report() -> QuerySet[Review]:
+    """Reviews a report can be written for, latest sessions first."""
+    return Review.objects.select_related("state", "session").order_by(
+        "-session__number", "state__short_name"
+    )

@@ -1,0 +1,79 @@
+"""Validation results as JSON and text, shared by the CLI, the API and the submission package."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..document import Finding, ReportDocument, Severity, ValidationReport
+from .deadline import deadline_in_geneva
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "paragraph": finding.paragraph,
+        "source_note": finding.source_note,
+    }
+
+
+def report_to_dict(report: ValidationReport, doc: ReportDocument | None = None) -> dict[str, Any]:
+    """The JSON shape of a validation (CLI ``--format json``, API, ``validation.json``)."""
+    payload: dict[str, Any] = {
+        "word_count": report.word_count,
+        "word_count_without_footnotes": report.word_count_without_footnotes,
+        "limit": report.limit,
+        "limit_note": report.limit_note,
+        "errors": [finding_to_dict(f) for f in report.errors],
+        "warnings": [finding_to_dict(f) for f in report.warnings],
+        "tips": [finding_to_dict(f) for f in report.tips],
+    }
+    if doc is not None:
+        payload["paragraphs"] = len(doc.paragraphs())
+        payload["footnotes"] = sum(len(p.footnotes) for p in doc.paragraphs())
+        payload["type"] = str(doc.cover.submission_type)
+        payload["deadline"] = deadline_in_geneva(doc.deadline).isoformat() if doc.deadline else None
+    return payload
+
+
+def report_to_json(report: ValidationReport, doc: ReportDocument | None = None) -> str:
+    return json.dumps(report_to_dict(report, doc), ensure_ascii=False, indent=2)
+
+
+SEVERITY_LABELS: dict[Severity, Any] = {
+    Severity.ERROR: gettext_lazy("Error"),
+    Severity.WARNING: gettext_lazy("Warning"),
+    Severity.TIP: gettext_lazy("Tip"),
+}
+
+
+def report_to_text(report: ValidationReport) -> str:
+    """A plain-text rendering for terminals and ``validation.txt``."""
+    lines = [
+        _("Words: %(with)s with footnotes, %(without)s without; limit %(limit)s.")
+        % {
+            "with": report.word_count,
+            "without": report.word_count_without_footnotes,
+            "limit": report.limit or "—",
+        },
+        *([_("Limit: %(note)s") % {"note": report.limit_note}] if report.limit_note else []),
+        _("%(errors)s errors, %(warnings)s warnings, %(tips)s tips.")
+        % {
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "tips": len(report.tips),
+        },
+        "",
+    ]
+    for finding in report.findings:
+        where = _("¶ %(n)s") % {"n": finding.paragraph} if finding.paragraph else ""
+        label = str(SEVERITY_LABELS[finding.severity])
+        lines.append(f"{label:<8} {where:<6} [{finding.rule}] {finding.message}")
+        if finding.source_note:
+            lines.append(" " * 16 + _("Source: %(note)s") % {"note": finding.source_note})
+    return "\n".join(lines).rstrip() + "\n"
