@@ -11,6 +11,7 @@ urlpatterns = [
     path("calendar/", include("uprhub.calendar.urls")),
     path("lists/", include("uprhub.mailinglists.urls")),
     path("reports/", include("uprhub.reports.urls")),
+    path("classifier/", include("uprhub.classifier.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,13 @@ from uprhub.reports import quality
 from uprhub.reports.quality import Estimate, estimate_action_category, smart_hints
 
 
+@pytest.fixture(autouse=True)
+def _rule_based_estimator(settings):
+    # These tests pin down the rule-based estimator; the shipped model has its own tests
+    # (tests/classifier/test_shipped.py).
+    settings.UPRHUB_ACTION_CATEGORY_ESTIMATOR = "rules"
+
+
 @pytest.mark.parametrize(
     ("text", "category", "word"),
     [

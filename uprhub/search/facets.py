@@ -13,6 +13,7 @@ group, theme) are CSR-style: ``indptr`` over positions and the ``values`` of eac
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -94,6 +95,8 @@ class FacetIndex:
     lookups: dict[str, dict] = field(default_factory=dict)  # facet -> URL value -> code
     cardinalities: dict[str, int] = field(default_factory=dict)
     load_seconds: float = 0.0
+    # The same index with pending machine suggestions counted in, made on first request.
+    with_suggested: FacetIndex | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
@@ -243,6 +246,23 @@ def get_index(connection: BaseDatabaseWrapper | None = None) -> FacetIndex:
         loaded = load(connection, version)
         _cache[connection.alias] = loaded
         return loaded
+
+
+def with_suggestions(base: FacetIndex, connection: BaseDatabaseWrapper) -> FacetIndex:
+    """``base`` with pending machine suggestions counted as if they were labels.
+
+    "theme" becomes labels ∪ pending issue suggestions, and "action_category" the recorded
+    category or, for rows without one, the pending suggested one. Built on first use for each
+    data version (two small reads), then kept on ``base``; searches without suggestions never
+    pay for it.
+    """
+    variant = base.with_suggested
+    if variant is not None:
+        return variant
+    with _lock:
+        if base.with_suggested is None:
+            base.with_suggested = _load_suggested(base, connection)
+        return base.with_suggested
 
 
 def clear_cache() -> None:
@@ -447,3 +467,58 @@ def load(connection: BaseDatabaseWrapper, version: int) -> FacetIndex:
     facet_index.totals = {name: facet_index.count(name, all_rows) for name in (*SINGLE, *MULTI)}
     facet_index.load_seconds = time.perf_counter() - started
     return facet_index
+
+
+SUGGESTION_TABLE = "classifier_suggestion"
+
+
+def _pending(cursor, vendor: str, kind: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(recommendation ids, values) of pending suggestions of one kind."""
+    table = (
+        f"(SELECT id, recommendation_id, {column} FROM {SUGGESTION_TABLE}"  # noqa: S608
+        f" WHERE status = 'pending' AND kind = '{kind}') pending"
+    )
+    rec_ids, values = int_columns(cursor, vendor, table, ["recommendation_id", column])
+    return rec_ids, values
+
+
+def _load_suggested(base: FacetIndex, connection: BaseDatabaseWrapper) -> FacetIndex:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        issue_recs, issue_themes = _pending(cursor, connection.vendor, "issue", "theme_id")
+        action_recs, action_values = _pending(
+            cursor, connection.vendor, "action", "action_category"
+        )
+    n = base.size
+    theme_ids = np.array(base.themes, dtype=np.int64)
+    pos, known = base.positions_of(issue_recs)
+    themes = issue_themes[known]
+    codes = np.searchsorted(theme_ids, themes) if len(theme_ids) else np.zeros(0, np.int64)
+    codes[codes >= len(theme_ids)] = 0
+    ok = theme_ids[codes] == themes if len(theme_ids) else np.zeros(len(themes), dtype=bool)
+    labels = base.multi["theme"]
+    theme = _multi(
+        np.concatenate([labels.owner, pos[ok]]).astype(np.int64),
+        np.concatenate([labels.values, codes[ok]]).astype(np.int64),
+        n,
+    )
+    action = base.single["action_category"].copy()
+    pos, known = base.positions_of(action_recs)
+    values = action_values[known].astype(np.int8)
+    unset = action[pos] == 0
+    action[pos[unset]] = values[unset]
+    variant = dataclasses.replace(
+        base,
+        single={**base.single, "action_category": action},
+        multi={**base.multi, "theme": theme},
+        totals=dict(base.totals),
+        cardinalities=dict(base.cardinalities),
+        with_suggested=None,
+    )
+    all_rows = np.arange(n)
+    for name in ("theme", "action_category"):
+        variant.cardinalities.pop(name, None)
+        variant.cardinalities[name] = variant.cardinality(name)
+        variant.totals[name] = variant.count(name, all_rows)
+    variant.load_seconds = time.perf_counter() - started
+    return variant

@@ -51,6 +51,8 @@ VERSIONED_TABLES = (
     "reviews_review",
     "reviews_session",
     "reviews_state",
+    # Machine suggestions: the explorer can count and filter pending ones ("suggestions=1").
+    "classifier_suggestion",
 )
 
 # A fresh random token rather than "+ 1": see IndexState's docstring.

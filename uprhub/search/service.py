@@ -161,6 +161,8 @@ def _wants_scores(query: SearchQuery) -> bool:
 
 def _plan(query: SearchQuery, connection: BaseDatabaseWrapper) -> _Plan:
     index = facet_index.get_index(connection)
+    if query.suggestions:
+        index = facet_index.with_suggestions(index, connection)
     parsed = parse(query.text)
     masks = index.filter_masks(query.filters())
     if parsed.is_browse:
@@ -416,6 +418,7 @@ def _clean_int(value: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
     return number if low <= number <= high else None
 
 
+_TRUE = {"1", "true", "on", "yes"}
 _REGIONS = {r.casefold(): r for r in RegionalGroup.values}
 _POSITIONS = {p.casefold(): p for p in Position.values}
 
@@ -443,12 +446,14 @@ def query_from_params(params: Mapping) -> SearchQuery:
     sorts = [s for s in _getlist(params, "sort") if s in SORTS]
     pages = [_clean_int(p, high=10**30) for p in _getlist(params, "page")[:1]]
     sizes = [p for p in map(_clean_int, _getlist(params, "page_size")[:1]) if p]
+    suggestions = any(v.strip().casefold() in _TRUE for v in _getlist(params, "suggestions"))
     return SearchQuery(
         text=text,
         **filters,
         sort=sorts[0] if sorts else "relevance",
         page=min(pages[0], MAX_PAGE) if pages and pages[0] else 1,
         page_size=min(sizes[0], MAX_PAGE_SIZE) if sizes else SearchQuery.page_size,
+        suggestions=suggestions,
     )
 
 
@@ -465,4 +470,6 @@ def query_to_params(query: SearchQuery) -> list[tuple[str, str]]:
         params.append(("page", str(query.page)))
     if query.page_size != SearchQuery.page_size:
         params.append(("page_size", str(query.page_size)))
+    if query.suggestions:
+        params.append(("suggestions", "1"))
     return params

@@ -45,6 +45,8 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     page_size: int = 20
+    # Count and filter pending machine suggestions as if they were labels (theme, action).
+    suggestions: bool = False
 
     def filters(self) -> dict[str, tuple]:
         return {name: getattr(self, name) for name in FACETS if getattr(self, name)}

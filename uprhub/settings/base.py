@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "uprhub.mailinglists",
     "uprhub.reports",
+    "uprhub.classifier",
 ]
 
 MIDDLEWARE = [
@@ -107,3 +108,8 @@ LOGGING = {
 }
 
 ALLOWED_HOSTS = env_list("UPRHUB_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+
+# Which estimator the report builder's quality check uses for the action category: "model"
+# (the shipped classifier, falling back to the rules when it is missing) or "rules".
+UPRHUB_ACTION_CATEGORY_ESTIMATOR = env_str("UPRHUB_ACTION_CATEGORY_ESTIMATOR", "model")
+UPRHUB_SUGGEST_ON_IMPORT = env_bool("UPRHUB_SUGGEST_ON_IMPORT", True)

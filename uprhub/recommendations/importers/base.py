@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -181,10 +182,15 @@ def run_import(
     A dry run does the whole import (so its summary is exact) and then discards it.
     """
     started = time.perf_counter()
+    started_at = timezone.now()
     with transaction.atomic(using=using):
         summary = work()
         if summary.changed:
             mark_search_changed()
+            if not dry_run:  # machine suggestions where labels are missing (never over labels)
+                from uprhub.classifier.services import suggest_after_import
+
+                suggest_after_import(since=started_at)
         if dry_run:
             transaction.set_rollback(True, using=using)
     summary.dry_run = dry_run

@@ -1,0 +1,52 @@
+"""The action-category estimate for the report builder's quality check, from the model.
+
+Registered as ``"model"`` in ``uprhub.reports.quality`` (see ``apps.py``). It returns ``None``
+(no opinion, so the rules answer) when the model is missing or the text is empty.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from .model import ModelUnavailable, get_model, is_available
+
+if TYPE_CHECKING:
+    from uprhub.reports.quality import Estimate
+
+logger = logging.getLogger(__name__)
+EXPLAIN_WORDS = 5
+
+
+def model_estimate(text: str) -> Estimate | None:
+    """The model's category with its probability and the words that drove it."""
+    from uprhub.reports.quality import CATEGORY_NAMES, Estimate
+
+    if not (text or "").strip() or not is_available():
+        return None
+    try:
+        model = get_model()
+    except ModelUnavailable:
+        logger.warning("the classifier model cannot be loaded; the rules estimate instead")
+        return None
+    found = model.predict_action([text], explain=EXPLAIN_WORDS)[0]
+    words = "“" + "”, “".join(found.words) + "”" if found.words else _("no single word")
+    reason = _(
+        "the trained model (%(version)s) estimates %(name)s (%(category)s) with probability "
+        "%(percent)s %%; the words that drove it: %(words)s"
+    ) % {
+        "version": model.version,
+        "name": CATEGORY_NAMES.get(found.category, found.category),
+        "category": found.category,
+        "percent": round(found.probability * 100),
+        "words": words,
+    }
+    return Estimate(
+        category=found.category,
+        probability=found.probability,
+        reason=reason,
+        words=tuple(w for phrase in found.words for w in phrase.split()),
+        estimator="model",
+    )

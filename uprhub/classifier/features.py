@@ -1,0 +1,242 @@
+"""Text → sparse feature matrices, the same way at training and at prediction time.
+
+Four *channels*, each a TF-IDF block (sublinear term frequency, smoothed idf, rows scaled to
+unit length) over its own view of the text:
+
+* ``word`` — words and word bigrams/trigrams of the whole text (what it is about);
+* ``char`` — character 3–6-grams inside word boundaries (spelling variants, plurals, treaty
+  acronyms glued to punctuation: "CEDAW", "OP-CAT", "women's");
+* ``head`` — the first five words *with their position* ("h0_continue", "hh0_continue_its",
+  "h3_consider_ratifying_the"). UPR Info's action category mostly follows from how a text
+  starts ("Continue …" is 2, "Consider …" is 3), which a bag of words cannot see;
+* ``clause`` — words and n-grams of the main clause only (up to the first comma, "by",
+  "including", "through"…), so "Adopt a law …, including by raising awareness" is read as
+  adopting a law.
+
+The issue classifier reads ``word`` + ``char``; the action classifier ``word`` + ``head`` +
+``clause``. A fitted :class:`Featurizer` is plain data (vocabularies and idf weights), stored in
+the model artifact without pickling; transforming uses scikit-learn's ``CountVectorizer`` with a
+fixed vocabulary, so training and prediction share one code path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from uprhub.recommendations.importers.text import clean_text
+
+ISSUE_CHANNELS = ("word", "char")
+ACTION_CHANNELS = ("word", "head", "clause")
+CHANNELS = ("word", "char", "head", "clause")
+HEAD_WORDS = 5
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# Where the main clause of a recommendation usually ends.
+_CLAUSE_END = re.compile(
+    r"[,;:(]|\b(?:by|including|through|in order|with a view|so as|so that|in particular|"
+    r"notably|especially|inter alia|in line with|in accordance with)\b"
+)
+_WHITESPACE_SEPARATED = r"\S+"  # the head channel's tokens are already made
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "´": "'", "`": "'"})
+
+
+def normalise(text: str) -> str:
+    """The form every channel reads: trimmed, single spaces, straight quotes, lower case."""
+    return clean_text(unicodedata.normalize("NFKC", text or "")).translate(_QUOTES).lower()
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of a normalised text (letters and inner apostrophes only)."""
+    return _WORD.findall(text)
+
+
+def head_document(text: str) -> str:
+    """Positional tokens for the first words: "h0_consider h1_ratifying hh0_consider_ratifying…"."""
+    first = words(text)[:HEAD_WORDS]
+    tokens = [f"h{i}_{w}" for i, w in enumerate(first)]
+    tokens += [f"hh{i}_{first[i]}_{first[i + 1]}" for i in range(min(3, len(first) - 1))]
+    if first:
+        tokens.append("h3_" + "_".join(first[:3]))
+    return " ".join(tokens)
+
+
+def clause_document(text: str) -> str:
+    """The main clause: the text up to the first comma or connective that starts a detail."""
+    return _CLAUSE_END.split(text, maxsplit=1)[0]
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """How one channel tokenises (the parameters of its vectoriser)."""
+
+    name: str
+    analyzer: str  # "word" or "char_wb"
+    ngram_range: tuple[int, int]
+    min_df: int
+    token_pattern: str | None = None
+
+
+SPECS: dict[str, ChannelSpec] = {
+    "word": ChannelSpec("word", "word", (1, 3), 2),
+    "char": ChannelSpec("char", "char_wb", (3, 6), 3),
+    "head": ChannelSpec("head", "word", (1, 1), 2, _WHITESPACE_SEPARATED),
+    "clause": ChannelSpec("clause", "word", (1, 3), 2),
+}
+
+
+def _view(name: str, texts: Sequence[str]) -> list[str]:
+    """The channel's view of already normalised texts."""
+    if name == "head":
+        return [head_document(t) for t in texts]
+    if name == "clause":
+        return [clause_document(t) for t in texts]
+    return list(texts)
+
+
+def _vectoriser_kwargs(spec: ChannelSpec) -> dict:
+    kwargs: dict = {
+        "analyzer": spec.analyzer,
+        "ngram_range": spec.ngram_range,
+        "lowercase": False,  # normalise() already did it, once for all channels
+        "dtype": np.float32,
+    }
+    if spec.token_pattern is not None:
+        kwargs["token_pattern"] = spec.token_pattern
+    return kwargs
+
+
+@dataclass
+class Channel:
+    """A fitted channel: its vocabulary (feature order) and idf weights."""
+
+    spec: ChannelSpec
+    vocabulary: list[str]
+    idf: np.ndarray  # float32, one per vocabulary entry
+
+    def __post_init__(self) -> None:
+        self._counter: CountVectorizer | None = None
+        if self.vocabulary:
+            self._counter = CountVectorizer(
+                vocabulary={term: i for i, term in enumerate(self.vocabulary)},
+                **_vectoriser_kwargs(self.spec),
+            )
+            # Validates the vocabulary now, so concurrent first calls do not both do it.
+            self._counter.transform([""])
+
+    @property
+    def size(self) -> int:
+        return len(self.vocabulary)
+
+    def transform(self, view: list[str]) -> sp.csr_matrix:
+        if self._counter is None:  # a tiny training set can leave a channel empty
+            return sp.csr_matrix((len(view), 0), dtype=np.float32)
+        counts = self._counter.transform(view).astype(np.float32).tocsr()
+        # sublinear tf, idf, then unit rows: exactly TfidfVectorizer(sublinear_tf=True).
+        np.log(counts.data, out=counts.data)
+        counts.data += 1.0
+        counts.data *= self.idf[counts.indices]
+        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        counts.data /= np.repeat(norms, np.diff(counts.indptr)).astype(np.float32)
+        return counts
+
+
+#: Below this many training texts every term counts (tiny models in tests and experiments).
+SMALL_CORPUS = 1000
+
+
+def fit_channel(name: str, texts: Sequence[str]) -> Channel:
+    """Learn a channel's vocabulary and idf from normalised training texts."""
+    spec = SPECS[name]
+    min_df = spec.min_df if len(texts) >= SMALL_CORPUS else 1
+    vectoriser = TfidfVectorizer(min_df=min_df, sublinear_tf=True, **_vectoriser_kwargs(spec))
+    try:
+        vectoriser.fit(_view(name, texts))
+    except ValueError:  # "empty vocabulary": nothing in this view (e.g. texts with no words)
+        return Channel(spec, [], np.zeros(0, dtype=np.float32))
+    vocabulary = [""] * len(vectoriser.vocabulary_)
+    for term, index in vectoriser.vocabulary_.items():
+        vocabulary[index] = term
+    return Channel(spec, vocabulary, vectoriser.idf_.astype(np.float32))
+
+
+class Featurizer:
+    """The fitted channels; builds the issue and the action feature matrices."""
+
+    def __init__(self, channels: dict[str, Channel]) -> None:
+        self.channels = channels
+
+    @classmethod
+    def fit(cls, texts: Sequence[str]) -> Featurizer:
+        normalised = [normalise(t) for t in texts]
+        return cls({name: fit_channel(name, normalised) for name in CHANNELS})
+
+    def transform(
+        self, texts: Sequence[str], *, issues: bool = True, action: bool = True
+    ) -> tuple[sp.csr_matrix | None, sp.csr_matrix | None]:
+        """(issue matrix, action matrix) for raw texts; the shared ``word`` block is built once."""
+        normalised = [normalise(t) for t in texts]
+        wanted = set(ISSUE_CHANNELS if issues else ()) | set(ACTION_CHANNELS if action else ())
+        blocks = {
+            name: self.channels[name].transform(_view(name, normalised))
+            for name in CHANNELS
+            if name in wanted
+        }
+        issue_x = sp.hstack([blocks[n] for n in ISSUE_CHANNELS], format="csr") if issues else None
+        action_x = sp.hstack([blocks[n] for n in ACTION_CHANNELS], format="csr") if action else None
+        return issue_x, action_x
+
+    def issue_matrix(self, texts: Sequence[str]) -> sp.csr_matrix:
+        matrix, _none = self.transform(texts, action=False)
+        assert matrix is not None
+        return matrix
+
+    def action_matrix(self, texts: Sequence[str]) -> sp.csr_matrix:
+        _none, matrix = self.transform(texts, issues=False)
+        assert matrix is not None
+        return matrix
+
+    def feature_names(self, channels: Sequence[str]) -> list[tuple[str, str]]:
+        """(channel, term) of every column of a matrix made of these channels, in order."""
+        return [(name, term) for name in channels for term in self.channels[name].vocabulary]
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {name: channel.size for name, channel in self.channels.items()}
+
+    # --- storage: plain arrays, no pickles ---------------------------------------------------
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        arrays: dict[str, np.ndarray] = {}
+        for name, channel in self.channels.items():
+            joined = "\n".join(channel.vocabulary).encode("utf-8")
+            arrays[f"channel_{name}_vocabulary"] = np.frombuffer(joined, dtype=np.uint8)
+            arrays[f"channel_{name}_idf"] = channel.idf
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Featurizer:
+        channels: dict[str, Channel] = {}
+        for name in CHANNELS:
+            raw = arrays[f"channel_{name}_vocabulary"].tobytes().decode("utf-8")
+            vocabulary = raw.split("\n") if raw else []
+            idf = np.asarray(arrays[f"channel_{name}_idf"], dtype=np.float32)
+            if len(vocabulary) != len(idf):
+                raise ValueError(f"channel {name}: vocabulary and idf lengths differ")
+            channels[name] = Channel(SPECS[name], vocabulary, idf)
+        return cls(channels)
+
+
+def readable(channel: str, term: str) -> str:
+    """A feature as a person reads it: "h0_continue" → "continue", "hh0_take_all" → "take all"."""
+    if channel == "head":
+        _prefix, _sep, rest = term.partition("_")
+        return rest.replace("_", " ")
+    return term

@@ -1,0 +1,64 @@
+"""Accept or reject a machine suggestion (members only), then go back to the recommendation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from uprhub.accounts.choices import Role
+from uprhub.accounts.permissions import role_required
+
+from . import services
+from .models import Suggestion, SuggestionKind
+
+
+def _back(request: HttpRequest, suggestion: Suggestion) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = suggestion.recommendation.get_absolute_url() + "#suggestions"
+    return HttpResponseRedirect(target)
+
+
+def _describe(suggestion: Suggestion) -> str:
+    if suggestion.kind == SuggestionKind.ISSUE:
+        return _("the issue “%(name)s”") % {"name": suggestion.value_label}
+    return _("the action category “%(name)s”") % {"name": suggestion.value_label}
+
+
+@require_POST
+@role_required(Role.MEMBER)
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(Suggestion.objects.select_related("theme"), pk=pk)
+    try:
+        services.accept(suggestion, actor=request.user)
+    except services.SuggestionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("You accepted %(what)s: it is now a label.") % {"what": _describe(suggestion)},
+        )
+    return _back(request, suggestion)
+
+
+@require_POST
+@role_required(Role.MEMBER)
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(Suggestion.objects.select_related("theme"), pk=pk)
+    try:
+        services.reject(suggestion, actor=request.user)
+    except services.SuggestionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("You rejected %(what)s; it will not be suggested again.")
+            % {"what": _describe(suggestion)},
+        )
+    return _back(request, suggestion)
