@@ -31,34 +31,30 @@ def _describe(suggestion: Suggestion) -> str:
     return _("the action category “%(name)s”") % {"name": suggestion.value_label}
 
 
-@require_POST
-@role_required(Role.MEMBER)
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide(request: HttpRequest, pk: int, decide, done_message) -> HttpResponse:
+    """Accept or reject one suggestion, then go back to where the member came from."""
     suggestion = get_object_or_404(Suggestion.objects.select_related("theme"), pk=pk)
     try:
-        services.accept(suggestion, actor=request.user)
+        decide(suggestion, actor=request.user)
     except services.SuggestionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            _("You accepted %(what)s: it is now a label.") % {"what": _describe(suggestion)},
-        )
+        messages.success(request, done_message % {"what": _describe(suggestion)})
     return _back(request, suggestion)
+
+
+@require_POST
+@role_required(Role.MEMBER)
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, services.accept, _("You accepted %(what)s: it is now a label."))
 
 
 @require_POST
 @role_required(Role.MEMBER)
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = get_object_or_404(Suggestion.objects.select_related("theme"), pk=pk)
-    try:
-        services.reject(suggestion, actor=request.user)
-    except services.SuggestionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("You rejected %(what)s; it will not be suggested again.")
-            % {"what": _describe(suggestion)},
-        )
-    return _back(request, suggestion)
+    return _decide(
+        request,
+        pk,
+        services.reject,
+        _("You rejected %(what)s; it will not be suggested again."),
+    )
