@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from uprhub.mailinglists import delivery
 from uprhub.mailinglists.tasks import deliver_pending_posts
@@ -39,4 +40,4 @@ class Command(BaseCommand):
             if options["verbosity"] >= 1:
                 self.stdout.write(json.dumps(report.as_dict()))
         if failed:
-            raise CommandError("Some deliveries wait for the mail server; run again later.")
+            raise CommandError(_("Some deliveries wait for the mail server; run again later."))

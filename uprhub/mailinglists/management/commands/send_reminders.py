@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from uprhub.mailinglists.reminders import send_reminders
 from uprhub.mailinglists.tasks import send_reminders_task
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         if options["now"]:
             now = parse_datetime(options["now"])
             if now is None or now.tzinfo is None:
-                raise CommandError("--now needs an ISO 8601 moment with a time zone")
+                raise CommandError(_("--now needs an ISO 8601 moment with a time zone"))
         if options["enqueue"]:
             result = send_reminders_task.enqueue(now.isoformat() if now else None)
             self.stdout.write(f"Enqueued reminder run {result.id}")
