@@ -10,11 +10,11 @@ from datetime import date
 from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from uprhub.recommendations.models import Recommendation, Theme, Vocabulary
-from uprhub.recommendations.serializers import recommendation_to_dict, result_to_dict
+from uprhub.recommendations.serializers import recommendations_to_dicts, result_to_dict
 from uprhub.reports.api import router as reports_router
 from uprhub.reviews.models import Review, State
 from uprhub.search import service
@@ -96,6 +96,17 @@ class ThemeRefOut(Schema):
     vocabulary: str
 
 
+class SuggestionOut(Schema):
+    """A pending machine suggestion: not a label until a member accepts it."""
+
+    kind: str = Field(description='"issue" (a UPR Info issue) or "action" (action category).')
+    value: int = Field(description="The theme id (issue) or the action category 1-5 (action).")
+    label: str
+    score: float = Field(description="The model's calibrated confidence, from 0 to 1.")
+    model_version: str
+    created_at: str
+
+
 class RecommendationOut(Schema):
     id: int
     text: str
@@ -111,6 +122,10 @@ class RecommendationOut(Schema):
     themes: list[ThemeRefOut]
     action_category: int | None
     url: str
+    suggestions: list[SuggestionOut] = Field(
+        description="Pending machine suggestions, apart from the labels in themes and "
+        "action_category."
+    )
 
 
 class HitOut(RecommendationOut):
@@ -201,8 +216,9 @@ def search_recommendations(request: HttpRequest, params: Query[SearchParams]):
 @api.get("/recommendations/{rec_id}", response=RecommendationDetailOut, tags=["recommendations"])
 def get_recommendation(request: HttpRequest, rec_id: int):
     rec = get_object_or_404(Recommendation.objects.with_details(), pk=rec_id)
-    data = recommendation_to_dict(rec)
-    data["similar"] = [recommendation_to_dict(h.recommendation) for h in service.similar(rec)]
+    similar = [hit.recommendation for hit in service.similar(rec)]
+    data, *similar_data = recommendations_to_dicts([rec, *similar])  # one suggestions query
+    data["similar"] = similar_data
     return data
 
 

@@ -11,6 +11,8 @@ Rules, whatever calls these functions (import runner, ``uprhub classifier apply`
   as the record of the decision (and a rejected value is not suggested again).
 * Accepting creates ``Label(entered_by=actor)`` for an issue, or sets the action category
   when the recommendation has none; it never replaces a label that is already there.
+  Re-importing a file without an Action keeps an accepted category (importers ask
+  :func:`accepted_action_categories`), so the row counts as unchanged.
 """
 
 from __future__ import annotations
@@ -102,6 +104,46 @@ def pending_for(recommendation: Recommendation) -> list[Suggestion]:
             | Q(status=SuggestionStatus.ACCEPTED, kind=SuggestionKind.ACTION)
         )
     )
+
+
+def pending_by_recommendation(recommendation_ids: Iterable[int]) -> dict[int, list[Suggestion]]:
+    """Pending suggestions of many recommendations in one query per 500 ids, best first.
+
+    For lists and API pages: accepted and rejected ones are not suggestions any more.
+    """
+    found: dict[int, list[Suggestion]] = {}
+    ids = sorted(set(recommendation_ids))
+    for chunk in _chunks(ids, 500):  # short IN lists on SQLite too
+        for suggestion in (
+            Suggestion.objects.pending()
+            .filter(recommendation_id__in=chunk)
+            .select_related("theme")
+            .order_by("recommendation_id", "kind", "-score", "pk")
+        ):
+            found.setdefault(suggestion.recommendation_id, []).append(suggestion)
+    return found
+
+
+def accepted_action_categories(recommendation_ids: Iterable[int]) -> dict[int, int]:
+    """The action category a member accepted for each of these recommendations (if any).
+
+    Importers use it so a file without an Action keeps the member's category instead of
+    clearing it (and counting the recommendation as updated). The latest decision wins.
+    """
+    accepted: dict[int, int] = {}
+    ids = sorted(set(recommendation_ids))
+    for chunk in _chunks(ids, 500):  # short IN lists on SQLite too
+        for rec_id, category in (
+            Suggestion.objects.filter(
+                recommendation_id__in=chunk,
+                kind=SuggestionKind.ACTION,
+                status=SuggestionStatus.ACCEPTED,
+            )
+            .order_by("decided_at", "pk")
+            .values_list("recommendation_id", "action_category")
+        ):
+            accepted[rec_id] = category
+    return accepted
 
 
 # --- making suggestions ------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """CSV and XLSX exports of any result set of the explorer.
 
 Both formats read the matching ids from the search layer (``iter_ids``, in the explorer's sort
-order) and fetch the recommendations in chunks of 2,000 (three queries a chunk), so memory
+order) and fetch the recommendations in chunks of 2,000 (four queries a chunk), so memory
 stays flat and the number of queries grows with the number of chunks, not rows.
+
+Pending machine suggestions get their own columns at the end, marked "(machine)", never mixed
+into the human and imported labels of "action category" and "themes".
 
 Spreadsheet formula injection: a cell whose text starts with ``= + - @`` (or a tab / carriage
 return) could run as a formula when the CSV is opened in a spreadsheet. CSV cells get a leading
@@ -27,6 +30,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from uprhub.classifier.models import Suggestion, SuggestionKind
 from uprhub.reviews.models import RegionalGroup, Review, State
 from uprhub.search import service
 from uprhub.search.types import SearchQuery
@@ -53,6 +57,9 @@ def header() -> list[str]:
         _("position as published"),
         _("action category"),
         _("themes"),
+        _("suggested issues (machine)"),
+        _("suggested action category (machine)"),
+        _("suggestion model version (machine)"),
     ]
 
 
@@ -84,8 +91,36 @@ class _Lookups:
         )
 
 
+def _pending_suggestions(chunk: tuple[int, ...], lookups: _Lookups) -> dict[int, list[str]]:
+    """Recommendation id → [suggested issues, suggested action category, model versions], the
+    pending machine suggestions of one chunk in one query, best first."""
+    issues: dict[int, list[str]] = defaultdict(list)
+    actions: dict[int, list[str]] = defaultdict(list)
+    versions: dict[int, list[str]] = defaultdict(list)
+    for rec_id, kind, theme_id, category, version in (
+        Suggestion.objects.pending()
+        .filter(recommendation_id__in=chunk)
+        .order_by("-score", "pk")
+        .values_list("recommendation_id", "kind", "theme_id", "action_category", "model_version")
+    ):
+        if kind == SuggestionKind.ISSUE:
+            # .get: a theme the model created after the export started has no name here yet
+            name = lookups.themes.get(theme_id, ("", ""))[1]
+            if name:
+                issues[rec_id].append(name)
+        elif category:
+            actions[rec_id].append(lookups.categories.get(category, str(category)))
+        if version not in versions[rec_id]:
+            versions[rec_id].append(version)
+    return {
+        pk: ["; ".join(issues[pk]), "; ".join(actions[pk]), "; ".join(versions[pk])]
+        for pk in versions
+    }
+
+
 def _chunk_rows(chunk: tuple[int, ...], lookups: _Lookups) -> Iterator[list[Any]]:
-    """Rows of one chunk of ids in three queries (recommendations, recommenders, labels).
+    """Rows of one chunk of ids in four queries (recommendations, recommenders, labels,
+    pending suggestions).
 
     Plain ``values_list`` reads rather than ``with_details()`` model instances: an export can
     be a million rows, and building and prefetching model objects made it ten times slower.
@@ -118,6 +153,8 @@ def _chunk_rows(chunk: tuple[int, ...], lookups: _Lookups) -> Iterator[list[Any]
         .values_list("recommendation_id", "theme_id")
     ):
         themes[rec_id].append(lookups.themes[theme_id])
+    suggested = _pending_suggestions(chunk, lookups)
+    no_suggestion = ["", "", ""]
 
     for pk in chunk:
         if pk not in recs:  # deleted since the search ran
@@ -141,6 +178,7 @@ def _chunk_rows(chunk: tuple[int, ...], lookups: _Lookups) -> Iterator[list[Any]
             as_published,
             lookups.categories.get(category, "") if category else "",
             "; ".join(f"{vocabulary}: {name}" for vocabulary, name in sorted(themes.get(pk, ()))),
+            *suggested.get(pk, no_suggestion),
         ]
 
 

@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from uprhub.classifier.models import Suggestion, SuggestionKind
+from uprhub.classifier.services import pending_by_recommendation
 from uprhub.search.types import Facet, SearchResult
 
 from .models import Recommendation
 
 
-def recommendation_to_dict(rec: Recommendation) -> dict[str, Any]:
-    """Expects a recommendation loaded `with_details()` (no further queries)."""
-    review = rec.review
+def suggestion_to_dict(suggestion: Suggestion) -> dict[str, Any]:
+    """A pending machine suggestion. ``value`` is the theme id (kind "issue") or the action
+    category 1–5 (kind "action"), like ``themes[].id`` and ``action_category``."""
+    is_issue = suggestion.kind == SuggestionKind.ISSUE
     return {
+        "kind": suggestion.kind,
+        "value": suggestion.theme_id if is_issue else suggestion.action_category,
+        "label": suggestion.value_label,
+        "score": round(suggestion.score, 4),
+        "model_version": suggestion.model_version,
+        "created_at": suggestion.created_at.isoformat(),
+    }
+
+
+def recommendation_to_dict(
+    rec: Recommendation, suggestions: Sequence[Suggestion] | None = None
+) -> dict[str, Any]:
+    """Expects a recommendation loaded `with_details()` (no further queries).
+
+    ``suggestions`` (its pending machine suggestions, read in bulk by
+    :func:`recommendations_to_dicts`) adds a ``suggestions`` list, kept apart from the human
+    and imported labels in ``themes`` and ``action_category``; ``None`` leaves the key out.
+    """
+    review = rec.review
+    data = {
         "id": rec.pk,
         "text": rec.text,
         "state": review.state.code,
@@ -34,6 +58,15 @@ def recommendation_to_dict(rec: Recommendation) -> dict[str, Any]:
         "action_category": rec.action_category,
         "url": rec.get_absolute_url(),
     }
+    if suggestions is not None:
+        data["suggestions"] = [suggestion_to_dict(s) for s in suggestions]
+    return data
+
+
+def recommendations_to_dicts(recs: Sequence[Recommendation]) -> list[dict[str, Any]]:
+    """:func:`recommendation_to_dict` of each, with pending suggestions read in one query."""
+    pending = pending_by_recommendation(rec.pk for rec in recs)
+    return [recommendation_to_dict(rec, pending.get(rec.pk, [])) for rec in recs]
 
 
 def facets_to_dict(facets: dict[str, Facet]) -> dict[str, list[dict[str, Any]]]:
@@ -58,8 +91,12 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
         "page": result.query.page,
         "pages": result.pages,
         "results": [
-            {**recommendation_to_dict(hit.recommendation), "snippet": hit.snippet}
-            for hit in result.hits
+            {**data, "snippet": hit.snippet}
+            for hit, data in zip(
+                result.hits,
+                recommendations_to_dicts([hit.recommendation for hit in result.hits]),
+                strict=True,
+            )
         ],
         "facets": facets_to_dict(result.facets),
     }

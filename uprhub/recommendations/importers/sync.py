@@ -8,6 +8,8 @@ rules are the same for all sources:
   text updates in place instead of creating a twin.
 * Recommending States and labels are owned by their source: an import adds, changes and removes
   only the rows its own file gave, never those of another file or those entered by a person.
+* An empty action category in the file keeps one a member accepted from a machine suggestion
+  (the member's decision stands; the row counts as unchanged if nothing else differs).
 * Nothing is deleted when it vanishes from a newer file; it is kept and reported as a warning.
 * Writes are batched (a few statements per thousand rows) and nothing is written when nothing
   changed, so re-importing the same file is both fast and a true no-op.
@@ -295,6 +297,8 @@ def sync_recommendations(
             matched[i] = pk
             used.add(pk)
 
+    _keep_accepted_actions(drafts, matched, current)
+
     # "changed" = what the recommendation says changed (counted as updated); "renumbered" = only
     # its line numbers moved because rows were added or removed above it (saved, not counted).
     changed: set[int] = set()
@@ -346,6 +350,28 @@ def sync_recommendations(
 
     if not new_source:
         _warn_vanished(source, used, summary)
+
+
+_ACTION = _REC_FIELDS.index("action_category")
+
+
+def _keep_accepted_actions(
+    drafts: list[RecDraft], matched: dict[int, int], current: dict[int, tuple]
+) -> None:
+    """A file without an Action must not clear a category a member accepted from a machine
+    suggestion: the draft takes that category, so an otherwise identical row is unchanged."""
+    candidates = {
+        pk: i
+        for i, pk in matched.items()
+        if drafts[i].action_category is None and current[pk][_ACTION] is not None
+    }
+    if not candidates:
+        return
+    # Lazy: the classifier app builds on this one's models.
+    from uprhub.classifier.services import accepted_action_categories
+
+    for pk, category in accepted_action_categories(candidates).items():
+        drafts[candidates[pk]].action_category = category
 
 
 def _sync_owned(

@@ -11,8 +11,13 @@ from dataclasses import replace
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from uprhub.classifier.models import SuggestionKind
 from uprhub.recommendations.models import Position
-from uprhub.recommendations.serializers import recommendation_to_dict, result_to_dict
+from uprhub.recommendations.serializers import (
+    recommendation_to_dict,
+    recommendations_to_dicts,
+    result_to_dict,
+)
 from uprhub.search import service
 from uprhub.search.types import SORTS, SearchQuery
 
@@ -84,13 +89,26 @@ class Command(BaseCommand):
             "recommending_states",
             "themes",
             "text",
+            # Pending machine suggestions, apart from the labels above.
+            "suggested_issues",
+            "suggested_action_category",
+            "suggestion_model_version",
         ]
         writer.writerow(fields)
         result = service.search(replace(query, page_size=limit))
-        for hit in result.hits:
-            row = recommendation_to_dict(hit.recommendation)
+        for row in recommendations_to_dicts([hit.recommendation for hit in result.hits]):
             row["recommending_states"] = "; ".join(s["name"] for s in row["recommending_states"])
             row["themes"] = "; ".join(t["name"] for t in row["themes"])
+            suggested = row.pop("suggestions")
+            row["suggested_issues"] = "; ".join(
+                s["label"] for s in suggested if s["kind"] == SuggestionKind.ISSUE
+            )
+            row["suggested_action_category"] = "; ".join(
+                str(s["value"]) for s in suggested if s["kind"] == SuggestionKind.ACTION
+            )
+            row["suggestion_model_version"] = "; ".join(
+                dict.fromkeys(s["model_version"] for s in suggested)
+            )
             writer.writerow([row[f] if row[f] is not None else "" for f in fields])
 
     def _write_table(self, result) -> None:
