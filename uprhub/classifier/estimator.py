@@ -32,7 +32,13 @@ def model_estimate(text: str) -> Estimate | None:
         logger.warning("the classifier model cannot be loaded; the rules estimate instead")
         return None
     found = model.predict_action([text], explain=EXPLAIN_WORDS)[0]
-    words = "“" + "”, “".join(found.words) + "”" if found.words else _("no single word")
+    # The quotation marks belong to the message: French wants « », other languages their own.
+    quoted = [
+        # Translators: one word of a list of words, e.g. “ratify”, “abolish”.
+        _("“%(word)s”") % {"word": word}
+        for word in found.words
+    ]
+    words = ", ".join(quoted) if quoted else _("no single word")
     reason = _(
         "the trained model (%(version)s) estimates %(name)s (%(category)s) with probability "
         "%(percent)s %%; the words that drove it: %(words)s"

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import npgettext
 
 from uprhub.recommendations.models import Position, Recommendation
 from uprhub.reviews.models import Review
@@ -132,9 +132,15 @@ class CitationGroup:
         numbers = compress_paragraphs(self.paragraphs)
         unnumbered = [r for r in self.recommendations if not r.paragraph]
         if unnumbered:
-            quoted = [f"“{' '.join(r.text.split()[:8])} …”" for r in unnumbered]
+            # The quotation marks are translatable: French reports want « … ».
+            quoted = [
+                # Translators: the first words of an unnumbered recommendation, cut short.
+                _("“%(start)s …”") % {"start": " ".join(r.text.split()[:8])}
+                for r in unnumbered
+            ]
             numbers = _join([n for n in [numbers] if n] + quoted)
-        noun = ngettext("recommendation", "recommendations", count)
+        # A context of its own: the model's verbose_name uses "recommendation" without plural.
+        noun = npgettext("citation", "recommendation", "recommendations", count)
         states = list_states(self.state_names, max_states)
         first = self.recommendations[0]
         position = position_label(self.position, first.position_as_published)

@@ -319,7 +319,10 @@ def _reason(phrase: str, category: int, detail: str = "") -> str:
         "name": CATEGORY_NAMES[category],
         "category": category,
     }
-    return f"{reason}; {detail}" if detail else reason
+    if not detail:
+        return reason
+    # Translators: an estimate's reason, then a detail that changed it; French spaces the ";".
+    return _("%(reason)s; %(detail)s") % {"reason": reason, "detail": detail}
 
 
 def rule_based_estimate(text: str) -> Estimate:

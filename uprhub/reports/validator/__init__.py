@@ -41,7 +41,7 @@ from .output import (
     report_to_json,
     report_to_text,
 )
-from .words import WordCounts, count_words, word_counts
+from .words import WordCounts, count_words, format_count, word_counts
 
 __all__ = [
     "CHECKS",
@@ -56,6 +56,7 @@ __all__ = [
     "deadline_label",
     "detect_language",
     "finding_to_dict",
+    "format_count",
     "language_name",
     "normalise_language",
     "report_to_dict",

@@ -23,7 +23,7 @@ from ..document import (
 from ..rules import Rule, RuleSet
 from .deadline import deadline_countdown, deadline_in_geneva, deadline_label
 from .language import OFFICIAL_LANGUAGES, detect_language, language_name, normalise_language
-from .words import WordCounts, word_counts
+from .words import WordCounts, format_count, word_counts
 
 
 @dataclass
@@ -84,10 +84,16 @@ def _check_word_limit(rule: Rule, ctx: _Context) -> list[Finding]:
         return []
     with_notes, without = ctx.counts.total, ctx.counts.text
     kind = _("a joint submission") if joint else _("an individual submission")
-    values = {"limit": limit, "kind": kind, "with": with_notes, "without": without}
+    # Numbers grouped for the reader ("14,783"); the report's fields keep them as ints.
+    values = {
+        "limit": format_count(limit),
+        "kind": kind,
+        "with": format_count(with_notes),
+        "without": format_count(without),
+    }
     counted = with_notes if rule.param("count_footnotes", True) else without
     if counted > limit:
-        values["over"] = counted - limit
+        values["over"] = format_count(counted - limit)
         return [
             _finding(
                 rule,
@@ -113,7 +119,7 @@ def _check_word_limit(rule: Rule, ctx: _Context) -> list[Finding]:
             )
         ]
     if counted >= limit * float(rule.param("warn_ratio", 0.9)):
-        values["left"] = limit - counted
+        values["left"] = format_count(limit - counted)
         return [
             _finding(
                 rule,

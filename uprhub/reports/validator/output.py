@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from ..document import Finding, ReportDocument, Severity, ValidationReport
 from .deadline import deadline_in_geneva
+from .words import format_count
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -57,9 +58,9 @@ def report_to_text(report: ValidationReport) -> str:
     lines = [
         _("Words: %(with)s with footnotes, %(without)s without; limit %(limit)s.")
         % {
-            "with": report.word_count,
-            "without": report.word_count_without_footnotes,
-            "limit": report.limit or "—",
+            "with": format_count(report.word_count),
+            "without": format_count(report.word_count_without_footnotes),
+            "limit": format_count(report.limit) if report.limit else "—",
         },
         *([_("Limit: %(note)s") % {"note": report.limit_note}] if report.limit_note else []),
         _("%(errors)s errors, %(warnings)s warnings, %(tips)s tips.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import override
 
 from ..document import ReportDocument
@@ -27,6 +28,15 @@ def count_words(text: str) -> int:
         # Fast path for most reports: no CJK, so split on spaces and keep word-like tokens.
         return sum(1 for token in text.split() if _WORDLIKE.search(token))
     return sum(1 for token in _TOKEN.findall(text) if _WORDLIKE.search(token))
+
+
+def format_count(n: int) -> str:
+    """`n` grouped the active language's way ("14,783", "14 783") for messages.
+
+    One helper for the validator's messages, the CLI text and the web count so they agree;
+    JSON keeps the plain numbers.
+    """
+    return number_format(n, force_grouping=True)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from ..models import (
     ReportSection,
 )
 from ..permissions import access_for
+from ..validator import format_count
 
 # --- helpers -----------------------------------------------------------------------------------
 
@@ -107,10 +108,11 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 def count_summary(checked: Checked) -> str:
     validation = checked.validation
+    # Grouped like the validator's messages, in the active language ("14,783", "14 783").
     values = {
-        "words": f"{validation.word_count:,}",
-        "without": f"{validation.word_count_without_footnotes:,}",
-        "limit": f"{validation.limit:,}",
+        "words": format_count(validation.word_count),
+        "without": format_count(validation.word_count_without_footnotes),
+        "limit": format_count(validation.limit),
     }
     if validation.limit:
         return _("%(words)s of %(limit)s words (%(without)s without footnotes)") % values

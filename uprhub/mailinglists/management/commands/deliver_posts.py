@@ -18,18 +18,18 @@ from uprhub.mailinglists.tasks import deliver_pending_posts
 
 
 class Command(BaseCommand):
-    help = "Send the pending deliveries of posts (safe to repeat: nothing is sent twice)."
+    help = _("Send the pending deliveries of posts (safe to repeat: nothing is sent twice).")
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--post", type=int, action="append", help="Only this post (repeat).")
+        parser.add_argument("--post", type=int, action="append", help=_("Only this post (repeat)."))
         parser.add_argument(
-            "--enqueue", action="store_true", help="Hand the runs to the worker instead."
+            "--enqueue", action="store_true", help=_("Hand the runs to the worker instead.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["enqueue"]:
             result = deliver_pending_posts.enqueue()
-            self.stdout.write(f"Enqueued {result.id}")
+            self.stdout.write(_("Enqueued %(id)s") % {"id": result.id})
             return
         delivery.finish_empty_posts()
         post_ids = options["post"] or delivery.posts_with_pending_deliveries()

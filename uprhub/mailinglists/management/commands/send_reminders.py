@@ -18,12 +18,12 @@ from uprhub.mailinglists.tasks import send_reminders_task
 
 
 class Command(BaseCommand):
-    help = "Send the deadline reminders that are due (each once per address)."
+    help = _("Send the deadline reminders that are due (each once per address).")
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--now", help="Pretend it is this moment (ISO 8601, with zone).")
+        parser.add_argument("--now", help=_("Pretend it is this moment (ISO 8601, with zone)."))
         parser.add_argument(
-            "--enqueue", action="store_true", help="Hand the run to the worker instead."
+            "--enqueue", action="store_true", help=_("Hand the run to the worker instead.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,9 +34,11 @@ class Command(BaseCommand):
                 raise CommandError(_("--now needs an ISO 8601 moment with a time zone"))
         if options["enqueue"]:
             result = send_reminders_task.enqueue(now.isoformat() if now else None)
-            self.stdout.write(f"Enqueued reminder run {result.id}")
+            self.stdout.write(_("Enqueued reminder run %(id)s") % {"id": result.id})
             return
         report = send_reminders(now)
         self.stdout.write(json.dumps(report.__dict__))
         if report.connection_error:
-            raise CommandError(f"Mail server unavailable: {report.connection_error}")
+            raise CommandError(
+                _("Mail server unavailable: %(error)s") % {"error": report.connection_error}
+            )

@@ -11,27 +11,29 @@ from uprhub.recommendations.importers.progress import TqdmProgress
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Import a data file in one transaction: uprinfo, uprinfo-pledges, ohchr-csv, uhri-xlsx, "
         "ohchr-docx (or un-document). Re-importing the same file changes nothing; a newer "
         "version updates in place. Exit status 1 on bad input, with the file, line and problem."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=list(KINDS), help="the format of the file")
-        parser.add_argument("file", help="path of the file to import")
+        parser.add_argument("kind", choices=list(KINDS), help=_("the format of the file"))
+        parser.add_argument("file", help=_("path of the file to import"))
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="do the whole import and report what it would do, then save nothing",
+            help=_("do the whole import and report what it would do, then save nothing"),
         )
         parser.add_argument(
             "--state",
-            help="ISO3 code (or name) of the State under review, for ohchr-csv / ohchr-docx "
-            "files that do not say it",
+            help=_(
+                "ISO3 code (or name) of the State under review, for ohchr-csv / ohchr-docx "
+                "files that do not say it"
+            ),
         )
         parser.add_argument(
-            "--session", type=int, help="Working Group session number, for the same files"
+            "--session", type=int, help=_("Working Group session number, for the same files")
         )
 
     def handle(self, *args, **options) -> None:

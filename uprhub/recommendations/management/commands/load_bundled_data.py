@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from uprhub.core.bootstrap import load_bundled_calendar
 from uprhub.recommendations.importers.base import ImportFailed
@@ -11,7 +12,7 @@ from uprhub.recommendations.importers.progress import TqdmProgress
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Load the States, sessions and reviews, then the UPR Info, OHCHR and UN files shipped "
         "with UPR Hub. Safe to run again: unchanged files change nothing."
     )

@@ -63,7 +63,9 @@
     if (baseline === null) baseline = { form: form, words: fieldWords(form) };
     if (baseline.form !== form) return;
     var estimate = exact + fieldWords(form) - baseline.words;
-    counter.textContent = "≈ " + estimate.toLocaleString() + (limit ? " / " + limit.toLocaleString() : "");
+    // Group digits the page's language's way, like the server's count ("14,783", "14 783").
+    var lang = document.documentElement.lang || undefined;
+    counter.textContent = "≈ " + estimate.toLocaleString(lang) + (limit ? " / " + limit.toLocaleString(lang) : "");
     counter.classList.toggle("is-over", limit > 0 && estimate > limit);
   }
 
