@@ -15,6 +15,7 @@ from uprhub.classifier.training import (
     _label_matrix,
     fit_platt,
     fit_temperature,
+    nb_ratio,
     read_examples,
     split_by_session,
     train,
@@ -150,3 +151,16 @@ def test_holdout_trains_on_earlier_sessions_only():
 def test_training_needs_labels():
     with pytest.raises(ValueError):
         train([Example("a", "1" * 40, 1, (), None)])
+
+
+def test_nb_ratio_favours_terms_of_the_label_and_is_neutral_without_smoothing():
+    import scipy.sparse as sp
+
+    # columns: a term only in positives, one only in negatives, one everywhere
+    present = sp.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 1, 1]], np.float32))
+    y = np.array([1, 1, 0, 0])
+    ratio = nb_ratio(present, y, alpha=1.0)
+    assert ratio[0] > 0 > ratio[1]
+    assert abs(ratio[2]) < abs(ratio[0])
+    assert ratio[0] == pytest.approx(-ratio[1])
+    assert np.array_equal(nb_ratio(present, y, alpha=0.0), np.ones(3, np.float32))

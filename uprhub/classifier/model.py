@@ -28,7 +28,7 @@ from .features import ACTION_CHANNELS, Featurizer, readable
 
 #: Bump when the features, the learner or the training data change; it is stored with every
 #: suggestion, so people can tell which model made it.
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "1.1"
 MODEL_NAME = "uprinfo-linear"
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
 ARTIFACT_NAME = f"{MODEL_NAME}-v{MODEL_VERSION}.npz"

@@ -12,9 +12,12 @@ The recipe (all of it deterministic: fixed seeds, ordered parallel results):
 3. Fit again on every example with the same settings, keep the calibration from step 2.
 
 Learners: one ``LinearSVC`` per issue (one-vs-rest, in parallel over labels) on word + char
-n-grams, and one multi-class ``LinearSVC`` for the action category on word + head + clause
-features (see ``features.py``). Weights closer to zero than ``prune`` are dropped: the artifact
-shrinks ~5x and the scores do not move.
+n-grams scaled by the label's naive-Bayes log-count ratio (NB-SVM, Wang & Manning 2012: a little
+better than the plain SVM on session splits at the same cost, and a sparser model; the ratio is
+folded into the stored weights, so prediction stays one sparse product), and one multi-class
+``LinearSVC`` for the action category on word + head + clause features (see ``features.py``).
+Weights closer to zero than ``prune`` are dropped: the artifact shrinks ~5x and the scores do not
+move.
 """
 
 from __future__ import annotations
@@ -121,7 +124,8 @@ def split_by_session(
 class TrainingParams:
     """Everything that decides the model; stored in its metadata."""
 
-    issue_c: float = 0.5
+    issue_c: float = 0.1
+    nb_alpha: float = 1.0  # smoothing of the naive-Bayes log-count ratio (0: plain SVM)
     action_c: float = 0.3
     seed: int = 0
     n_jobs: int = 2
@@ -148,11 +152,26 @@ class TrainingReport:
 # --- fitting -----------------------------------------------------------------------------------
 
 
-def _fit_binary(x: sp.csr_matrix, y: np.ndarray, c: float, seed: int, tol: float):
+def nb_ratio(present: sp.csr_matrix, y: np.ndarray, alpha: float) -> np.ndarray:
+    """Per feature, log(P(feature | label) / P(feature | not label)) from presence counts,
+    smoothed by ``alpha``; all ones when ``alpha`` is 0 (the plain SVM)."""
+    if alpha <= 0:
+        return np.ones(present.shape[1], dtype=np.float32)
+    positive = np.asarray(present[y == 1].sum(axis=0)).ravel() + alpha
+    negative = np.asarray(present[y == 0].sum(axis=0)).ravel() + alpha
+    return np.log((positive / positive.sum()) / (negative / negative.sum())).astype(np.float32)
+
+
+def _fit_binary(
+    x: sp.csr_matrix, present: sp.csr_matrix, y: np.ndarray, params: TrainingParams
+) -> tuple[np.ndarray, float]:
     if y.min() == y.max():  # a label absent (or everywhere) in this slice: a constant scorer
         return np.zeros(x.shape[1], dtype=np.float32), 1.0 if y.max() else -1.0
-    svm = LinearSVC(C=c, tol=tol, random_state=seed, max_iter=5000).fit(x, y)
-    return svm.coef_[0].astype(np.float32), float(svm.intercept_[0])
+    ratio = nb_ratio(present, y, params.nb_alpha)
+    svm = LinearSVC(C=params.issue_c, tol=params.tol, random_state=params.seed, max_iter=5000)
+    svm.fit(x.multiply(ratio).tocsr(), y)
+    # w·(r∘x) = (w∘r)·x: the stored weights read the unscaled features.
+    return (svm.coef_[0] * ratio).astype(np.float32), float(svm.intercept_[0])
 
 
 def _label_matrix(examples: Sequence[Example], labels: list[str]) -> np.ndarray:
@@ -190,9 +209,10 @@ def _fit(
     action_x = featurizer.action_matrix([e.text for e in action_examples])
     say(_("features: %(sizes)s") % {"sizes": featurizer.sizes})
     y = _label_matrix(issue_examples, labels)
+    present = issue_x.copy()
+    present.data[:] = 1.0
     fitted = Parallel(n_jobs=params.n_jobs, prefer="threads")(
-        delayed(_fit_binary)(issue_x, y[:, j], params.issue_c, params.seed, params.tol)
-        for j in range(len(labels))
+        delayed(_fit_binary)(issue_x, present, y[:, j], params) for j in range(len(labels))
     )
     issue_coef = np.vstack([w for w, _b in fitted]) if fitted else np.zeros((0, issue_x.shape[1]))
     issue_intercept = np.array([b for _w, b in fitted], dtype=np.float64)
