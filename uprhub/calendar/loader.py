@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from uprhub.reviews.models import Review, Session, State
 
@@ -47,12 +49,23 @@ class LoadSummary:
     errors: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        text = (
-            f"calendar: {self.reviews_created} reviews created, {self.reviews_updated} updated; "
-            f"{self.deadlines_created} deadlines created, {self.deadlines_updated} updated"
-        )
+        text = _(
+            "calendar: %(reviews_created)s reviews created, %(reviews_updated)s updated; "
+            "%(deadlines_created)s deadlines created, %(deadlines_updated)s updated"
+        ) % {
+            "reviews_created": self.reviews_created,
+            "reviews_updated": self.reviews_updated,
+            "deadlines_created": self.deadlines_created,
+            "deadlines_updated": self.deadlines_updated,
+        }
         if self.errors:
-            text += f"; {len(self.errors)} lines skipped (first: {self.errors[0]})"
+            # The English is the same for one and many lines (kept as it always was).
+            skipped = ngettext(
+                "; %(n)s lines skipped (first: %(first)s)",
+                "; %(n)s lines skipped (first: %(first)s)",
+                len(self.errors),
+            )
+            text += skipped % {"n": len(self.errors), "first": self.errors[0]}
         return text
 
 
@@ -78,7 +91,7 @@ def _parse_date(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise LineError(f"bad date {text!r}") from exc
+        raise LineError(_("bad date %(text)r") % {"text": text}) from exc
 
 
 class _Reference:
@@ -95,13 +108,23 @@ class _Reference:
         try:
             return self.states[code.upper()]
         except KeyError:
-            raise LineError(f"unknown State {code!r} (load the reference data first)") from None
+            raise LineError(
+                _("unknown State %(code)r (load the reference data first)") % {"code": code}
+            ) from None
 
     def session(self, text: str) -> Session:
         try:
             return self.sessions[int(text)]
         except (KeyError, ValueError):
-            raise LineError(f"unknown session {text!r}") from None
+            raise LineError(_("unknown session %(text)r") % {"text": text}) from None
+
+
+def _line_error(path: Path, number: int, exc: Exception) -> str:
+    return _("%(file)s line %(line)s: %(problem)s") % {
+        "file": path.name,
+        "line": number,
+        "problem": exc,
+    }
 
 
 def _load_session_states(path: Path, ref: _Reference, summary: LoadSummary) -> None:
@@ -111,7 +134,7 @@ def _load_session_states(path: Path, ref: _Reference, summary: LoadSummary) -> N
             session = ref.session(row["session"])
             review_date = _parse_date(row.get("review_date", ""))
         except (LineError, KeyError) as exc:
-            summary.errors.append(f"{path.name} line {number}: {exc}")
+            summary.errors.append(_line_error(path, number, exc))
             continue
         review = ref.reviews.get((state.code, session.number))
         if review is None:
@@ -130,19 +153,19 @@ def _load_session_states(path: Path, ref: _Reference, summary: LoadSummary) -> N
 def _bundled_values(row: dict[str, str], session: Session, review: Review | None) -> dict:
     kind = row["kind"]
     if kind not in DeadlineKind.values:
-        raise LineError(f"unknown kind {kind!r}")
+        raise LineError(_("unknown kind %(kind)r") % {"kind": kind})
     zone = row.get("time_zone") or GENEVA_TZ
     try:
         tz = ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise LineError(f"unknown time zone {zone!r}") from None
+        raise LineError(_("unknown time zone %(zone)r") % {"zone": zone}) from None
     cancelled = row.get("cancelled", "0") == "1"
     text = row.get("due", "")
     if "T" in text:
         try:
             due, all_day = datetime.fromisoformat(text).replace(tzinfo=tz), False
         except ValueError as exc:
-            raise LineError(f"bad date and time {text!r}") from exc
+            raise LineError(_("bad date and time %(text)r") % {"text": text}) from exc
     elif text:
         due, all_day = datetime.combine(_parse_date(text), datetime.min.time(), tzinfo=tz), True
     elif cancelled:
@@ -154,10 +177,10 @@ def _bundled_values(row: dict[str, str], session: Session, review: Review | None
             review_date=review.review_date if review else None,
         )
         if guess is None:
-            raise LineError("no date and none can be estimated")
+            raise LineError(_("no date and none can be estimated"))
         due, all_day = guess.due, guess.all_day
     else:
-        raise LineError("a date is required unless the step is cancelled")
+        raise LineError(_("a date is required unless the step is cancelled"))
     return {
         "due": due,
         "all_day": all_day,
@@ -178,10 +201,13 @@ def _load_deadlines(path: Path, ref: _Reference, summary: LoadSummary) -> None:
                 state = ref.state(row["iso3"])
                 review = ref.reviews.get((state.code, session.number))
                 if review is None:
-                    raise LineError(f"no review of {state.code} at session {session.number}")
+                    raise LineError(
+                        _("no review of %(state)s at session %(session)s")
+                        % {"state": state.code, "session": session.number}
+                    )
             values = _bundled_values(row, session, review)
         except (LineError, KeyError) as exc:
-            summary.errors.append(f"{path.name} line {number}: {exc}")
+            summary.errors.append(_line_error(path, number, exc))
             continue
         key = (None, review.pk, row["kind"]) if review else (session.number, None, row["kind"])
         current = existing.get(key)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from typing import Any
 
-from uprhub.accounts.choices import US_STATE_NAMES
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+
+from uprhub.accounts.choices import US_STATE_NAMES, Role
 from uprhub.accounts.models import Profile
 
 from .models import ApplicationStatus, TaskforceApplication, TaskforceMember
@@ -16,6 +19,21 @@ def application_queue(status: str | None) -> QuerySet[TaskforceApplication]:
     if status in ApplicationStatus.values:
         return applications.filter(status=status)
     return applications.open()
+
+
+def reviewers() -> QuerySet[Any]:
+    """Active accounts with an address that may review applications.
+
+    The same people `role_required(Role.COORDINATOR)` lets into the queue: coordinators,
+    admins (roles include the ones below them) and superusers (who count as admins).
+    """
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(Q(is_superuser=True) | Q(profile__role__in=[Role.COORDINATOR, Role.ADMIN]))
+        .order_by("pk")
+    )
 
 
 def status_counts() -> list[tuple[str, int]]:

@@ -1,9 +1,11 @@
 """Applying to the UPR Taskforce and the coordinators' decisions.
 
 `submit_application` recognises a returning applicant by e-mail address and updates their
-application instead of adding a second one. `decide` records every decision (who, when,
-what, message), e-mails the message, and on approval creates or links the account and adds
-the person to the taskforce and to the working groups of their themes.
+application instead of adding a second one; the coordinators are e-mailed when an application
+enters the queue (`notifications.py`), not for a repeat of one already waiting. `decide`
+records every decision (who, when, what, message), e-mails the message, and on approval
+creates or links the account and adds the person to the taskforce and to the working groups
+of their themes.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from uprhub.accounts.tokens import set_password_url
 from uprhub.core.mail import absolute_url, schedule_mail
 from uprhub.recommendations.models import Theme
 
+from . import notifications
 from .models import (
     ApplicationDecision,
     ApplicationStatus,
@@ -103,6 +106,7 @@ def submit_application(*, themes: Iterable[Theme], **fields: Any) -> Submission:
         else:
             application.themes.set(themes)
             schedule_mail(application.email, "application_received", _urls())
+            notifications.notify_reviewers(application)
             return Submission(application, Outcome.NEW)
 
     if application.status == ApplicationStatus.APPROVED:
@@ -110,6 +114,7 @@ def submit_application(*, themes: Iterable[Theme], **fields: Any) -> Submission:
         schedule_mail(application.email, "application_already_member", _urls())
         return Submission(application, Outcome.ALREADY_MEMBER)
 
+    status_before = application.status
     application.previous_answers = [*application.previous_answers, _snapshot(application)]
     for name, value in fields.items():
         setattr(application, name, value)
@@ -121,6 +126,11 @@ def submit_application(*, themes: Iterable[Theme], **fields: Any) -> Submission:
     application.save()
     application.themes.set(themes)
     schedule_mail(application.email, "application_updated", _urls())
+    if status_before != ApplicationStatus.PENDING:
+        # Back in the queue (answers to a question, or after a decline): tell the coordinators.
+        # A repeat of an application still waiting is not news; the queue shows the latest
+        # answers and how often they were sent, so nobody is mailed again.
+        notifications.notify_reviewers(application, returning=True)
     return Submission(application, Outcome.UPDATED)
 
 

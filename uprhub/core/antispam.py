@@ -5,12 +5,17 @@ that library's last release (2023) predates Django 5 and 6, and we need only "N 
 period per client address". With the default local-memory cache the counts are per process,
 which matches the single-process `uprhub serve`; several processes need a shared cache
 (Redis, Memcached) in CACHES.
+
+Limits count per client address, read by `client_address` only. Behind reverse proxies every
+request comes from the proxy, so UPRHUB_TRUSTED_PROXIES (a number of hops) says how many
+X-Forwarded-For entries, counted from the right, were written by proxies we trust.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -36,9 +41,52 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(multiplier or 1) * _PERIODS[unit]
 
 
+def _ip(value: str) -> str | None:
+    """The canonical form of one address as proxies write it, or None if it is not one.
+
+    Accepts "203.0.113.5", "203.0.113.5:4711", "2001:db8::1" and "[2001:db8::1]:4711";
+    an IPv4 address mapped into IPv6 counts as the IPv4 address.
+    """
+    value = value.strip()
+    if value.startswith("["):
+        value = value[1 : value.find("]")] if "]" in value else ""
+    elif value.count(":") == 1:  # IPv4 with a port; bare IPv6 has several colons
+        value = value.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+def client_ip(remote_addr: str | None, forwarded_for: str | None, trusted_proxies: int) -> str:
+    """The client's address, given the peer address, the X-Forwarded-For header and the hops.
+
+    Each trusted proxy appends the address it received the request from, so with N proxies
+    the Nth entry from the right is the client as seen by the outermost one. Entries further
+    left were sent by the client and may be forged: they are never used. When the header is
+    missing, too short or that entry is not an address, the request did not come through
+    the proxies as configured, and the peer address is used (stricter, never spoofable).
+    """
+    peer = _ip(remote_addr or "") or (remote_addr or "").strip() or "unknown"
+    if trusted_proxies <= 0 or not forwarded_for:
+        return peer
+    # Several X-Forwarded-For headers arrive joined by commas; empty items are no hops.
+    entries = [entry for entry in forwarded_for.split(",") if entry.strip()]
+    if len(entries) < trusted_proxies:
+        return peer
+    return _ip(entries[-trusted_proxies]) or peer
+
+
 def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy sets it.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The one place that decides which address a request comes from (see `client_ip`)."""
+    return client_ip(
+        request.META.get("REMOTE_ADDR"),
+        request.META.get("HTTP_X_FORWARDED_FOR"),
+        getattr(settings, "UPRHUB_TRUSTED_PROXIES", 0),
+    )
 
 
 def hit(scope: str, key: str, rate: str) -> bool:

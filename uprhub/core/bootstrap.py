@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +53,18 @@ def prepare_database(*, load_data: bool | None = None, say: Callable[[str], None
         load_data = settings.UPRHUB_AUTOLOAD
     with _first_run_lock():
         if pending_migrations():
-            say("Preparing the database (applying migrations)…")
+            say(_("Preparing the database (applying migrations)…"))
             call_command("migrate", interactive=False, verbosity=0)
         if load_data and not is_loaded():
-            say("Loading the bundled UPR data (first start only, about a minute)…")
+            say(_("Loading the bundled UPR data (first start only, about a minute)…"))
             for summary in load_bundled_data():
                 say(f"  {summary}")
             say(f"  {load_bundled_calendar()}")
             from uprhub.reports.rules import load_default_rules
 
-            say(f"  submission rules: {load_default_rules()} created")
+            created = load_default_rules()
+            # Same English for one and many (the summaries' format); other languages agree.
+            text = ngettext(
+                "submission rules: %(n)s created", "submission rules: %(n)s created", created
+            )
+            say("  " + text % {"n": created})

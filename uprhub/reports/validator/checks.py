@@ -97,9 +97,13 @@ def _check_word_limit(rule: Rule, ctx: _Context) -> list[Finding]:
         return [
             _finding(
                 rule,
-                _(
+                # The plural follows the words to cut (the other counts are never one).
+                ngettext(
                     "The report has %(with)s words with footnotes (%(without)s without); the "
-                    "limit for %(kind)s is %(limit)s words. Cut at least %(over)s words."
+                    "limit for %(kind)s is %(limit)s words. Cut at least %(over)s word.",
+                    "The report has %(with)s words with footnotes (%(without)s without); the "
+                    "limit for %(kind)s is %(limit)s words. Cut at least %(over)s words.",
+                    counted - limit,
                 )
                 % values,
             )
@@ -123,7 +127,12 @@ def _check_word_limit(rule: Rule, ctx: _Context) -> list[Finding]:
         return [
             _finding(
                 rule,
-                _("%(left)s words left before the limit of %(limit)s words for %(kind)s.") % values,
+                ngettext(
+                    "%(left)s word left before the limit of %(limit)s words for %(kind)s.",
+                    "%(left)s words left before the limit of %(limit)s words for %(kind)s.",
+                    limit - counted,
+                )
+                % values,
                 severity=Severity.TIP,
             )
         ]
@@ -303,9 +312,12 @@ def _check_joint_organisations(rule: Rule, ctx: _Context) -> list[Finding]:
         findings.append(
             _finding(
                 rule,
-                _(
+                ngettext(
                     "A joint submission is made by several organisations, but only %(n)s is "
-                    "listed. Add the others, or make it an individual submission."
+                    "listed. Add the others, or make it an individual submission.",
+                    "A joint submission is made by several organisations, but only %(n)s are "
+                    "listed. Add the others, or make it an individual submission.",
+                    len(named),
                 )
                 % {"n": len(named)},
             )

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..document import Finding, ReportDocument, Severity, ValidationReport
 from .deadline import deadline_in_geneva
@@ -53,6 +53,17 @@ SEVERITY_LABELS: dict[Severity, Any] = {
 }
 
 
+def _severity_counts(report: ValidationReport) -> str:
+    """Each count with its own plural: "2 errors, 1 warning, 0 tips."."""
+    errors, warnings, tips = len(report.errors), len(report.warnings), len(report.tips)
+    # Translators: joins "2 errors", "1 warning" and "0 tips" into one sentence.
+    return _("%(errors)s, %(warnings)s, %(tips)s.") % {
+        "errors": ngettext("%(n)s error", "%(n)s errors", errors) % {"n": errors},
+        "warnings": ngettext("%(n)s warning", "%(n)s warnings", warnings) % {"n": warnings},
+        "tips": ngettext("%(n)s tip", "%(n)s tips", tips) % {"n": tips},
+    }
+
+
 def report_to_text(report: ValidationReport) -> str:
     """A plain-text rendering for terminals and ``validation.txt``."""
     lines = [
@@ -63,12 +74,7 @@ def report_to_text(report: ValidationReport) -> str:
             "limit": format_count(report.limit) if report.limit else "—",
         },
         *([_("Limit: %(note)s") % {"note": report.limit_note}] if report.limit_note else []),
-        _("%(errors)s errors, %(warnings)s warnings, %(tips)s tips.")
-        % {
-            "errors": len(report.errors),
-            "warnings": len(report.warnings),
-            "tips": len(report.tips),
-        },
+        _severity_counts(report),
         "",
     ]
     for finding in report.findings:
