@@ -66,7 +66,7 @@ cmd_serve() {
 }
 
 cmd_test() {
-  install "[test]"
+  install "[test,semantic]"
   install_debian_packages
   start_postgres
   local py=.venv/bin/python

@@ -4,6 +4,7 @@ uprhub serve [--host H] [--port P]     start the web app (prepares the database 
 uprhub import KIND FILE [--dry-run]    import a data file (uprinfo, ohchr-csv, uhri-xlsx…)
 uprhub search QUERY [options]          search recommendations (table, json or csv)
 uprhub worker [options]                run background tasks: list mail, reminders (db_worker)
+uprhub similarity embed|status         optional semantic "similar recommendations"
 uprhub manage COMMAND …                any Django management command
 """
 
@@ -13,7 +14,15 @@ import os
 import sys
 
 # Commands that must find the database ready (migrated, bundled data loaded) before they run.
-_NEEDS_DATA = {"search", "import_data", "calendar", "report", "classifier", "db_worker"}
+_NEEDS_DATA = {
+    "search",
+    "import_data",
+    "calendar",
+    "report",
+    "classifier",
+    "similarity",
+    "db_worker",
+}
 # `uprhub worker` is django-tasks-db's worker (see uprhub/settings/tasks.py).
 _ALIASES = {"import": "import_data", "worker": "db_worker"}
 
@@ -43,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         from uprhub.core.bootstrap import prepare_database
 
         prepare_database(say=lambda msg: print(msg, file=sys.stderr))
-    execute_from_command_line([f"uprhub {argv[0]}", command, *argv[1:]])
+    execute_from_command_line(["uprhub", command, *argv[1:]])  # usage: "uprhub <command>"
     return 0
 
 

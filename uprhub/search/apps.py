@@ -21,5 +21,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
+
         # sender=self: once per migrate run, after every app has been migrated.
         post_migrate.connect(_ensure_after_migrate, sender=self, dispatch_uid="search_ensure")

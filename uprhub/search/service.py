@@ -30,7 +30,7 @@ from uprhub.recommendations.models import ActionCategory, Position, Recommendati
 from uprhub.reviews.models import RegionalGroup
 
 from . import facets as facet_index
-from . import highlight
+from . import highlight, semantic
 from .backends import get_backend
 from .query import ParsedQuery, parse
 from .types import FACETS, SORTS, Facet, FacetValue, Hit, SearchQuery, SearchResult
@@ -346,7 +346,9 @@ def similar(recommendation: Recommendation, limit: int = 5) -> list[Hit]:
     Identical texts (same ``text_key``) come first, this State's own other reviews before
     other States; then the engine's best matches for the text's most distinctive words (the
     rarest ones, counted by the engine itself so stemming agrees), OR-ed. Four queries plus the
-    hits' ``with_details()`` prefetches; no facet index is needed.
+    hits' ``with_details()`` prefetches; no facet index is needed. With
+    ``UPRHUB_SIMILARITY=semantic`` and its extra installed, the texts nearest in meaning
+    (sentence embeddings, ``semantic.py``) take the engine's place.
     """
     connection = _connection()
     own_review, own_state = recommendation.review_id, recommendation.review.state_id
@@ -357,7 +359,14 @@ def similar(recommendation: Recommendation, limit: int = 5) -> list[Hit]:
     )
     same_text.sort(key=lambda r: (r[1] != own_state, r[0]))
     chosen = [pk for pk, _state in same_text[:limit]]
-    parsed = _distinctive_query(connection, recommendation.text) if len(chosen) < limit else None
+    parsed = None
+    if len(chosen) < limit:
+        # Nearest in meaning when UPRHUB_SIMILARITY=semantic (None: the engine's words, below).
+        nearest = semantic.similar_ids(recommendation, limit - len(chosen), set(chosen))
+        if nearest is not None:
+            chosen += [pk for pk, _score in nearest]
+        else:
+            parsed = _distinctive_query(connection, recommendation.text)
     if parsed is not None:
         # Rows of the same review are dropped after loading (their review_id comes with them),
         # so ask for a few times more than needed instead of running one more query.

@@ -113,3 +113,7 @@ ALLOWED_HOSTS = env_list("UPRHUB_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 # (the shipped classifier, falling back to the rules when it is missing) or "rules".
 UPRHUB_ACTION_CATEGORY_ESTIMATOR = env_str("UPRHUB_ACTION_CATEGORY_ESTIMATOR", "model")
 UPRHUB_SUGGEST_ON_IMPORT = env_bool("UPRHUB_SUGGEST_ON_IMPORT", True)
+
+# How "similar recommendations" are ranked: "tfidf" (the full-text engine, default) or
+# "semantic" (sentence embeddings; needs the `semantic` extra, see uprhub/search/semantic.py).
+UPRHUB_SIMILARITY = env_str("UPRHUB_SIMILARITY", "tfidf").strip().lower()
