@@ -64,4 +64,4 @@ def test_uprhub_worker_runs_db_worker_after_preparing_the_database(monkeypatch):
         "django.core.management.execute_from_command_line", lambda argv: calls.append(argv)
     )
     assert cli.main(["worker", "--batch"]) == 0
-    assert calls == ["prepare", ["uprhub worker", "db_worker", "--batch"]]
+    assert calls == ["prepare", ["uprhub", "db_worker", "--batch"]]
