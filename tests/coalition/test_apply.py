@@ -13,23 +13,6 @@ from uprhub.coalition.models import ApplicationStatus, TaskforceApplication
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def form_data(themes):
-    return {
-        "name": "Rosa Parks",
-        "email": "Rosa.Parks@Example.org",
-        "organisation_name": "NAACP Montgomery",
-        "role_title": "Secretary",
-        "themes": [themes["Right to housing"].pk, themes["Death penalty"].pk],
-        "experience": "some",
-        "city": "Montgomery",
-        "us_state": "AL",
-        "country": "",
-        "languages": "English",
-        "motivation": "To bring the voices of Montgomery to Geneva.",
-    }
-
-
 def apply(client, data, capture):
     with capture(execute=True):
         return client.post(reverse("coalition:apply"), data)

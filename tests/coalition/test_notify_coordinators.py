@@ -20,23 +20,6 @@ RECEIVED = "We received your application to the UPR Taskforce"
 
 
 @pytest.fixture
-def form_data(themes):
-    return {
-        "name": "Rosa Parks",
-        "email": "rosa.parks@example.org",
-        "organisation_name": "NAACP Montgomery",
-        "role_title": "Secretary",
-        "themes": [themes["Right to housing"].pk, themes["Death penalty"].pk],
-        "experience": "some",
-        "city": "Montgomery",
-        "us_state": "AL",
-        "country": "",
-        "languages": "English",
-        "motivation": "To bring the voices of Montgomery to Geneva.",
-    }
-
-
-@pytest.fixture
 def reviewers(db):
     """Two coordinators and an admin get the news; members and switched-off accounts do not."""
     people = {
