@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
-from uprhub.core.antispam import client_address, client_ip
+from uprhub.core.antispam import client_address, client_ip, client_key
 from uprhub.settings.security import _trusted_proxies
 
 PROXY = "10.0.0.1"
@@ -77,3 +77,17 @@ def test_setting_refuses_nonsense(monkeypatch, value: str) -> None:
     monkeypatch.setenv("UPRHUB_TRUSTED_PROXIES", value)
     with pytest.raises(ImproperlyConfigured, match="UPRHUB_TRUSTED_PROXIES"):
         _trusted_proxies()
+
+
+@pytest.mark.parametrize(
+    ("remote_addr", "expected"),
+    [
+        ("203.0.113.5", "203.0.113.5"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),  # same subscriber, same count
+        ("::ffff:203.0.113.5", "203.0.113.5"),
+    ],
+)
+def test_rate_limits_count_ipv6_clients_per_64(remote_addr, expected):
+    request = RequestFactory().get("/", REMOTE_ADDR=remote_addr)
+    assert client_key(request) == expected

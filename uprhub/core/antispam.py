@@ -6,7 +6,8 @@ period per client address". With the default local-memory cache the counts are p
 which matches the single-process `uprhub serve`; several processes need a shared cache
 (Redis, Memcached) in CACHES.
 
-Limits count per client address, read by `client_address` only. Behind reverse proxies every
+Limits count per client address (per /64 for IPv6: `client_key`), read by `client_address`
+only. Behind reverse proxies every
 request comes from the proxy, so UPRHUB_TRUSTED_PROXIES (a number of hops) says how many
 X-Forwarded-For entries, counted from the right, were written by proxies we trust.
 """
@@ -89,6 +90,19 @@ def client_address(request: HttpRequest) -> str:
     )
 
 
+def client_key(request: HttpRequest) -> str:
+    """What a rate limit counts: the client address, or its /64 for IPv6, since one
+    subscriber usually holds a whole /64 and could otherwise step to a fresh address."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
+
+
 def hit(scope: str, key: str, rate: str) -> bool:
     """Count one attempt for (scope, key); True when the limit is now exceeded."""
     limit, period = parse_rate(rate)
@@ -121,7 +135,7 @@ def rate_limited(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method in methods:
                 rate = settings.UPRHUB_RATE_LIMITS[scope]
-                if hit(scope, client_address(request), rate):
+                if hit(scope, client_key(request), rate):
                     return too_many_requests(request)
             return view(request, *args, **kwargs)
 

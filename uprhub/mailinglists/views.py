@@ -57,7 +57,7 @@ def rate_limited(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method in methods:
                 rate = getattr(settings, "UPRHUB_RATE_LIMITS", {}).get(scope, DEFAULT_RATES[scope])
-                if antispam.hit(scope, antispam.client_address(request), rate):
+                if antispam.hit(scope, antispam.client_key(request), rate):
                     return antispam.too_many_requests(request)
             return view(request, *args, **kwargs)
 
