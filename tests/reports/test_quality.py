@@ -168,3 +168,28 @@ def test_check_recommendation_bundles_everything(world):
     assert check.estimate.category == 5
     assert [f.recommendation.paragraph for f in check.similar][:1] == ["176.2"]
     assert {h.code for h in check.unmet} == {"measurable", "time_bound"} or check.unmet
+
+
+@pytest.mark.django_db
+def test_a_page_of_checks_searches_each_word_once_and_loads_rows_once(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    texts = [
+        "Ratify the Optional Protocol to the Convention against Torture",
+        "Ratify the Optional Protocol to the Convention on the Rights of the Child",
+        "Abolish the death penalty at the federal level",
+    ]
+    singly = [quality.similar_past(t, world.data.review_2025) for t in texts]
+    words = {w for t in texts for w in quality.distinctive_words(t)}
+    with CaptureQueriesContext(connection) as captured:
+        together = quality.check_recommendations(texts, world.data.review_2025)
+    queries = captured.captured_queries
+    # Same results as one at a time; far fewer queries than words × texts.
+    assert [[f.recommendation.pk for f in c.similar] for c in together] == [
+        [f.recommendation.pk for f in found] for found in singly
+    ]
+    per_text = sum(len(quality.distinctive_words(t)) for t in texts)
+    assert len(words) < per_text  # the texts share words: the test means something
+    # One search per distinct word, one load of the rows (and its prefetches) for the page.
+    assert len(queries) <= len(words) + 4, [q["sql"][:80] for q in queries]

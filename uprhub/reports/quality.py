@@ -563,28 +563,30 @@ def distinctive_words(text: str, limit: int = SIMILAR_WORDS) -> list[str]:
     return sorted(words, key=lambda w: (-len(w), words.index(w)))[:limit]
 
 
-def similar_past(text: str, review: Review, limit: int = 3) -> list[SimilarPast]:
-    """Recommendations made to the same State in earlier reviews that resemble `text`.
+def _scored_past(
+    text: str, state_code: str, limit: int, word_ids: dict[str, list[int]]
+) -> list[tuple[float, int, list[str]]]:
+    """(score, pk, shared words) of the best candidates, ``limit * 4`` at most.
 
-    One search per distinctive word, restricted to the State (the search layer's facet filter),
-    then each earlier recommendation is scored by the words it shares, rarer words weighing
-    more. Same-text matches therefore come first. One more query loads the chosen rows.
+    One search per distinctive word, restricted to the State (the search layer's facet
+    filter), remembered in ``word_ids`` so a page of checks searches each word once; each
+    recommendation is scored by the words it shares, rarer words weighing more.
     """
     words = distinctive_words(text)
-    if not words:
-        return []
-    state_code = review.state.code
     matched: dict[int, list[str]] = {}
     weights: dict[str, float] = {}
     for word in words:
-        ids = list(search.iter_ids(SearchQuery(text=word, state=(state_code,), sort="date")))
+        if word not in word_ids:
+            query = SearchQuery(text=word, state=(state_code,), sort="date")
+            word_ids[word] = list(search.iter_ids(query))
+        ids = word_ids[word]
         if not ids:
             continue
         weights[word] = 1.0 / (1.0 + len(ids)) ** 0.5
         for pk in ids:
             matched.setdefault(pk, []).append(word)
     needed = min(SIMILAR_MIN_SHARED, len(weights))
-    scored = sorted(
+    return sorted(
         (
             (sum(weights[w] for w in shared), pk, shared)
             for pk, shared in matched.items()
@@ -592,16 +594,39 @@ def similar_past(text: str, review: Review, limit: int = 3) -> list[SimilarPast]
         ),
         key=lambda item: (-item[0], -item[1]),
     )[: limit * 4]
-    if not scored:
-        return []
-    rows = {
-        rec.pk: rec
-        for rec in Recommendation.objects.with_details()
-        .filter(pk__in=[pk for _s, pk, _w in scored], review__session__number__lt=review.session_id)
-        .order_by()
-    }
-    found = [SimilarPast(rows[pk], shared, score) for score, pk, shared in scored if pk in rows]
-    return found[:limit]
+
+
+def similar_past_many(texts: list[str], review: Review, limit: int = 3) -> list[list[SimilarPast]]:
+    """:func:`similar_past` for several texts at once: each distinctive word is searched once
+    for the whole page and the chosen rows are loaded in one query."""
+    word_ids: dict[str, list[int]] = {}
+    scored = [_scored_past(text, review.state.code, limit, word_ids) for text in texts]
+    wanted = {pk for candidates in scored for _s, pk, _w in candidates}
+    rows = (
+        {
+            rec.pk: rec
+            for rec in Recommendation.objects.with_details()
+            .filter(pk__in=wanted, review__session__number__lt=review.session_id)
+            .order_by()
+        }
+        if wanted
+        else {}
+    )
+    return [
+        [SimilarPast(rows[pk], shared, score) for score, pk, shared in candidates if pk in rows][
+            :limit
+        ]
+        for candidates in scored
+    ]
+
+
+def similar_past(text: str, review: Review, limit: int = 3) -> list[SimilarPast]:
+    """Recommendations made to the same State in earlier reviews that resemble `text`.
+
+    Same-text matches come first (they share every word). One search per distinctive word,
+    then one query loads the chosen rows.
+    """
+    return similar_past_many([text], review, limit)[0]
 
 
 @dataclass
@@ -617,10 +642,20 @@ class QualityCheck:
 
 
 def check_recommendation(text: str, review: Review, *, with_similar: bool = True) -> QualityCheck:
-    estimate = estimate_action_category(text)
-    return QualityCheck(
-        text=text,
-        estimate=estimate,
-        hints=smart_hints(text, estimate),
-        similar=similar_past(text, review) if with_similar else [],
-    )
+    return check_recommendations([text], review, with_similar=with_similar)[0]
+
+
+def check_recommendations(
+    texts: list[str], review: Review, *, with_similar: bool = True
+) -> list[QualityCheck]:
+    """The checks of a page of proposed recommendations; similar past ones found together."""
+    similar = similar_past_many(texts, review) if with_similar else [[] for _text in texts]
+    checks = []
+    for text, found in zip(texts, similar, strict=True):
+        estimate = estimate_action_category(text)
+        checks.append(
+            QualityCheck(
+                text=text, estimate=estimate, hints=smart_hints(text, estimate), similar=found
+            )
+        )
+    return checks

@@ -339,14 +339,15 @@ def remove_person(
 @_report_view("view", load=selectors.report_with_everything)
 def quality_check(request: HttpRequest, report: Report, access: Access) -> HttpResponse:
     only = request.GET.get("paragraph", "")
-    checks = []
-    for section in selectors.ordered_sections(report):
-        if section.kind != SectionKind.RECOMMENDATIONS:
-            continue
-        for paragraph in section.paragraphs.all():
-            if not paragraph.text.strip() or (only and str(paragraph.pk) != only):
-                continue
-            checks.append((paragraph, quality.check_recommendation(paragraph.text, report.review)))
+    paragraphs = [
+        paragraph
+        for section in selectors.ordered_sections(report)
+        if section.kind == SectionKind.RECOMMENDATIONS
+        for paragraph in section.paragraphs.all()
+        if paragraph.text.strip() and (not only or str(paragraph.pk) == only)
+    ]
+    found = quality.check_recommendations([p.text for p in paragraphs], report.review)
+    checks = list(zip(paragraphs, found, strict=True))
     return render(
         request, "reports/quality.html", {"report": report, "access": access, "checks": checks}
     )
