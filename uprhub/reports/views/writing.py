@@ -164,16 +164,21 @@ def paragraph_edit(
     )
 
 
+def _posted_version(request: HttpRequest) -> int | None:
+    """The paragraph version the page was showing (the "version" field), None if absent."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
 @require_POST
 @_report_view("edit")
 def paragraph_remove(
     request: HttpRequest, report: Report, access: Access, paragraph_pk: int
 ) -> HttpResponse:
     paragraph = _paragraph_or_404(report, paragraph_pk)
-    try:
-        version = int(request.POST.get("version") or paragraph.version)
-    except ValueError:
-        version = paragraph.version
+    version = _posted_version(request) or paragraph.version
     try:
         services.remove_paragraph(paragraph, expected_version=version, actor=request.user)
     except services.EditConflict as conflict:
@@ -236,12 +241,8 @@ def revision_restore(
     if revision is None:
         raise Http404
     try:
-        expected = int(request.POST["version"]) if request.POST.get("version") else None
-    except ValueError:
-        expected = None
-    try:
         paragraph = services.restore_revision(
-            revision, actor=request.user, expected_version=expected
+            revision, actor=request.user, expected_version=_posted_version(request)
         )
     except services.EditConflict as conflict:
         return _conflict_page(request, report, revision.paragraph, conflict)
