@@ -10,6 +10,7 @@ State, never dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -232,43 +233,60 @@ def _parse_pledges(
     return list(drafts.values())
 
 
-def import_uprinfo(
-    path: str | Path, *, dry_run: bool = False, progress: Progress | None = None
+def _import(
+    path: str | Path,
+    kind: SourceKind,
+    columns: tuple[tuple[str, ...], tuple[str, ...]],
+    parse: Callable,
+    sync: Callable,
+    *,
+    dry_run: bool,
+    progress: Progress | None,
 ) -> ImportSummary:
-    """Import a UPR Info recommendations export (one transaction; see the module docstring)."""
+    """The steps both UPR Info files share; ``parse`` and ``sync`` are what differ."""
     data = read_bytes(path)
-    table = read_csv(path, data, required=REQUIRED, optional=OPTIONAL)
+    required, optional = columns
+    table = read_csv(path, data, required=required, optional=optional)
     sha256 = file_sha256(data)
 
     def work() -> ImportSummary:
-        summary = ImportSummary(kind=SourceKind.UPRINFO_CSV, file=table.name)
+        summary = ImportSummary(kind=kind, file=table.name)
         ensure_reference_data()
         lookups = Lookups(summary)
-        source, new = open_source(SourceKind.UPRINFO_CSV, path, sha256)
-        drafts = _parse_recommendations(table, lookups, summary, progress)
-        sync_recommendations(source, drafts, summary, new_source=new)
+        source, new = open_source(kind, path, sha256)
+        drafts = parse(table, lookups, summary, progress)
+        sync(source, drafts, summary, new_source=new)
         close_source(source, summary, sha256, new=new)
         return summary
 
     return run_import(work, dry_run=dry_run)
+
+
+def import_uprinfo(
+    path: str | Path, *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportSummary:
+    """Import a UPR Info recommendations export (one transaction; see the module docstring)."""
+    return _import(
+        path,
+        SourceKind.UPRINFO_CSV,
+        (REQUIRED, OPTIONAL),
+        _parse_recommendations,
+        sync_recommendations,
+        dry_run=dry_run,
+        progress=progress,
+    )
 
 
 def import_uprinfo_pledges(
     path: str | Path, *, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportSummary:
     """Import a UPR Info voluntary pledges export (same columns; Response "Voluntary Pledge")."""
-    data = read_bytes(path)
-    table = read_csv(path, data, required=PLEDGE_REQUIRED, optional=PLEDGE_OPTIONAL)
-    sha256 = file_sha256(data)
-
-    def work() -> ImportSummary:
-        summary = ImportSummary(kind=SourceKind.UPRINFO_PLEDGES_CSV, file=table.name)
-        ensure_reference_data()
-        lookups = Lookups(summary)
-        source, new = open_source(SourceKind.UPRINFO_PLEDGES_CSV, path, sha256)
-        drafts = _parse_pledges(table, lookups, summary, progress)
-        sync_pledges(source, drafts, summary, new_source=new)
-        close_source(source, summary, sha256, new=new)
-        return summary
-
-    return run_import(work, dry_run=dry_run)
+    return _import(
+        path,
+        SourceKind.UPRINFO_PLEDGES_CSV,
+        (PLEDGE_REQUIRED, PLEDGE_OPTIONAL),
+        _parse_pledges,
+        sync_pledges,
+        dry_run=dry_run,
+        progress=progress,
+    )
