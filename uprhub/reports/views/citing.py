@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -110,12 +110,8 @@ def _cite_error(request: HttpRequest, message: str, status: int = 400) -> HttpRe
 def citation_remove(
     request: HttpRequest, report: Report, access: Access, citation_pk: int
 ) -> HttpResponse:
-    citation = (
-        Citation.objects.select_related("section")
-        .filter(pk=citation_pk, section__report=report)
-        .first()
+    citation = get_object_or_404(
+        Citation.objects.select_related("section"), pk=citation_pk, section__report=report
     )
-    if citation is None:
-        raise Http404
     services.uncite(citation, actor=request.user)
     return redirect(_back(report, f"section-{citation.section_id}"))

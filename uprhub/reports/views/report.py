@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -278,9 +278,7 @@ def cover_edit(request: HttpRequest, report: Report, access: Access) -> HttpResp
 def organisation_description(
     request: HttpRequest, report: Report, access: Access, member_pk: int
 ) -> HttpResponse:
-    member = ReportOrganisation.objects.filter(pk=member_pk, report=report).first()
-    if member is None:
-        raise Http404
+    member = get_object_or_404(ReportOrganisation, pk=member_pk, report=report)
     form = DescriptionForm(request.POST)
     if form.is_valid():
         services.describe_organisation(member, form.cleaned_data["description"], actor=request.user)
@@ -360,13 +358,11 @@ def sign_off(request: HttpRequest, report: Report, access: Access) -> HttpRespon
         organisation_pk = int(request.POST.get("organisation", ""))
     except ValueError:
         raise Http404 from None
-    member = (
-        ReportOrganisation.objects.select_related("organisation")
-        .filter(report=report, organisation_id=organisation_pk)
-        .first()
+    member = get_object_or_404(
+        ReportOrganisation.objects.select_related("organisation"),
+        report=report,
+        organisation_id=organisation_pk,
     )
-    if member is None:
-        raise Http404
     try:
         if request.POST.get("action") == "withdraw":
             services.withdraw_sign_off(report, member.organisation, actor=request.user)

@@ -4,8 +4,8 @@ comments."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -233,13 +233,11 @@ def paragraph_history(
 def revision_restore(
     request: HttpRequest, report: Report, access: Access, revision_pk: int
 ) -> HttpResponse:
-    revision = (
-        Revision.objects.select_related("paragraph__section")
-        .filter(pk=revision_pk, paragraph__section__report=report)
-        .first()
+    revision = get_object_or_404(
+        Revision.objects.select_related("paragraph__section"),
+        pk=revision_pk,
+        paragraph__section__report=report,
     )
-    if revision is None:
-        raise Http404
     try:
         paragraph = services.restore_revision(
             revision, actor=request.user, expected_version=_posted_version(request)
@@ -284,13 +282,11 @@ def comment_add(
 def comment_resolve(
     request: HttpRequest, report: Report, access: Access, comment_pk: int
 ) -> HttpResponse:
-    comment = (
-        Comment.objects.select_related("paragraph")
-        .filter(pk=comment_pk, paragraph__section__report=report)
-        .first()
+    comment = get_object_or_404(
+        Comment.objects.select_related("paragraph"),
+        pk=comment_pk,
+        paragraph__section__report=report,
     )
-    if comment is None:
-        raise Http404
     resolved = request.POST.get("resolved", "1") == "1"
     services.resolve_comment(comment, actor=request.user, resolved=resolved)
     return redirect(_back(report, f"para-{comment.paragraph_id}"))
