@@ -52,6 +52,14 @@ def main(argv: list[str] | None = None) -> int:
         from uprhub.core.bootstrap import prepare_database
 
         prepare_database(say=lambda msg: print(msg, file=sys.stderr))
+    if command != argv[0]:
+        # Run the aliased command under the name the user typed, so its usage and --help say
+        # "uprhub worker", not the Django name behind it.
+        from django.core.management import ManagementUtility
+
+        utility = ManagementUtility(["uprhub", command, *argv[1:]])
+        utility.fetch_command(command).run_from_argv(["uprhub", argv[0], *argv[1:]])
+        return 0
     execute_from_command_line(["uprhub", command, *argv[1:]])  # usage: "uprhub <command>"
     return 0
 

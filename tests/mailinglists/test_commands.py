@@ -60,8 +60,17 @@ def test_uprhub_worker_runs_db_worker_after_preparing_the_database(monkeypatch):
     monkeypatch.setattr(
         "uprhub.core.bootstrap.prepare_database", lambda **kwargs: calls.append("prepare")
     )
-    monkeypatch.setattr(
-        "django.core.management.execute_from_command_line", lambda argv: calls.append(argv)
-    )
+    from django_tasks_db.management.commands.db_worker import Command
+
+    monkeypatch.setattr(Command, "run_from_argv", lambda self, argv: calls.append(argv))
     assert cli.main(["worker", "--batch"]) == 0
-    assert calls == ["prepare", ["uprhub", "db_worker", "--batch"]]
+    assert calls == ["prepare", ["uprhub", "worker", "--batch"]]
+
+
+def test_uprhub_worker_help_names_the_alias(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["worker", "--help"])
+    assert exit_.value.code == 0
+    usage = capsys.readouterr().out
+    assert usage.startswith("usage: uprhub worker ")
+    assert "db_worker" not in usage.splitlines()[0]
