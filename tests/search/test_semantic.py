@@ -147,6 +147,19 @@ def test_embedding_without_the_extra_is_a_clear_command_error(
         call_command("similarity", "embed", "--quiet")
 
 
+def test_the_missing_extra_reason_is_translated_around_the_names(
+    db, settings, clean_semantic, monkeypatch
+):
+    from django.utils import translation
+
+    monkeypatch.setattr(semantic, "missing_requirements", lambda spec=None: ["tokenizers"])
+    with translation.override("fr"), pytest.raises(CommandError) as error:
+        call_command("similarity", "embed", "--quiet")
+    # The sentence is French; the package name and the pip command stay as typed.
+    assert "manquant : tokenizers ; installez-le avec : " in str(error.value)
+    assert 'pip install "uprhub[semantic]"' in str(error.value)
+
+
 # --- the vector store --------------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,14 @@ def missing_requirements(spec: ModelSpec = MODEL) -> list[str]:
     return missing
 
 
+def _missing_message(missing: Sequence[str]) -> str:
+    # Package names, paths and the pip command stay as typed; only the sentence is translated.
+    return _("missing: %(items)s; install it with: %(hint)s") % {
+        "items": ", ".join(missing),
+        "hint": INSTALL_HINT,
+    }
+
+
 def _missing() -> list[str]:
     global _missing_cache
     if _missing_cache is None:
@@ -217,11 +226,13 @@ class OnnxEncoder:
             path = file.locate()
             if path is None:
                 raise SemanticUnavailable(
-                    f"{file.distribution} is not installed ({file.path}); {INSTALL_HINT}"
+                    _("%(package)s is not installed (%(path)s); install it with: %(hint)s")
+                    % {"package": file.distribution, "path": file.path, "hint": INSTALL_HINT}
                 )
             if _sha256(path) != file.sha256:
                 raise SemanticUnavailable(
-                    f"{path} is not the pinned file (SHA-256 differs); reinstall {INSTALL_HINT}"
+                    _("%(path)s is not the pinned file (its SHA-256 differs); reinstall: %(hint)s")
+                    % {"path": path, "hint": INSTALL_HINT}
                 )
             found.append(path)
         return found[0], found[1]
@@ -240,7 +251,7 @@ class OnnxEncoder:
                 import onnxruntime as ort
                 from tokenizers import Tokenizer
             except ImportError as exc:
-                raise SemanticUnavailable(f"{exc.name} is not installed; {INSTALL_HINT}") from exc
+                raise SemanticUnavailable(_missing_message([str(exc.name)])) from exc
             weights, tokenizer_file = self.files()
             tokenizer = Tokenizer.from_file(str(tokenizer_file))
             tokenizer.enable_truncation(max_length=self.spec.max_tokens)
@@ -302,7 +313,7 @@ def get_encoder() -> Encoder:
         return _encoder
     missing = _missing()
     if missing:
-        raise SemanticUnavailable(f"missing: {', '.join(missing)}; {INSTALL_HINT}")
+        raise SemanticUnavailable(_missing_message(missing))
     with _encoder_lock:
         if _default_encoder is None:
             _default_encoder = OnnxEncoder()
@@ -315,7 +326,7 @@ def fresh_encoder() -> Encoder:
         return _encoder
     missing = _missing()
     if missing:
-        raise SemanticUnavailable(f"missing: {', '.join(missing)}; {INSTALL_HINT}")
+        raise SemanticUnavailable(_missing_message(missing))
     return OnnxEncoder()
 
 
