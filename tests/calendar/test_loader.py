@@ -57,6 +57,16 @@ def test_all_us_reviews_including_the_provisional_reschedule(loaded) -> None:
     assert us[53].national_report_symbol == "A/HRC/WG.6/53/USA/1"
 
 
+def test_a_postponed_review_keeps_its_documents_session_number(loaded) -> None:
+    sudan = Review.objects.get(state__code="SDN", session__number__range=(27, 40))
+    assert sudan.session_id == 40
+    assert sudan.national_report_symbol == "A/HRC/WG.6/39/SDN/1"
+    assert sudan.stakeholder_summary_symbol == "A/HRC/WG.6/39/SDN/3"
+    assert Review.objects.get(state__code="TGO", session=40).national_report_symbol == (
+        "A/HRC/WG.6/40/TGO/1"
+    )
+
+
 def test_known_deadlines_are_stored_in_geneva_time(loaded) -> None:
     upr47 = Deadline.objects.get(session_id=47, kind=K.STAKEHOLDER_SUBMISSION)
     assert upr47.due == datetime(2024, 4, 8, 21, 59, tzinfo=UTC)  # 23:59 CEST
@@ -99,11 +109,12 @@ def test_bad_lines_are_reported_with_their_line_numbers_and_skipped(db, tmp_path
     load_reference_rows()
     states = tmp_path / "states.csv"
     states.write_text(
-        "# comment\nsession,iso3,review_date,note\n"
+        "# comment\nsession,iso3,review_date,note,symbols_session\n"
         "54,HTI,,\n"
         "54,XYZ,,\n"
         "99,FRA,,\n"
-        "54,ISL,2027-02-31,\n",
+        "54,ISL,2027-02-31,\n"
+        "54,FRA,,,99\n",
         encoding="utf-8",
     )
     deadlines = tmp_path / "deadlines.csv"
@@ -123,6 +134,7 @@ def test_bad_lines_are_reported_with_their_line_numbers_and_skipped(db, tmp_path
         "states.csv line 4",
         "states.csv line 5",
         "states.csv line 6",
+        "states.csv line 7",
         "deadlines.csv line 2",
         "deadlines.csv line 3",
         "deadlines.csv line 4",

@@ -133,6 +133,9 @@ def _load_session_states(path: Path, ref: _Reference, summary: LoadSummary) -> N
             state = ref.state(row["iso3"])
             session = ref.session(row["session"])
             review_date = _parse_date(row.get("review_date", ""))
+            # A review held later than planned keeps its documents' original session number.
+            symbols_session = row.get("symbols_session", "")
+            symbols_number = ref.session(symbols_session).number if symbols_session else None
         except (LineError, KeyError) as exc:
             summary.errors.append(_line_error(path, number, exc))
             continue
@@ -141,7 +144,8 @@ def _load_session_states(path: Path, ref: _Reference, summary: LoadSummary) -> N
             review = Review(
                 state=state, session=session, review_date=review_date, note=row.get("note", "")
             )
-            review.save()  # save(), not bulk_create: it fills the document symbols
+            review.fill_pre_session_symbols(symbols_number)
+            review.save()
             ref.reviews[(state.code, session.number)] = review
             summary.reviews_created += 1
         elif review.review_date is None and review_date is not None:

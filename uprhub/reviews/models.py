@@ -145,22 +145,35 @@ class Review(models.Model):
         return f"{self.state} — {self.session}"
 
     def save(self, *args, **kwargs) -> None:
-        # The pre-session symbols follow a fixed pattern, so fill them in when unknown.
-        if self.state.iso3:
-            self.national_report_symbol = self.national_report_symbol or self.pre_session_symbol(1)
-            self.compilation_symbol = self.compilation_symbol or self.pre_session_symbol(2)
-            self.stakeholder_summary_symbol = (
-                self.stakeholder_summary_symbol or self.pre_session_symbol(3)
-            )
+        self.fill_pre_session_symbols()
         super().save(*args, **kwargs)
+
+    def fill_pre_session_symbols(self, session_number: int | None = None) -> None:
+        """Fill the unknown pre-session symbols from their fixed pattern.
+
+        ``session_number`` is for a review held later than planned: its documents keep the
+        symbols of the session it was first scheduled for (Sudan: UPR 39 documents, UPR 40).
+        """
+        if not self.state.iso3:
+            return
+        self.national_report_symbol = self.national_report_symbol or self.pre_session_symbol(
+            1, session_number
+        )
+        self.compilation_symbol = self.compilation_symbol or self.pre_session_symbol(
+            2, session_number
+        )
+        self.stakeholder_summary_symbol = (
+            self.stakeholder_summary_symbol or self.pre_session_symbol(3, session_number)
+        )
 
     @property
     def cycle_id(self) -> int:
         return self.session.cycle_id
 
-    def pre_session_symbol(self, number: int) -> str:
+    def pre_session_symbol(self, number: int, session_number: int | None = None) -> str:
         """The A/HRC/WG.6/<session>/<ISO3>/<n> symbol of the three pre-session documents."""
-        return f"A/HRC/WG.6/{self.session_id}/{self.state.iso3 or self.state.code}/{number}"
+        session = session_number or self.session_id
+        return f"A/HRC/WG.6/{session}/{self.state.iso3 or self.state.code}/{number}"
 
 
 class DocumentKind(models.TextChoices):
