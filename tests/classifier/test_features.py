@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from uprhub.classifier import features
 from uprhub.classifier.features import (
     ACTION_CHANNELS,
+    SPECS,
     Featurizer,
+    _vectoriser_kwargs,
     clause_document,
+    fit_channel,
     head_document,
     normalise,
     readable,
@@ -85,3 +90,63 @@ def test_texts_without_words_leave_channels_empty_but_working():
     assert issue_x.shape[0] == action_x.shape[0] == 2
     again = Featurizer.from_arrays(featurizer.to_arrays())
     assert again.action_matrix(["x"]).shape[0] == 1
+
+
+# Texts that test the char channel's word-by-word shortcut against scikit-learn itself: runs of
+# white space of every kind, words shorter than the n-grams, repeated words, no words at all.
+ODD_TEXTS = [
+    "ratify the cedaw op-cat, and ratify it again",
+    "  a\tb\u00a0c  ",
+    "x",
+    "ab ab ab",
+    "",
+    "   ",
+    "é\u2003ü women's rights\nprotect",
+    "death penalty; death-penalty",
+]
+
+
+def _scikit_learn_char_fit(texts, min_df):
+    vectoriser = TfidfVectorizer(
+        min_df=min_df, sublinear_tf=True, **_vectoriser_kwargs(SPECS["char"])
+    ).fit(texts)
+    vocabulary = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.get)
+    return vocabulary, vectoriser.idf_.astype(np.float32)
+
+
+@pytest.mark.parametrize("min_df", [1, 2])
+def test_char_channel_fit_equals_scikit_learn(min_df):
+    texts = [normalise(t) for t in ODD_TEXTS + TEXTS]
+    channel = features._fit_char_channel(SPECS["char"], texts, min_df)
+    vocabulary, idf = _scikit_learn_char_fit(texts, min_df)
+    assert channel.vocabulary == vocabulary
+    assert channel.idf.dtype == np.float32
+    assert np.array_equal(channel.idf, idf)
+
+
+def test_char_channel_counts_equal_scikit_learn():
+    channel = fit_channel("char", [normalise(t) for t in TEXTS + ODD_TEXTS[:4]])
+    reference = CountVectorizer(
+        vocabulary={term: i for i, term in enumerate(channel.vocabulary)},
+        **_vectoriser_kwargs(SPECS["char"]),
+    )
+    view = ODD_TEXTS + ["unknown words only: qqqq zzzz"] + TEXTS
+    ours = channel._char_counts(view)
+    theirs = reference.transform(view).tocsr()
+    assert ours.shape == theirs.shape
+    assert (ours != theirs).nnz == 0
+    assert ours.has_sorted_indices
+    assert ours[0].sum() > 0  # not trivially empty
+
+
+def test_char_channel_word_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(features, "WORD_CACHE_SIZE", 3)
+    channel = fit_channel("char", [normalise(t) for t in TEXTS])
+    first = channel.transform(["abolish the death penalty now please"]).toarray()
+    assert len(channel._word_features) == 3
+    again = channel.transform(["abolish the death penalty now please"]).toarray()
+    assert np.array_equal(first, again)  # words past the bound are worked out each time
+
+
+def test_char_channel_fits_nothing_from_texts_without_characters():
+    assert fit_channel("char", ["", "   "]).size == 0

@@ -36,6 +36,9 @@ ISSUE_CHANNELS = ("word", "char")
 ACTION_CHANNELS = ("word", "head", "clause")
 CHANNELS = ("word", "char", "head", "clause")
 HEAD_WORDS = 5
+#: Distinct words whose char n-gram indices a channel keeps (≈ 100 bytes each; the bundled
+#: data has about 25,000 distinct words).
+WORD_CACHE_SIZE = 200_000
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # Where the main clause of a recommendation usually ends.
@@ -122,6 +125,9 @@ class Channel:
 
     def __post_init__(self) -> None:
         self._counter: CountVectorizer | None = None
+        # char_wb n-grams never cross a word, so a word's feature indices are worked out once
+        # and reused: scikit-learn's per-n-gram Python loop was most of the prediction time.
+        self._word_features: dict[str, np.ndarray] = {}
         if self.vocabulary:
             self._counter = CountVectorizer(
                 vocabulary={term: i for i, term in enumerate(self.vocabulary)},
@@ -129,6 +135,7 @@ class Channel:
             )
             # Validates the vocabulary now, so concurrent first calls do not both do it.
             self._counter.transform([""])
+            self._analyse = self._counter.build_analyzer()
 
     @property
     def size(self) -> int:
@@ -137,7 +144,10 @@ class Channel:
     def transform(self, view: list[str]) -> sp.csr_matrix:
         if self._counter is None:  # a tiny training set can leave a channel empty
             return sp.csr_matrix((len(view), 0), dtype=np.float32)
-        counts = self._counter.transform(view).astype(np.float32).tocsr()
+        if self.spec.analyzer == "char_wb":
+            counts = self._char_counts(view)
+        else:
+            counts = self._counter.transform(view).astype(np.float32).tocsr()
         # sublinear tf, idf, then unit rows: exactly TfidfVectorizer(sublinear_tf=True).
         np.log(counts.data, out=counts.data)
         counts.data += 1.0
@@ -145,6 +155,40 @@ class Channel:
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         counts.data /= np.repeat(norms, np.diff(counts.indptr)).astype(np.float32)
+        return counts
+
+    def _char_counts(self, view: list[str]) -> sp.csr_matrix:
+        """What ``CountVectorizer.transform`` gives for a char_wb channel, word by word.
+
+        scikit-learn splits the text on white space and takes each word's n-grams (padded
+        with a space either side) on their own, so the counts of a text are the sums of its
+        words' counts.
+        """
+        assert self._counter is not None
+        cache = self._word_features
+        vocabulary = self._counter.vocabulary_
+        pieces: list[np.ndarray] = []
+        indptr = np.zeros(len(view) + 1, dtype=np.int64)
+        total = 0
+        for row, document in enumerate(view):
+            for word in document.split():
+                found = cache.get(word)
+                if found is None:
+                    grams = self._analyse(word)
+                    found = np.array(
+                        [vocabulary[g] for g in grams if g in vocabulary], dtype=np.int32
+                    )
+                    if len(cache) < WORD_CACHE_SIZE:
+                        cache[word] = found
+                pieces.append(found)
+                total += len(found)
+            indptr[row + 1] = total
+        indices = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+        counts = sp.csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), indices, indptr),
+            shape=(len(view), self.size),
+        )
+        counts.sum_duplicates()  # one entry per n-gram, indices sorted, as scikit-learn does
         return counts
 
 
@@ -156,6 +200,8 @@ def fit_channel(name: str, texts: Sequence[str]) -> Channel:
     """Learn a channel's vocabulary and idf from normalised training texts."""
     spec = SPECS[name]
     min_df = spec.min_df if len(texts) >= SMALL_CORPUS else 1
+    if spec.analyzer == "char_wb":
+        return _fit_char_channel(spec, texts, min_df)
     vectoriser = TfidfVectorizer(min_df=min_df, sublinear_tf=True, **_vectoriser_kwargs(spec))
     try:
         vectoriser.fit(_view(name, texts))
@@ -165,6 +211,37 @@ def fit_channel(name: str, texts: Sequence[str]) -> Channel:
     for term, index in vectoriser.vocabulary_.items():
         vocabulary[index] = term
     return Channel(spec, vocabulary, vectoriser.idf_.astype(np.float32))
+
+
+def _fit_char_channel(spec: ChannelSpec, texts: Sequence[str], min_df: int) -> Channel:
+    """``fit_channel`` for a char_wb channel, word by word (see ``Channel._char_counts``).
+
+    Gives what ``TfidfVectorizer(min_df=…, sublinear_tf=True).fit`` gives: the terms in at
+    least ``min_df`` texts, in sorted order, and their smoothed idf, computed in float32.
+    """
+    analyse = CountVectorizer(**_vectoriser_kwargs(spec)).build_analyzer()
+    ids: dict[str, int] = {}
+    by_word: dict[str, np.ndarray] = {}
+    per_text: list[np.ndarray] = []
+    for text in texts:
+        parts = []
+        for word in text.split():
+            found = by_word.get(word)
+            if found is None:
+                found = np.array([ids.setdefault(g, len(ids)) for g in analyse(word)], np.int64)
+                by_word[word] = found
+            parts.append(found)
+        if parts:
+            per_text.append(np.unique(np.concatenate(parts)))
+    if not ids:
+        return Channel(spec, [], np.zeros(0, dtype=np.float32))
+    df = np.bincount(np.concatenate(per_text), minlength=len(ids))
+    vocabulary = sorted(term for term, i in ids.items() if df[i] >= min_df)
+    if not vocabulary:
+        return Channel(spec, [], np.zeros(0, dtype=np.float32))
+    kept = df[[ids[term] for term in vocabulary]].astype(np.float32) + 1  # smooth_idf
+    idf = np.log(np.float32(len(texts) + 1) / kept) + np.float32(1)
+    return Channel(spec, vocabulary, idf.astype(np.float32))
 
 
 class Featurizer:
