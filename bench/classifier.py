@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/classifier.py            # everything (~4 minutes on 2 cores)
     .venv/bin/python bench/classifier.py --quick    # one held-out split, no full retrain
+    .venv/bin/python bench/classifier.py --quick --splits 14 15 16   # more splits
 
 Measured:
 
@@ -112,6 +113,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one split; no full retrain")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--splits",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="last training session of each held-out split (default: 14 12; --quick: 14)",
+    )
     args = parser.parse_args()
 
     import django
@@ -152,7 +160,9 @@ def main() -> None:
     result["rss_mb_with_model"] = rss["after"]
     result["rss_mb_peak"] = rss["peak"]
 
-    splits = [14] if args.quick else [14, 12]
+    splits = args.splits or ([14] if args.quick else [14, 12])
+    if 14 not in splits:
+        splits.insert(0, 14)  # the split the targets are read from
     result["quality"] = {
         f"train_1-{last}": _summary(holdout(examples, last, params)) for last in splits
     }
