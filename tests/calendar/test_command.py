@@ -12,8 +12,9 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from uprhub.calendar.models import DeadlineKind as K
+from uprhub.reviews.models import Review, State
 
-from .factories import DeadlineFactory, load_reference_rows, utc
+from .factories import DeadlineFactory, load_reference_rows, plain_user, utc
 
 pytestmark = pytest.mark.django_db
 GENEVA = ZoneInfo("Europe/Zurich")
@@ -79,3 +80,14 @@ def test_load_subcommand(db) -> None:
     load_reference_rows()
     assert "16 deadlines created" in _run("load")
     assert "0 deadlines created" in _run("load")
+
+
+def test_load_prints_a_kept_left_over_review_on_stderr(db) -> None:
+    load_reference_rows()
+    _run("load")
+    left_over = Review.objects.create(state=State.objects.get(code="SDN"), session_id=39)
+    DeadlineFactory(review=left_over, due=utc(2021, 8, 1, 10), updated_by=plain_user())
+    out, err = StringIO(), StringIO()
+    call_command("calendar", "load", stdout=out, stderr=err)
+    assert "1 warnings" in out.getvalue()
+    assert "SDN is listed at sessions 39 and 40" in err.getvalue()

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from uprhub.calendar.loader import load_calendar
+from uprhub.calendar.loader import SESSION_STATES_CSV, load_calendar
 from uprhub.calendar.models import Deadline
 from uprhub.calendar.models import DeadlineKind as K
-from uprhub.reviews.models import Review
+from uprhub.reviews.models import Review, State
 
-from .factories import load_reference_rows, plain_user
+from .factories import DeadlineFactory, load_reference_rows, plain_user
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,76 @@ def test_bad_lines_are_reported_with_their_line_numbers_and_skipped(db, tmp_path
     ]
     assert "XYZ" in summary.errors[0]
     assert "lines skipped" in str(summary)
+
+
+def _where_an_earlier_list_put(code: str, session: int, **values) -> Review:
+    """A review as an earlier release's loader made it, at the session first planned."""
+    return Review.objects.create(state=State.objects.get(code=code), session_id=session, **values)
+
+
+def _bundled_line(prefix: str) -> int:
+    lines = SESSION_STATES_CSV.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if line.startswith(prefix))
+
+
+def test_a_review_an_earlier_list_placed_at_its_planned_session_is_moved(db) -> None:
+    load_reference_rows()
+    sudan = _where_an_earlier_list_put("SDN", 39, review_date=date(2021, 11, 3))
+    ukraine = _where_an_earlier_list_put("UKR", 42, compilation_symbol="A/HRC/WG.6/42/UKR/2/Rev.1")
+    assert sudan.national_report_symbol == "A/HRC/WG.6/39/SDN/1"
+    assert ukraine.national_report_symbol == "A/HRC/WG.6/42/UKR/1"
+    followed = DeadlineFactory(review=ukraine, kind=K.STAKEHOLDER_SUBMISSION, due=datetime.now(UTC))
+
+    summary = load_calendar()
+
+    assert summary.errors == [] and summary.warnings == []
+    assert (summary.reviews_moved, summary.reviews_removed) == (2, 0)
+    assert "2 reviews moved" in str(summary)
+    assert not Review.objects.filter(state__code="SDN", session_id=39).exists()
+    assert not Review.objects.filter(state__code="UKR", session_id=42).exists()
+    sudan.refresh_from_db()
+    assert sudan.session_id == 40
+    assert sudan.national_report_symbol == "A/HRC/WG.6/39/SDN/1"  # its documents' session
+    assert sudan.review_date is None  # the planned session's day no longer holds
+    assert "Postponed" in sudan.note
+    ukraine.refresh_from_db()
+    assert ukraine.session_id == 54
+    assert ukraine.national_report_symbol == "A/HRC/WG.6/54/UKR/1"
+    assert ukraine.compilation_symbol == "A/HRC/WG.6/42/UKR/2/Rev.1"  # typed in: kept
+    followed.refresh_from_db()
+    assert followed.review_id == ukraine.pk
+
+    again = load_calendar()
+    assert (again.reviews_created, again.reviews_moved, again.reviews_removed) == (0, 0, 0)
+
+
+def test_a_left_over_planned_row_is_removed_unless_it_has_data_of_its_own(loaded) -> None:
+    bare = _where_an_earlier_list_put("SDN", 39)
+    DeadlineFactory(review=bare, due=datetime.now(UTC))  # bundled: nobody edited it
+    kept = _where_an_earlier_list_put("UKR", 42)
+    DeadlineFactory(review=kept, due=datetime.now(UTC), updated_by=plain_user())
+
+    summary = load_calendar()
+
+    assert (summary.reviews_moved, summary.reviews_removed) == (0, 1)
+    assert not Review.objects.filter(pk=bare.pk).exists()
+    assert not Deadline.objects.filter(review_id=bare.pk).exists()
+    assert Review.objects.filter(pk=kept.pk).exists()
+    assert Review.objects.filter(state__code="UKR", session_id=54).exists()
+    assert summary.errors == []
+    [warning] = summary.warnings
+    assert warning.startswith(f"session_states.csv line {_bundled_line('54,UKR,')}: UKR")
+    assert "1 warnings (first: session_states.csv line" in str(summary)
+
+
+def test_an_unknown_planned_session_is_a_line_error(db, tmp_path: Path) -> None:
+    load_reference_rows()
+    states = tmp_path / "states.csv"
+    states.write_text(
+        "session,iso3,review_date,note,symbols_session,planned_session\n54,FRA,,,,99\n",
+        encoding="utf-8",
+    )
+    deadlines = tmp_path / "deadlines.csv"
+    deadlines.write_text("session,iso3,kind,due\n", encoding="utf-8")
+    summary = load_calendar(session_states=states, deadlines=deadlines)
+    assert summary.errors == ["states.csv line 2: unknown session '99'"]

@@ -5,6 +5,10 @@ exist). It
 
 * creates the missing Review rows (State × session) of `data/session_states.csv`, and fills a
   blank dialogue day of an existing review — it never overwrites the reviews app's data;
+* moves a review that an earlier release placed at the session it was first planned for
+  (`planned_session`) to the session it was held at, with all that hangs on it. Where both
+  rows exist, the planned one is removed if nothing but bundled deadlines hangs on it, and
+  reported otherwise;
 * stores the deadlines of `data/deadlines.csv`, and refreshes a bundled row whose values
   changed in a newer release — unless a coordinator has edited it (`updated_by` set).
 
@@ -47,6 +51,9 @@ class LoadSummary:
     deadlines_created: int = 0
     deadlines_updated: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    reviews_moved: int = 0
+    reviews_removed: int = 0
 
     def __str__(self) -> str:
         text = _(
@@ -58,6 +65,19 @@ class LoadSummary:
             "deadlines_created": self.deadlines_created,
             "deadlines_updated": self.deadlines_updated,
         }
+        if self.reviews_moved or self.reviews_removed:
+            text += _(
+                "; %(moved)s reviews moved to the session they were held at, "
+                "%(removed)s left-over rows removed"
+            ) % {"moved": self.reviews_moved, "removed": self.reviews_removed}
+        if self.warnings:
+            # The English is the same for one and many (the summaries' format).
+            warned = ngettext(
+                "; %(n)s warnings (first: %(first)s)",
+                "; %(n)s warnings (first: %(first)s)",
+                len(self.warnings),
+            )
+            text += warned % {"n": len(self.warnings), "first": self.warnings[0]}
         if self.errors:
             # The English is the same for one and many lines (kept as it always was).
             skipped = ngettext(
@@ -136,10 +156,31 @@ def _load_session_states(path: Path, ref: _Reference, summary: LoadSummary) -> N
             # A review held later than planned keeps its documents' original session number.
             symbols_session = row.get("symbols_session", "")
             symbols_number = ref.session(symbols_session).number if symbols_session else None
+            planned_session = row.get("planned_session", "")
+            planned = ref.session(planned_session).number if planned_session else None
         except (LineError, KeyError) as exc:
             summary.errors.append(_line_error(path, number, exc))
             continue
         review = ref.reviews.get((state.code, session.number))
+        earlier = ref.reviews.get((state.code, planned)) if planned != session.number else None
+        if earlier is not None:
+            if review is None:
+                review = _move(earlier, session, symbols_number, review_date, row.get("note", ""))
+                del ref.reviews[(state.code, planned)]
+                ref.reviews[(state.code, session.number)] = review
+                summary.reviews_moved += 1
+                continue
+            if _only_bundled_data(earlier):
+                earlier.delete()  # with its bundled deadlines, and nothing else
+                del ref.reviews[(state.code, planned)]
+                summary.reviews_removed += 1
+            else:
+                problem = _(
+                    "%(state)s is listed at sessions %(planned)s and %(session)s; the review "
+                    "was held at %(session)s, but the row at %(planned)s has data of its own, "
+                    "so it was kept: move that data and delete the row in the admin"
+                ) % {"state": state.code, "planned": planned, "session": session.number}
+                summary.warnings.append(_line_error(path, number, problem))
         if review is None:
             review = Review(
                 state=state, session=session, review_date=review_date, note=row.get("note", "")
@@ -152,6 +193,48 @@ def _load_session_states(path: Path, ref: _Reference, summary: LoadSummary) -> N
             Review.objects.filter(pk=review.pk).update(review_date=review_date)
             review.review_date = review_date
             summary.reviews_updated += 1
+
+
+_SYMBOL_FIELDS = (
+    (1, "national_report_symbol"),
+    (2, "compilation_symbol"),
+    (3, "stakeholder_summary_symbol"),
+)
+
+
+def _move(
+    review: Review,
+    session: Session,
+    symbols_number: int | None,
+    review_date: date | None,
+    note: str,
+) -> Review:
+    """Move ``review`` to ``session``: the same row, so its documents, recommendations,
+    reports and deadlines follow it. Pre-session symbols that were only the pattern of the old
+    session get the pattern of the documents' session; typed-in ones stay."""
+    patterned = {
+        name: getattr(review, name) == review.pre_session_symbol(n) for n, name in _SYMBOL_FIELDS
+    }
+    review.session = session
+    for name, was_pattern in patterned.items():
+        if was_pattern:
+            setattr(review, name, "")
+    review.fill_pre_session_symbols(symbols_number)
+    review.review_date = review_date  # a dialogue day of the old session cannot be right
+    review.note = review.note or note
+    review.save()
+    return review
+
+
+def _only_bundled_data(review: Review) -> bool:
+    """Whether nothing hangs on ``review`` but deadlines this loader made and nobody edited."""
+    for relation in Review._meta.related_objects:
+        related = relation.related_model._base_manager.filter(**{relation.field.name: review})
+        if relation.related_model is Deadline:
+            related = related.filter(updated_by__isnull=False)
+        if related.exists():
+            return False
+    return True
 
 
 def _bundled_values(row: dict[str, str], session: Session, review: Review | None) -> dict:

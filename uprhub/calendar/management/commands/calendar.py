@@ -53,8 +53,8 @@ class Command(BaseCommand):
         if options["subcommand"] == "load":
             summary = load_calendar()
             self.stdout.write(str(summary))
-            for error in summary.errors:
-                self.stderr.write(error)
+            for problem in [*summary.warnings, *summary.errors]:
+                self.stderr.write(problem)
             return
         self._deadlines(options["iso3"], options["format"], options["all"])
 
