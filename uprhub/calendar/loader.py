@@ -70,22 +70,27 @@ class LoadSummary:
                 "; %(moved)s reviews moved to the session they were held at, "
                 "%(removed)s left-over rows removed"
             ) % {"moved": self.reviews_moved, "removed": self.reviews_removed}
-        if self.warnings:
-            # The English is the same for one and many (the summaries' format).
-            warned = ngettext(
-                "; %(n)s warnings (first: %(first)s)",
-                "; %(n)s warnings (first: %(first)s)",
-                len(self.warnings),
-            )
-            text += warned % {"n": len(self.warnings), "first": self.warnings[0]}
-        if self.errors:
-            # The English is the same for one and many lines (kept as it always was).
-            skipped = ngettext(
-                "; %(n)s lines skipped (first: %(first)s)",
-                "; %(n)s lines skipped (first: %(first)s)",
-                len(self.errors),
-            )
-            text += skipped % {"n": len(self.errors), "first": self.errors[0]}
+        # The English is the same for one and many (the summaries' format, kept as it was).
+        for problems, message in (
+            (
+                self.warnings,
+                ngettext(
+                    "; %(n)s warnings (first: %(first)s)",
+                    "; %(n)s warnings (first: %(first)s)",
+                    len(self.warnings),
+                ),
+            ),
+            (
+                self.errors,
+                ngettext(
+                    "; %(n)s lines skipped (first: %(first)s)",
+                    "; %(n)s lines skipped (first: %(first)s)",
+                    len(self.errors),
+                ),
+            ),
+        ):
+            if problems:
+                text += message % {"n": len(problems), "first": problems[0]}
         return text
 
 
