@@ -201,7 +201,7 @@ def fit_channel(name: str, texts: Sequence[str]) -> Channel:
     spec = SPECS[name]
     min_df = spec.min_df if len(texts) >= SMALL_CORPUS else 1
     if spec.analyzer == "char_wb":
-        return _fit_char_channel(spec, texts, min_df)
+        return _fit_char_channel(spec, _view(name, texts), min_df)
     vectoriser = TfidfVectorizer(min_df=min_df, sublinear_tf=True, **_vectoriser_kwargs(spec))
     try:
         vectoriser.fit(_view(name, texts))
