@@ -150,3 +150,38 @@ def test_char_channel_word_cache_is_bounded(monkeypatch):
 
 def test_char_channel_fits_nothing_from_texts_without_characters():
     assert fit_channel("char", ["", "   "]).size == 0
+
+
+@pytest.mark.parametrize("name", ["word", "head", "clause"])
+def test_word_channel_fit_equals_scikit_learn(name):
+    # Above SMALL_CORPUS texts, so each channel's own min_df applies.
+    texts = [normalise(t) for t in (ODD_TEXTS + TEXTS) * 130]
+    texts += [normalise(f"{t} number {i}") for i, t in enumerate(TEXTS * 5)]
+    channel = fit_channel(name, texts)
+    vectoriser = TfidfVectorizer(
+        min_df=SPECS[name].min_df, sublinear_tf=True, **_vectoriser_kwargs(SPECS[name])
+    ).fit(features._view(name, texts))
+    assert channel.vocabulary == sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.get)
+    assert "number" in channel.vocabulary or name == "head"
+    assert channel.idf.dtype == np.float32
+    assert np.array_equal(channel.idf, vectoriser.idf_.astype(np.float32))
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ODD_TEXTS + TEXTS + ["Take all measures to abolish the death penalty, by law"],
+        ["123", "456"],  # no words: the head channel stays empty
+    ],
+)
+def test_fit_transform_equals_fit_then_transform(texts):
+    fitted, issue_x, action_x = Featurizer.fit_transform(texts)
+    again = Featurizer.fit(texts)
+    assert again.sizes == fitted.sizes
+    reference_issue, reference_action = again.transform(texts)
+    for ours, theirs in ((issue_x, reference_issue), (action_x, reference_action)):
+        assert ours.shape == theirs.shape
+        assert np.array_equal(ours.indptr, theirs.indptr)
+        assert np.array_equal(ours.indices, theirs.indices)
+        assert np.array_equal(ours.data, theirs.data)  # bit for bit: training = prediction
+    assert issue_x.nnz > 0 and action_x.nnz > 0

@@ -16,7 +16,8 @@ unit length) over its own view of the text:
 The issue classifier reads ``word`` + ``char``; the action classifier ``word`` + ``head`` +
 ``clause``. A fitted :class:`Featurizer` is plain data (vocabularies and idf weights), stored in
 the model artifact without pickling; transforming uses scikit-learn's ``CountVectorizer`` with a
-fixed vocabulary, so training and prediction share one code path.
+fixed vocabulary. Training takes the counts its fit produced instead of reading the texts again;
+the tests check that they equal what transforming gives, bit for bit.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 
 from uprhub.recommendations.importers.text import clean_text
 
@@ -142,13 +143,19 @@ class Channel:
         return len(self.vocabulary)
 
     def transform(self, view: list[str]) -> sp.csr_matrix:
+        return self.weigh(self.counts(view))
+
+    def counts(self, view: list[str]) -> sp.csr_matrix:
+        """Term counts of the channel's view of some texts (float32, canonical CSR)."""
         if self._counter is None:  # a tiny training set can leave a channel empty
             return sp.csr_matrix((len(view), 0), dtype=np.float32)
         if self.spec.analyzer == "char_wb":
-            counts = self._char_counts(view)
-        else:
-            counts = self._counter.transform(view).astype(np.float32).tocsr()
-        # sublinear tf, idf, then unit rows: exactly TfidfVectorizer(sublinear_tf=True).
+            return self._char_counts(view)
+        return self._counter.transform(view).astype(np.float32).tocsr()
+
+    def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Counts → TF-IDF, in place: sublinear tf, idf, then unit rows, exactly as
+        ``TfidfVectorizer(sublinear_tf=True)`` does."""
         np.log(counts.data, out=counts.data)
         counts.data += 1.0
         counts.data *= self.idf[counts.indices]
@@ -198,19 +205,44 @@ SMALL_CORPUS = 1000
 
 def fit_channel(name: str, texts: Sequence[str]) -> Channel:
     """Learn a channel's vocabulary and idf from normalised training texts."""
+    return fit_channel_counts(name, texts)[0]
+
+
+def fit_channel_counts(name: str, texts: Sequence[str]) -> tuple[Channel, sp.csr_matrix]:
+    """``fit_channel``, and the texts' term counts as ``Channel.counts`` gives them.
+
+    Training needs both; reading the texts once instead of twice (fit, then transform) saves
+    about a third of the training time, as tokenising is most of it.
+    """
     spec = SPECS[name]
     min_df = spec.min_df if len(texts) >= SMALL_CORPUS else 1
+    view = _view(name, texts)
     if spec.analyzer == "char_wb":
-        return _fit_char_channel(spec, _view(name, texts), min_df)
-    vectoriser = TfidfVectorizer(min_df=min_df, sublinear_tf=True, **_vectoriser_kwargs(spec))
+        channel = _fit_char_channel(spec, view, min_df)
+        return channel, channel.counts(view)
+    counter = CountVectorizer(min_df=min_df, **_vectoriser_kwargs(spec))
     try:
-        vectoriser.fit(_view(name, texts))
+        counts = counter.fit_transform(view).astype(np.float32).tocsr()
     except ValueError:  # "empty vocabulary": nothing in this view (e.g. texts with no words)
-        return Channel(spec, [], np.zeros(0, dtype=np.float32))
-    vocabulary = [""] * len(vectoriser.vocabulary_)
-    for term, index in vectoriser.vocabulary_.items():
+        channel = Channel(spec, [], np.zeros(0, dtype=np.float32))
+        return channel, channel.counts(view)
+    counts.sort_indices()  # as transform() leaves them
+    vocabulary = [""] * len(counter.vocabulary_)
+    for term, index in counter.vocabulary_.items():
         vocabulary[index] = term
-    return Channel(spec, vocabulary, vectoriser.idf_.astype(np.float32))
+    idf = smoothed_idf(np.bincount(counts.indices, minlength=len(vocabulary)), len(view))
+    return Channel(spec, vocabulary, idf), counts
+
+
+def smoothed_idf(df: np.ndarray, n_texts: int) -> np.ndarray:
+    """ln((n + 1) / (df + 1)) + 1 in float32, computed as scikit-learn's TfidfTransformer does
+    (so a fitted channel equals a fitted ``TfidfVectorizer``, bit for bit)."""
+    df = df.astype(np.float32) + np.float32(1)
+    idf = np.full_like(df, fill_value=n_texts + 1, dtype=np.float32)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    return idf
 
 
 def _fit_char_channel(spec: ChannelSpec, texts: Sequence[str], min_df: int) -> Channel:
@@ -239,9 +271,8 @@ def _fit_char_channel(spec: ChannelSpec, texts: Sequence[str], min_df: int) -> C
     vocabulary = sorted(term for term, i in ids.items() if df[i] >= min_df)
     if not vocabulary:
         return Channel(spec, [], np.zeros(0, dtype=np.float32))
-    kept = df[[ids[term] for term in vocabulary]].astype(np.float32) + 1  # smooth_idf
-    idf = np.log(np.float32(len(texts) + 1) / kept) + np.float32(1)
-    return Channel(spec, vocabulary, idf.astype(np.float32))
+    kept = df[[ids[term] for term in vocabulary]]
+    return Channel(spec, vocabulary, smoothed_idf(kept, len(texts)))
 
 
 class Featurizer:
@@ -254,6 +285,19 @@ class Featurizer:
     def fit(cls, texts: Sequence[str]) -> Featurizer:
         normalised = [normalise(t) for t in texts]
         return cls({name: fit_channel(name, normalised) for name in CHANNELS})
+
+    @classmethod
+    def fit_transform(cls, texts: Sequence[str]) -> tuple[Featurizer, sp.csr_matrix, sp.csr_matrix]:
+        """``fit`` and then ``transform`` of the same texts, reading each channel's view once."""
+        normalised = [normalise(t) for t in texts]
+        channels: dict[str, Channel] = {}
+        blocks: dict[str, sp.csr_matrix] = {}
+        for name in CHANNELS:
+            channels[name], counts = fit_channel_counts(name, normalised)
+            blocks[name] = channels[name].weigh(counts)
+        issue_x = sp.hstack([blocks[n] for n in ISSUE_CHANNELS], format="csr")
+        action_x = sp.hstack([blocks[n] for n in ACTION_CHANNELS], format="csr")
+        return cls(channels), issue_x, action_x
 
     def transform(
         self, texts: Sequence[str], *, issues: bool = True, action: bool = True

@@ -174,6 +174,14 @@ def _fit_binary(
     return (svm.coef_[0] * ratio).astype(np.float32), float(svm.intercept_[0])
 
 
+def _fit_action(
+    x: sp.csr_matrix, actions: np.ndarray, params: TrainingParams
+) -> tuple[np.ndarray, np.ndarray]:
+    svm = LinearSVC(C=params.action_c, tol=params.tol, random_state=params.seed, max_iter=5000)
+    svm.fit(x, actions)
+    return svm.coef_.astype(np.float32), svm.intercept_.astype(np.float64)
+
+
 def _label_matrix(examples: Sequence[Example], labels: list[str]) -> np.ndarray:
     index = {label: j for j, label in enumerate(labels)}
     y = np.zeros((len(examples), len(labels)), dtype=np.int8)
@@ -202,27 +210,29 @@ class _Fitted:
 def _fit(
     examples: Sequence[Example], labels: list[str], params: TrainingParams, say: Say
 ) -> _Fitted:
-    issue_examples = [e for e in examples if e.issues]
-    action_examples = [e for e in examples if e.action is not None]
-    featurizer = Featurizer.fit([e.text for e in examples])
-    issue_x = featurizer.issue_matrix([e.text for e in issue_examples])
-    action_x = featurizer.action_matrix([e.text for e in action_examples])
+    issue_rows = [i for i, e in enumerate(examples) if e.issues]
+    action_rows = [i for i, e in enumerate(examples) if e.action is not None]
+    issue_examples = [examples[i] for i in issue_rows]
+    action_examples = [examples[i] for i in action_rows]
+    featurizer, issue_all, action_all = Featurizer.fit_transform([e.text for e in examples])
+    issue_x, action_x = issue_all[issue_rows], action_all[action_rows]
     say(_("features: %(sizes)s") % {"sizes": featurizer.sizes})
     y = _label_matrix(issue_examples, labels)
     present = issue_x.copy()
     present.data[:] = 1.0
-    fitted = Parallel(n_jobs=params.n_jobs, prefer="threads")(
-        delayed(_fit_binary)(issue_x, present, y[:, j], params) for j in range(len(labels))
-    )
-    issue_coef = np.vstack([w for w, _b in fitted]) if fitted else np.zeros((0, issue_x.shape[1]))
-    issue_intercept = np.array([b for _w, b in fitted], dtype=np.float64)
     actions = np.array([e.action for e in action_examples])
     classes = sorted(set(actions.tolist()))
     if len(classes) < 2:
         raise ValueError(_("the action classifier needs examples of at least two categories"))
-    svm = LinearSVC(C=params.action_c, tol=params.tol, random_state=params.seed, max_iter=5000)
-    svm.fit(action_x, actions)
-    coef, intercept = svm.coef_.astype(np.float32), svm.intercept_.astype(np.float64)
+    # The action fit goes first, in the same pool: it runs beside the issue fits instead of
+    # after them on one core.
+    action_fit, *fitted = Parallel(n_jobs=params.n_jobs, prefer="threads")(
+        [delayed(_fit_action)(action_x, actions, params)]
+        + [delayed(_fit_binary)(issue_x, present, y[:, j], params) for j in range(len(labels))]
+    )
+    issue_coef = np.vstack([w for w, _b in fitted]) if fitted else np.zeros((0, issue_x.shape[1]))
+    issue_intercept = np.array([b for _w, b in fitted], dtype=np.float64)
+    coef, intercept = action_fit
     if len(classes) == 2:  # scikit-learn keeps one row for two classes: make it symmetric
         coef = np.vstack([-coef[0] / 2, coef[0] / 2])
         intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
@@ -372,18 +382,18 @@ def train(
         )
         fitted = _fit(fit_part, labels, params, say)
         provisional = _build_model(fitted, labels, params, thresholds, platt, temperature)
-        issue_check = [e for e in check if e.issues]
-        issue_x = provisional.featurizer.issue_matrix([e.text for e in issue_check])
-        margins = provisional.issue_margins(issue_x)
+        check_issue_x, check_action_x = provisional.featurizer.transform([e.text for e in check])
+        assert check_issue_x is not None and check_action_x is not None
+        issue_rows = [i for i, e in enumerate(check) if e.issues]
+        issue_check = [check[i] for i in issue_rows]
+        margins = provisional.issue_margins(check_issue_x[issue_rows])
         y = _label_matrix(issue_check, labels)
         thresholds = tune_thresholds(margins, y, params)
         platt = fit_platt(margins - thresholds, y)
-        action_check = [e for e in check if e.action is not None]
-        action_x = provisional.featurizer.action_matrix([e.text for e in action_check])
         classes = provisional.action_classes
-        known = [i for i, e in enumerate(action_check) if e.action in classes]
-        action_margins = provisional.action_margins(action_x)[known]
-        y_index = np.array([classes.index(action_check[i].action) for i in known], dtype=int)
+        known = [i for i, e in enumerate(check) if e.action in classes]
+        action_margins = provisional.action_margins(check_action_x[known])
+        y_index = np.array([classes.index(check[i].action) for i in known], dtype=int)
         temperature = fit_temperature(action_margins, y_index)
         calibrated = _build_model(fitted, labels, params, thresholds, platt, temperature)
         report.validation = evaluate(calibrated, check)
