@@ -23,6 +23,12 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    #: The message exactly as it came over the wire (CRLF line ends, folding, encoding).
+    raw: bytes = b""
+
+    @property
+    def raw_headers(self) -> bytes:
+        return self.raw.split(b"\r\n\r\n", 1)[0]
 
     @property
     def subject(self) -> str:
@@ -71,7 +77,9 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.mailbox.add(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        self.mailbox.add(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), message, envelope.content)
+        )
         return "250 Message accepted for delivery"
 
 

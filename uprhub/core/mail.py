@@ -8,8 +8,10 @@ no message announces something that was rolled back.
 
 from __future__ import annotations
 
+import email.policy
 import logging
 from collections.abc import Iterable, Mapping
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +32,49 @@ class HeaderInjectionError(ValueError):
 def _check_header(name: str, value: str) -> None:
     if any(char in value for char in _FORBIDDEN_IN_HEADERS):
         raise HeaderInjectionError(f"Line break in e-mail header {name!r}")
+
+
+#: RFC 2369 headers: one or more <URL>s. Mail clients read the URL out of the raw header, so
+#: it must stay plain ASCII on one line (RFC 5322 allows up to 998 characters).
+URL_LIST_HEADERS = frozenset(
+    {"list-archive", "list-help", "list-owner", "list-post", "list-subscribe", "list-unsubscribe"}
+)
+_MAX_HEADER_LINE = 998
+
+
+class _UnfoldedUrlHeader(UnstructuredHeader):
+    """Written as given, never folded or RFC 2047-encoded.
+
+    The standard library folds an unstructured header at 78 characters and, when one "word"
+    (a signed unsubscribe URL) is longer than that, turns the whole value into
+    `=?utf-8?q?…?=` encoded words, which one-click unsubscribe (RFC 8058) cannot use.
+    """
+
+    def fold(self, *, policy: email.policy.Policy) -> str:
+        value = str(self)
+        line = f"{self.name}: {value}"
+        if not value.isascii() or len(line) > _MAX_HEADER_LINE:
+            raise ValueError(f"E-mail header {self.name!r} must be ASCII and under 998 chars")
+        return line + policy.linesep
+
+
+def _header_factory() -> HeaderRegistry:
+    registry = HeaderRegistry()
+    for name in URL_LIST_HEADERS:
+        registry.map_to_type(name, _UnfoldedUrlHeader)
+    return registry
+
+
+_HEADER_FACTORY = _header_factory()
+
+
+class Message(EmailMultiAlternatives):
+    """Django's message, with RFC 2369 list headers kept on one unencoded line."""
+
+    def message(self, *, policy: email.policy.Policy = email.policy.default) -> Any:
+        # Whatever policy the backend asks for (SMTP: CRLF, 78 columns) is kept; only the
+        # class of the list headers changes.
+        return super().message(policy=policy.clone(header_factory=_HEADER_FACTORY))
 
 
 def absolute_url(path: str) -> str:
@@ -54,7 +99,7 @@ def send_mail_message(
     for name, value in (headers or {}).items():
         _check_header(name, name)
         _check_header(name, value)
-    message = EmailMultiAlternatives(
+    message = Message(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -17,12 +17,11 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import reverse
 
+from uprhub.core.mail import Message, absolute_url
 from uprhub.core.mail import _check_header as check_header  # the project's one injection check
-from uprhub.core.mail import absolute_url
 
 from . import tokens
 from .models import MailingList, Post, Subscription
@@ -144,7 +143,7 @@ class PostMailer:
             "site_url": settings.UPRHUB_SITE_URL,
         }
 
-    def message(self, email: str, subscription: Subscription | None) -> EmailMultiAlternatives:
+    def message(self, email: str, subscription: Subscription | None) -> Message:
         check_header("To", email)
         context = self.context(email, subscription)
         headers = {
@@ -152,7 +151,7 @@ class PostMailer:
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-        message = EmailMultiAlternatives(
+        message = Message(
             subject=self.post.subject,
             body=self._text.render(context),
             from_email=self.from_email,
@@ -171,7 +170,7 @@ def build_message(
     html: str | None,
     from_email: str | None = None,
     headers: Mapping[str, str] | None = None,
-) -> EmailMultiAlternatives:
+) -> Message:
     """A message checked for header injection (reminders and other one-off mail)."""
     from_email = from_email or settings.DEFAULT_FROM_EMAIL
     for name, value in (("To", to), ("Subject", subject), ("From", from_email)):
@@ -179,7 +178,7 @@ def build_message(
     for name, value in (headers or {}).items():
         check_header(name, name)
         check_header(name, value)
-    message = EmailMultiAlternatives(
+    message = Message(
         subject=subject, body=text, from_email=from_email, to=[to], headers=dict(headers or {})
     )
     if html:
