@@ -77,6 +77,31 @@ class Message(EmailMultiAlternatives):
         return super().message(policy=policy.clone(header_factory=_HEADER_FACTORY))
 
 
+def server_address_url(host: str, port: int) -> str:
+    """The URL `uprhub serve --host H --port P` is reached at, as it announces it."""
+    if host in {"", "127.0.0.1", "0.0.0.0", "::"}:  # noqa: S104 (names, not a bind)
+        host = "localhost"
+    elif ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def use_server_address(host: str, port: int) -> str:
+    """Links in e-mail: UPRHUB_SITE_URL if set, else the address the server was started on.
+
+    Set in this process's settings and exported to the environment, so the worker (and any
+    other process the server starts) builds the same links instead of a default that points
+    nowhere. Returns the site URL in effect.
+    """
+    from uprhub.settings.env import export_site_url, site_url_is_set
+
+    if not site_url_is_set():
+        url = server_address_url(host, port)
+        export_site_url(url)
+        settings.UPRHUB_SITE_URL = url
+    return settings.UPRHUB_SITE_URL
+
+
 def absolute_url(path: str) -> str:
     """A link for an e-mail, built from UPRHUB_SITE_URL (never from a request's Host)."""
     return f"{settings.UPRHUB_SITE_URL}{path}"

@@ -5,7 +5,7 @@ Every message goes through `uprhub.core.mail`, which refuses header injection an
 after the database transaction commits.
 """
 
-from .env import env_bool, env_int, env_str
+from .env import SITE_URL_VAR, env_bool, env_int, env_str
 
 _SMTP = "django.core.mail.backends.smtp.EmailBackend"
 _backend = env_str("UPRHUB_EMAIL_BACKEND", _SMTP)
@@ -35,4 +35,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Links in e-mails are built from this address, never from the request's Host header
 # (a forged Host would otherwise put an attacker's domain into password-reset links).
-UPRHUB_SITE_URL = env_str("UPRHUB_SITE_URL", "http://localhost:8000").rstrip("/")
+# Unset, `uprhub serve` uses the address it was started on, for itself and its worker
+# (uprhub.core.mail.use_server_address); other commands fall back to localhost:8000.
+UPRHUB_SITE_URL = (env_str(SITE_URL_VAR).strip() or "http://localhost:8000").rstrip("/")

@@ -33,3 +33,16 @@ def data_dir() -> Path:
     """Where the embedded SQLite file and other runtime state live (default ./var)."""
     path = Path(env_str("UPRHUB_DATA_DIR", "var")).expanduser().resolve()
     return path
+
+
+#: Public address of the site for links in e-mail (see uprhub/settings/email.py).
+SITE_URL_VAR = "UPRHUB_SITE_URL"
+
+
+def site_url_is_set() -> bool:
+    return bool(env_str(SITE_URL_VAR).strip())
+
+
+def export_site_url(url: str) -> None:
+    """Hand the address `uprhub serve` was started on to the processes it starts (worker)."""
+    os.environ[SITE_URL_VAR] = url

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         from uprhub.wsgi import application
 
         prepare_database(say=self.stderr.write)
+        self._share_address(host, port)
         # Bind before announcing the URL, so whoever reads it can connect at once.
         server = create_server(application, host=host, port=port, threads=threads, ident="UPR Hub")
         shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
@@ -50,6 +51,14 @@ class Command(BaseCommand):
                 worker.terminate()
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     worker.wait(timeout=10)
+
+    @staticmethod
+    def _share_address(host: str, port: int) -> None:
+        """Links in e-mail (here and from the worker) point back at this server, unless
+        UPRHUB_SITE_URL says otherwise. Before any process is started: they inherit it."""
+        from uprhub.core.mail import use_server_address
+
+        use_server_address(host, port)
 
     def _start_worker(self) -> subprocess.Popen | None:
         """With the database task backend, mail is sent by a worker: start one beside us."""
