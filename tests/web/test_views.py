@@ -341,6 +341,6 @@ def test_chart_bar_widths_are_not_localised(client, web_data):
     client.cookies["django_language"] = "fr"
     html = client.get(reverse("reviews:state", args=["USA"])).content.decode()
     assert '<html lang="fr"' in html
-    widths = re.findall(r'style="width: ([^"]*)%"', html)
+    widths = re.findall(r'<rect class="bar [^"]*" width="([^"]*)"', html)
     assert widths and all("," not in w for w in widths)
     assert "40,0 %" in html  # the tables' numbers are localised

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -29,8 +30,9 @@ def pending_migrations() -> bool:
 @contextmanager
 def _first_run_lock():
     """Serialise first-run preparation between processes sharing one data directory."""
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    with open(settings.DATA_DIR / ".prepare.lock", "w") as handle:
+    settings.DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = os.open(settings.DATA_DIR / ".prepare.lock", os.O_WRONLY | os.O_CREAT, 0o600)
+    with os.fdopen(lock, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -1,9 +1,12 @@
 """Secrets and hardening. Nothing secret lives in the repository."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+from django.utils.csp import CSP
 
-from .env import data_dir, env_bool, env_str
+from .env import data_dir, env_bool, env_int, env_proxy_ssl_header, env_str
 
 
 def _secret_key() -> str:
@@ -15,10 +18,15 @@ def _secret_key() -> str:
     try:
         return path.read_text().strip()
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
         key = get_random_secret_key()
-        path.write_text(key)
-        path.chmod(0o600)
+        # Created 0600 (never readable by others, not even for a moment), exclusively: two
+        # processes starting together must not each write a different key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
         return key
 
 
@@ -49,3 +57,30 @@ CSRF_TRUSTED_ORIGINS = [o for o in env_str("UPRHUB_CSRF_TRUSTED_ORIGINS").split(
 UPRHUB_TRUSTED_PROXIES = _trusted_proxies()
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# HTTPS (README "Production"). Off by default so `uprhub serve` works on plain HTTP at home;
+# behind a TLS-terminating proxy turn them on together with UPRHUB_PROXY_SSL_HEADER.
+SECURE_SSL_REDIRECT = env_bool("UPRHUB_SECURE_SSL_REDIRECT", False)
+# The header (and value) the proxy sets on HTTPS requests, e.g. "X-Forwarded-Proto: https".
+# Only when the proxy always sets or overwrites it: clients could send it themselves.
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("UPRHUB_PROXY_SSL_HEADER")
+SECURE_HSTS_SECONDS = env_int("UPRHUB_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("UPRHUB_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("UPRHUB_HSTS_PRELOAD", False)
+
+# Content-Security-Policy (django.middleware.csp): scripts and styles only from our own
+# static files, nothing inline, no plug-ins, no framing, forms post only to us. The NONCE
+# placeholder is dropped from the header unless a template uses {% csp_nonce_attr %} (only
+# Django's admin does); UPR Hub's own templates carry no inline script or style.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
