@@ -18,8 +18,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from uprhub.settings.env import env_proxy_ssl_header
-
 ROOT = Path(__file__).resolve().parents[2]
 UPRHUB = shutil.which("uprhub", path=str(Path(sys.executable).parent))
 needs_script = pytest.mark.skipif(
@@ -174,12 +172,16 @@ def test_an_existing_database_file_is_tightened(tmp_path, settings):
     ],
 )
 def test_proxy_ssl_header(monkeypatch, raw, parsed):
+    from uprhub.settings.env import env_proxy_ssl_header
+
     monkeypatch.setenv("UPRHUB_PROXY_SSL_HEADER", raw)
     assert env_proxy_ssl_header("UPRHUB_PROXY_SSL_HEADER") == parsed
 
 
 @pytest.mark.parametrize("raw", ["https", "X-Forwarded-Proto:", "X Forwarded: https"])
 def test_a_malformed_proxy_ssl_header_stops_the_start(monkeypatch, raw):
+    from uprhub.settings.env import env_proxy_ssl_header
+
     monkeypatch.setenv("UPRHUB_PROXY_SSL_HEADER", raw)
     with pytest.raises(ImproperlyConfigured, match="X-Forwarded-Proto: https"):
         env_proxy_ssl_header("UPRHUB_PROXY_SSL_HEADER")
