@@ -73,6 +73,8 @@ def test_public_pages_have_no_csp_violation(live_server, watched, world):
         "recommendation": world.recommendations[0].get_absolute_url(),
         "sign-up (honeypot)": reverse("accounts:signup"),
         "mailing lists": reverse("mailinglists:index"),
+        "calendar": reverse("calendar:index"),
+        "State calendar (countdown script)": reverse("calendar:state", args=["USA"]),
     }
     violations = {
         name: found for name, url in pages.items() if (found := visit(watched, base + url))
