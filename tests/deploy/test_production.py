@@ -185,3 +185,21 @@ def test_a_malformed_proxy_ssl_header_stops_the_start(monkeypatch, raw):
     monkeypatch.setenv("UPRHUB_PROXY_SSL_HEADER", raw)
     with pytest.raises(ImproperlyConfigured, match="X-Forwarded-Proto: https"):
         env_proxy_ssl_header("UPRHUB_PROXY_SSL_HEADER")
+
+
+def test_processes_starting_together_share_one_secret_key(tmp_path):
+    """The first start of `uprhub serve` and its worker (or several servers) at once."""
+    data = tmp_path / "data"
+    env = clean_env(tmp_path, UPRHUB_DATA_DIR=str(data))
+    code = "import uprhub.settings.security as s; print(s.SECRET_KEY)"
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], env=env, cwd=tmp_path, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(6)
+    ]
+    keys = {process.communicate(timeout=60)[0].strip() for process in starts}
+    assert len(keys) == 1 and len(next(iter(keys))) >= 50
+    assert (data / "secret_key").read_text() == next(iter(keys))
+    assert stat.S_IMODE((data / "secret_key").stat().st_mode) == 0o600
+    assert sorted(p.name for p in data.iterdir()) == ["secret_key"]  # no temporary left

@@ -1,6 +1,8 @@
 """Secrets and hardening. Nothing secret lives in the repository."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
@@ -18,16 +20,28 @@ def _secret_key() -> str:
     try:
         return path.read_text().strip()
     except FileNotFoundError:
-        key = get_random_secret_key()
-        # Created 0600 (never readable by others, not even for a moment), exclusively: two
-        # processes starting together must not each write a different key.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
+        return _create_secret_key(path)
+
+
+def _create_secret_key(path: Path) -> str:
+    """Write a new key 0600 (never readable by others, not even for a moment).
+
+    Written to a private temporary file, then hard-linked into place: the link fails if
+    another process got there first (then its key is used), and nobody ever reads a
+    half-written key.
+    """
+    key = get_random_secret_key()
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 0600
+    try:
         with os.fdopen(fd, "w") as handle:
             handle.write(key)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return path.read_text().strip()
         return key
+    finally:
+        os.unlink(temporary)
 
 
 SECRET_KEY = _secret_key()
