@@ -28,6 +28,11 @@ separate the person from the object's state, which we need for clear state error
 says no. Ask this module, never ``user.has_perm``, for these names (``user.has_perm`` stays
 for Django's model permissions in the admin site).
 
+Django's model permissions (the admin site's vocabulary) stay; where one means the same as a
+rule here (``uprcalendar.change_deadline``, ``coalition.review_application``,
+``accounts.set_role``, which coordinators and admins get through their role groups), the rule
+accepts it too, so an account given it by hand in the admin site is treated alike everywhere.
+
 Public self-service writes (subscribing, applying, signing up, links from e-mails) are not
 permissions: anyone may do them, and their services never take an actor from the form.
 
@@ -38,11 +43,14 @@ calling the write services directly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 
 from uprhub.accounts.choices import Role
 from uprhub.accounts.permissions import can_edit_organisation, is_admin, is_coordinator, is_member
@@ -60,6 +68,7 @@ type Person = User | AnonymousUser | None
 
 Who = Callable[[Any, Any], bool]  # (active signed-in user, object or None) -> allowed
 When = Callable[[Any], bool]  # (object) -> the object's state allows the action
+ViewFunc = Callable[..., HttpResponse]
 
 
 class UnknownPermission(LookupError):
@@ -140,6 +149,28 @@ def require_perm(
         raise state_error if state_error is not None else PermissionDenied(perm)
 
 
+def perm_required(perm: str) -> Callable[[ViewFunc], ViewFunc]:
+    """View decorator: anonymous visitors go to the login page; without `perm` → 403.
+
+    Judges the person only (no object yet): the service called next checks the object and
+    its state with the same rule.
+    """
+    _rule(perm)  # a typo fails at import, not at the first request
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_perm(request.user, perm):
+                raise PermissionDenied(perm)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 def describe() -> list[tuple[str, str, str, bool]]:
     """(name, who, required state, command line allowed) for every permission."""
     return [(r.name, r.description, r.state, r.system) for r in RULES.values()]
@@ -164,7 +195,7 @@ class RoleGrant(NamedTuple):
 
 
 def _may_set_role(user: Any, grant: RoleGrant | None) -> bool:
-    if is_admin(user):
+    if is_admin(user) or user.has_perm("accounts.set_role"):
         return True
     # Approving a taskforce application makes the person a member: coordinators may give the
     # member role to someone without one, and nothing else.
@@ -198,28 +229,35 @@ rule(
 
 # --- calendar ----------------------------------------------------------------------------------
 
-#: The Django model permission that coordinators get through their role group; an account
-#: given it by hand in the admin site may edit deadlines too (as before).
-DEADLINE_MODEL_PERMISSION = "uprcalendar.change_deadline"
-
 rule(
     "calendar.set_deadline",
-    lambda user, target: is_coordinator(user) or user.has_perm(DEADLINE_MODEL_PERMISSION),
+    lambda user, target: is_coordinator(user) or user.has_perm("uprcalendar.change_deadline"),
     "coordinators and admins (or the uprcalendar.change_deadline model permission)",
+    system=True,
+)
+rule(
+    "calendar.load",
+    lambda user, obj: is_admin(user),
+    "admins; the command line (`uprhub calendar load`, first-run preparation)",
     system=True,
 )
 
 # --- coalition ---------------------------------------------------------------------------------
 
+
+def _reviews_applications(user: Any, obj: Any) -> bool:
+    return is_coordinator(user) or user.has_perm("coalition.review_application")
+
+
 rule(
-    "coalition.review_applications",
-    lambda user, obj: is_coordinator(user),
-    "coordinators and admins",
+    "coalition.review_application",
+    _reviews_applications,
+    "coordinators and admins (or the coalition.review_application model permission)",
 )
 rule(
     "coalition.decide_application",
-    lambda user, application: is_coordinator(user),
-    "coordinators and admins",
+    _reviews_applications,
+    "coordinators and admins (or the coalition.review_application model permission)",
     # An approved application is done: the person is in the taskforce. Declined and
     # waiting ones can still be decided (an applicant may be let in after all).
     when=_status_is("pending", "needs_info", "declined"),
