@@ -302,6 +302,14 @@ rule(
 # and asks many questions (`Access.can_edit` …) without a query each.
 
 FactRule = Callable[["Access", Any], bool]
+
+
+def sees_every_report(user: Any) -> bool:
+    """Coordinators and admins ("staff" in `Access`) see every report; the report lists
+    (`Report.objects.visible_to`) use this too."""
+    return _signed_in(user) and is_coordinator(user)
+
+
 WRITERS = ("lead", "drafter")
 
 

@@ -10,25 +10,18 @@ answers come from the same rules the services enforce with `require_perm`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-from django.core.exceptions import PermissionDenied
+from typing import Any, NamedTuple
 
 from uprhub.accounts.models import Membership
-from uprhub.accounts.permissions import is_coordinator
-from uprhub.core.rules import has_perm, report_allows
+from uprhub.core.rules import has_perm, report_allows, sees_every_report
 
-if TYPE_CHECKING:
-    from .models import Report
+from .models import Report, ReportRole
+
+__all__ = ["NO_ACCESS", "Access", "access_for", "can_create_report", "sees_every_report"]
 
 
 def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
-
-
-def sees_every_report(user: Any) -> bool:
-    """Coordinators and administrators (superusers count as admins)."""
-    return _active(user) and is_coordinator(user)
 
 
 def can_create_report(user: Any) -> bool:
@@ -93,8 +86,6 @@ def access_for(report: Report, user: Any) -> Access:
     """Everything `user` may do on `report` (two queries for a signed-in user, none otherwise)."""
     if not _active(user):
         return NO_ACCESS
-    from .models import ReportRole
-
     role = (
         ReportRole.objects.filter(report=report, user=user).values_list("role", flat=True).first()
     )
@@ -110,9 +101,3 @@ def access_for(report: Report, user: Any) -> Access:
         is_draft=report.is_draft,
         authenticated=True,
     )
-
-
-def check(allowed: bool) -> None:
-    """Raise PermissionDenied unless `allowed` (the services' first step)."""
-    if not allowed:
-        raise PermissionDenied
