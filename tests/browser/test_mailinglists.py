@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.mailinglists.factories import coordinator
 from tests.smtp import smtp_controller, smtp_server  # noqa: F401 (fixtures)
 from uprhub.mailinglists import delivery, services
 from uprhub.mailinglists.defaults import ensure_default_lists
@@ -70,9 +71,9 @@ def test_subscribe_confirm_unsubscribe(live_server, browser, page, lists, smtp_s
         mailing_list=lists, subject="Session 54 is coming", body="Read **this** first."
     )
     post = services.save_draft(
-        actor=None, mailing_list=lists, subject=post.subject, body=post.body, post=post
+        actor=coordinator(), mailing_list=lists, subject=post.subject, body=post.body, post=post
     )
-    services.start_sending(post, actor=None)
+    services.start_sending(post, actor=coordinator())
     delivery.deliver_post(post.pk)
     (message,) = [m for m in smtp_server.to("ella@example.org") if m.subject == post.subject]
     page.goto(base + reverse("mailinglists:archive", args=[lists.slug]))
@@ -103,8 +104,8 @@ def test_rfc8058_one_click_post_from_a_mail_provider(live_server, page, lists, s
     (link,) = [url for url in confirmation.links() if "/lists/confirm/" in url]
     page.goto(link)
     page.get_by_role("button", name="Confirm my subscription").click()
-    post = services.save_draft(actor=None, mailing_list=lists, subject="Hello", body="Hi.")
-    services.start_sending(post, actor=None)
+    post = services.save_draft(actor=coordinator(), mailing_list=lists, subject="Hello", body="Hi.")
+    services.start_sending(post, actor=coordinator())
     delivery.deliver_post(post.pk)
     (message,) = [m for m in smtp_server.to("bob@example.org") if m.subject == "Hello"]
     unsubscribe = re.search(r"<([^>]+)>", message.message["List-Unsubscribe"])[1]

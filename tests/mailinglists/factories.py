@@ -84,3 +84,20 @@ def active_subscription(email: str, mailing_list: MailingList, **kwargs: Any) ->
     return SubscriptionFactory(
         subscriber=SubscriberFactory(email=email), mailing_list=mailing_list, **kwargs
     )
+
+
+def coordinator() -> Any:
+    """The coordinator who writes and sends posts in these tests (one per test database).
+
+    The post services check their permission themselves, so tests act as a real coordinator
+    rather than as "nobody"."""
+    from django.contrib.auth import get_user_model
+
+    from tests.accounts.factories import make_user
+
+    users = get_user_model().objects.select_related("profile")
+    existing = users.filter(email="sender@example.org").first()
+    if existing is None:
+        # Re-read: make_user sets the role after creating the account (stale cached profile).
+        existing = users.get(pk=make_user("coordinator", email="sender@example.org").pk)
+    return existing

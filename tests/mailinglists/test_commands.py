@@ -12,7 +12,7 @@ from uprhub import cli
 from uprhub.mailinglists import services
 from uprhub.mailinglists.models import PostStatus
 
-from .factories import PostFactory, subscribe_many
+from .factories import PostFactory, coordinator, subscribe_many
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_deliver_posts_sends_what_is_pending(smtp_server, public_list):
     subscribe_many(public_list, 3)
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)  # no on_commit in this test: nothing sent yet
+    services.start_sending(post, actor=coordinator())  # no on_commit in this test: nothing sent yet
     assert smtp_server.messages == []
     out = StringIO()
     call_command("deliver_posts", stdout=out)
@@ -35,7 +35,7 @@ def test_deliver_posts_sends_what_is_pending(smtp_server, public_list):
 def test_deliver_posts_fails_loudly_when_the_server_is_down(flaky_smtp, public_list):
     subscribe_many(public_list, 2)
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)
+    services.start_sending(post, actor=coordinator())
     flaky_smtp.stop()
     with pytest.raises(CommandError, match="wait for the mail server"):
         call_command("deliver_posts", verbosity=0)
@@ -45,7 +45,7 @@ def test_deliver_posts_fails_loudly_when_the_server_is_down(flaky_smtp, public_l
 def test_deliver_posts_enqueue(smtp_server, public_list):
     subscribe_many(public_list, 2)
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)
+    services.start_sending(post, actor=coordinator())
     call_command("deliver_posts", "--enqueue", stdout=StringIO())  # immediate backend: runs
     assert len(smtp_server.messages) == 2
 

@@ -8,14 +8,14 @@ from django.utils import translation
 
 from uprhub.mailinglists import services
 
-from .factories import PostFactory, subscribe_many
+from .factories import PostFactory, coordinator, subscribe_many
 
 pytestmark = pytest.mark.django_db
 
 
 def test_deliver_posts_error_in_french(flaky_smtp, public_list):
     subscribe_many(public_list, 1)
-    services.start_sending(PostFactory(mailing_list=public_list), actor=None)
+    services.start_sending(PostFactory(mailing_list=public_list), actor=coordinator())
     flaky_smtp.stop()
     with translation.override("fr"), pytest.raises(CommandError, match="serveur de messagerie"):
         call_command("deliver_posts", verbosity=0)

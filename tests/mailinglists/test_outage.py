@@ -20,7 +20,7 @@ from django.utils import timezone
 from uprhub.mailinglists import delivery, services
 from uprhub.mailinglists.models import Delivery, DeliveryStatus, Post, PostStatus
 
-from .factories import PostFactory, subscribe_many
+from .factories import PostFactory, coordinator, subscribe_many
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_server_stops_mid_batch_then_comes_back(
     # 1. Sending starts (the task runs at once under the immediate backend) and the server
     #    goes away after 13 messages.
     with django_capture_on_commit_callbacks(execute=True):
-        services.start_sending(post, actor=None)
+        services.start_sending(post, actor=coordinator())
     flaky_smtp.wait_stopped()
     assert len(flaky_smtp.mailbox.messages) == 13
     assert statuses(post) == {DeliveryStatus.SENT: 13, DeliveryStatus.PENDING: 12}
@@ -85,7 +85,7 @@ def test_temporary_refusal_is_retried_with_back_off(flaky_smtp, public_list, set
     addresses = subscribe_many(public_list, 3)
     flaky_smtp.tempfail = {addresses[1]}
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)
+    services.start_sending(post, actor=coordinator())
 
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -116,7 +116,7 @@ def test_temporary_refusal_is_retried_with_back_off(flaky_smtp, public_list, set
 def test_rows_claimed_by_a_dead_worker_are_taken_over_later(flaky_smtp, public_list):
     addresses = subscribe_many(public_list, 4)
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)
+    services.start_sending(post, actor=coordinator())
     start = timezone.now()
     # A worker claimed two rows and died before sending them.
     dead = list(post.deliveries.order_by("pk")[:2].values_list("pk", flat=True))
@@ -135,7 +135,7 @@ def test_two_workers_never_send_the_same_row(flaky_smtp, public_list, settings):
     settings.UPRHUB_LIST_BATCH_SIZE = 3
     addresses = subscribe_many(public_list, 9)
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)
+    services.start_sending(post, actor=coordinator())
     first = delivery.deliver_post(post.pk, worker="worker-a", max_batches=1)
     second = delivery.deliver_post(post.pk, worker="worker-b", max_batches=1)
     rest = delivery.deliver_post(post.pk, worker="worker-a")
@@ -167,7 +167,9 @@ def test_database_worker_sends_and_retries_after_an_outage(
     addresses = subscribe_many(public_list, 6)
     post = PostFactory(mailing_list=public_list)
     flaky_smtp.stop_after = 0  # the server is there, then gone at the first message
-    services.start_sending(post, actor=None)  # commits: the task is stored, nothing sent yet
+    services.start_sending(
+        post, actor=coordinator()
+    )  # commits: the task is stored, nothing sent yet
     assert DBTaskResult.objects.count() == 1
     assert post.deliveries.filter(status=DeliveryStatus.PENDING).count() == 6
 

@@ -10,7 +10,7 @@ from tests.factories import ReviewFactory, StateFactory
 from uprhub.mailinglists import services, tokens
 from uprhub.mailinglists.models import Subscriber
 
-from .factories import MailingListFactory, PostFactory, subscribe_many
+from .factories import MailingListFactory, PostFactory, coordinator, subscribe_many
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def busy(public_list):
     for i in range(25):
         PostFactory(mailing_list=public_list, subject=f"Draft {i}")
     sent = PostFactory(mailing_list=public_list)
-    services.start_sending(sent, actor=None)
+    services.start_sending(sent, actor=coordinator())
     for i in range(8):
         MailingListFactory(slug=f"more-{i}")
     return sent, addresses

@@ -21,7 +21,7 @@ from uprhub.mailinglists.models import (
     SubscriptionStatus,
 )
 
-from .factories import PostFactory, active_subscription, subscribe_many
+from .factories import PostFactory, active_subscription, coordinator, subscribe_many
 
 pytestmark = pytest.mark.django_db
 
@@ -114,9 +114,9 @@ def test_sending_twice_is_refused(smtp_server, public_list, django_capture_on_co
     subscribe_many(public_list, 2)
     post = PostFactory(mailing_list=public_list)
     with django_capture_on_commit_callbacks(execute=True):
-        services.start_sending(post, actor=None)
+        services.start_sending(post, actor=coordinator())
     with pytest.raises(services.PostStateError):
-        services.start_sending(post, actor=None)
+        services.start_sending(post, actor=coordinator())
     assert len(smtp_server.messages) == 2
 
 
@@ -124,7 +124,7 @@ def test_rerun_sends_nothing_again(smtp_server, public_list, django_capture_on_c
     subscribe_many(public_list, 5)
     post = PostFactory(mailing_list=public_list)
     with django_capture_on_commit_callbacks(execute=True):
-        services.start_sending(post, actor=None)
+        services.start_sending(post, actor=coordinator())
     assert len(smtp_server.messages) == 5
     report = delivery.deliver_post(post.pk)
     services.enqueue_delivery(post.pk)  # a duplicate task: harmless
@@ -145,7 +145,7 @@ def test_members_only_list_reaches_only_current_members(
     accounts.set_role(former, "", actor=None)  # no longer a member
     post = PostFactory(mailing_list=members_list)
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.start_sending(post, actor=None)
+        count = services.start_sending(post, actor=coordinator())
     assert count == 1
     assert [m.rcpt_tos for m in smtp_server.messages] == [["m@example.org"]]
 
@@ -153,7 +153,7 @@ def test_members_only_list_reaches_only_current_members(
 def test_unsubscribed_while_sending_is_not_sent(smtp_server, public_list):
     addresses = subscribe_many(public_list, 3)
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)  # on_commit not run: rows wait
+    services.start_sending(post, actor=coordinator())  # on_commit not run: rows wait
     services.unsubscribe(Subscription.objects.get(subscriber__email=addresses[1]))
     delivery.deliver_post(post.pk)
     assert sorted(m.rcpt_tos[0] for m in smtp_server.messages) == [addresses[0], addresses[2]]
@@ -176,7 +176,7 @@ def test_header_injection_is_refused(smtp_server, public_list, name, subject):
     Post.objects.filter(pk=post.pk).update(subject=subject)
     post.refresh_from_db()
     with pytest.raises(HeaderInjectionError):
-        services.start_sending(post, actor=None)
+        services.start_sending(post, actor=coordinator())
     assert not Delivery.objects.exists()
     assert smtp_server.messages == []
 
@@ -196,7 +196,7 @@ def test_sent_post_cannot_be_edited(
 ):
     post = PostFactory(mailing_list=public_list)
     with django_capture_on_commit_callbacks(execute=True):
-        services.start_sending(post, actor=None)
+        services.start_sending(post, actor=coordinator())
     client.force_login(make_user("coordinator"))
     response = client.post(
         reverse("mailinglists:edit", args=[post.pk]),
@@ -206,14 +206,16 @@ def test_sent_post_cannot_be_edited(
     post.refresh_from_db()
     assert post.subject != "Changed"
     with pytest.raises(services.PostStateError):
-        services.save_draft(actor=None, mailing_list=public_list, subject="x", body="y", post=post)
+        services.save_draft(
+            actor=coordinator(), mailing_list=public_list, subject="x", body="y", post=post
+        )
 
 
 def test_permanent_refusal_is_failed_not_retried(flaky_smtp, public_list):
     flaky_smtp.tempfail = set()
     addresses = subscribe_many(public_list, 2)
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)
+    services.start_sending(post, actor=coordinator())
     Delivery.objects.filter(email=addresses[0]).update(email="not an address")
     report = delivery.deliver_post(post.pk)
     assert report.sent == 1 and report.failed == 1 and report.remaining == 0
@@ -239,7 +241,7 @@ def test_an_unexpected_error_counts_as_an_attempt(smtp_server, public_list, monk
 
     addresses = subscribe_many(public_list, 3)
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)
+    services.start_sending(post, actor=coordinator())
     real = PostMailer.message
 
     def broken(self, email, subscription):

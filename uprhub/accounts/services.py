@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from uprhub.core.mail import absolute_url, schedule_mail
+from uprhub.core.rules import RoleGrant, require_perm
 from uprhub.recommendations.models import Theme
 
 from . import tokens
@@ -162,6 +163,7 @@ def update_profile(
 
     The role is not among them: it changes only through `set_role`, which is audited.
     """
+    require_perm(actor, "accounts.edit_profile", user)
     fields.pop("role", None)
     profile = profile_for(user)
     for name, value in fields.items():
@@ -210,9 +212,11 @@ def ensure_role_groups_after_migrate(**kwargs: Any) -> None:
 @transaction.atomic
 def set_role(user: Any, role: str, *, actor: Any | None, reason: str = "") -> RoleChange | None:
     """Give `user` a role, keep its group and staff flag in step, and audit the change."""
+    require_perm(actor, "accounts.set_role", RoleGrant(user, role))
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
     profile = Profile.objects.select_for_update().filter(user=user).first() or profile_for(user)
+    user.profile = profile  # a profile cached on `user` would keep the old role for checks
     old_role = profile.role
     groups = ensure_role_groups()
     user.groups.remove(*groups.values())
@@ -245,6 +249,7 @@ def _label(actor: Any | None) -> str:
 @transaction.atomic
 def create_organisation(*, actor: Any, **fields: Any) -> Organisation:
     """A new organisation; the person creating it becomes its contact person."""
+    require_perm(actor, "accounts.create_organisation")
     organisation = Organisation(created_by=actor, **fields)
     organisation.full_clean()
     organisation.save()
@@ -256,6 +261,7 @@ def create_organisation(*, actor: Any, **fields: Any) -> Organisation:
 
 @transaction.atomic
 def update_organisation(organisation: Organisation, *, actor: Any, **fields: Any) -> Organisation:
+    require_perm(actor, "accounts.edit_organisation", organisation)
     for name, value in fields.items():
         setattr(organisation, name, value)
     organisation.full_clean()

@@ -30,6 +30,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from uprhub.core.rules import Actor, require_perm
 from uprhub.reviews.models import Review, Session, State
 
 from . import estimates
@@ -318,9 +319,15 @@ def _load_deadlines(path: Path, ref: _Reference, summary: LoadSummary) -> None:
 
 
 def load_calendar(
-    session_states: Path = SESSION_STATES_CSV, deadlines: Path = DEADLINES_CSV
+    session_states: Path = SESSION_STATES_CSV,
+    deadlines: Path = DEADLINES_CSV,
+    *,
+    actor: Actor = None,
 ) -> LoadSummary:
-    """Load both bundled files in one transaction; see the module docstring."""
+    """Load both bundled files in one transaction; see the module docstring.
+
+    The command line and first-run preparation load as the system (actor None)."""
+    require_perm(actor, "calendar.load")
     summary = LoadSummary()
     with transaction.atomic():
         ref = _Reference()

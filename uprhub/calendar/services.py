@@ -2,7 +2,8 @@
 
 Every edit, from the web form, the admin or a command, goes through `set_deadline` (a new
 stored date, usually replacing an estimate) or `update_deadline` (correcting a stored one). Both
-run in one transaction and leave a `DeadlineChange` audit record.
+run in one transaction, check "calendar.set_deadline" themselves (`uprhub.core.rules`: the
+view's check is not trusted) and leave a `DeadlineChange` audit record.
 
 The reads (`deadlines_for_state`, `next_deadline`, `reminders_due`) live in `selectors.py` and
 `reminders.py`; they are re-exported here because callers look for the calendar's API in one place.
@@ -14,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from uprhub.core.rules import Actor, require_perm
 from uprhub.reviews.models import Review, Session
 
 from .models import Deadline, DeadlineChange, DeadlineKind
@@ -74,7 +75,7 @@ class DeadlineValues:
 
 def set_deadline(
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     kind: str,
     values: DeadlineValues,
     session: Session | None = None,
@@ -83,8 +84,10 @@ def set_deadline(
     """Store a deadline for a whole session or for one review (exactly one of the two).
 
     Raises IntegrityError when one is already stored for that target and kind: the caller
-    should then edit it instead.
+    should then edit it instead. Raises PermissionDenied unless the actor may
+    ("calendar.set_deadline": coordinators, admins, the command line).
     """
+    require_perm(actor, "calendar.set_deadline", review or session)
     if (session is None) == (review is None):
         raise InvalidDeadline("give either a session or a review")
     if kind not in DeadlineKind.values:
@@ -116,15 +119,17 @@ def set_deadline(
 def update_deadline(
     deadline: Deadline,
     *,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     values: DeadlineValues,
     expected_version: int,
 ) -> Deadline:
     """Correct a stored deadline, refusing the save if it changed since `expected_version`.
 
     The check and the write are one conditional UPDATE, so two coordinators saving at the same
-    moment cannot both win. Raises StaleDeadline with the current row when refused.
+    moment cannot both win. Raises StaleDeadline with the current row when refused, and
+    PermissionDenied unless the actor may ("calendar.set_deadline").
     """
+    require_perm(actor, "calendar.set_deadline", deadline)
     values.check()
     with transaction.atomic():
         updated = Deadline.objects.filter(pk=deadline.pk, version=expected_version).update(
@@ -153,6 +158,6 @@ def update_deadline(
     return deadline
 
 
-def _user_or_none(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def _user_or_none(actor: Actor) -> Actor:
     # The loader and commands act without a user; AnonymousUser is not a row either.
     return actor if actor is not None and getattr(actor, "pk", None) else None

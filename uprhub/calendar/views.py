@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from uprhub.core.rules import has_perm
 from uprhub.reviews.models import Review, Session
 
 from . import ical, selectors, services
@@ -20,7 +21,7 @@ from .forms import DeadlineForm
 from .models import Deadline, DeadlineKind
 from .selectors import DeadlineEntry
 
-EDIT_PERMISSION = "uprcalendar.change_deadline"
+EDIT_PERMISSION = "calendar.set_deadline"  # uprhub.core.rules
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -35,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "calendar": calendar,
             "states": selectors.states_under_review(),
-            "can_edit": request.user.has_perm(EDIT_PERMISSION),
+            "can_edit": has_perm(request.user, EDIT_PERMISSION),
         },
     )
 
@@ -54,7 +55,7 @@ def whats_next(request: HttpRequest, code: str) -> HttpResponse:
             "state": calendar.state,
             "next": calendar.next,
             "countdown": calendar.next.countdown(calendar.now) if calendar.next else None,
-            "can_edit": request.user.has_perm(EDIT_PERMISSION),
+            "can_edit": has_perm(request.user, EDIT_PERMISSION),
         },
     )
 
@@ -103,7 +104,7 @@ def _check_editor(request: HttpRequest) -> HttpResponse | None:
     """Anonymous users go to the login page; signed-in users without the permission get 403."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm(EDIT_PERMISSION):
+    if not has_perm(request.user, EDIT_PERMISSION):
         raise PermissionDenied(_("Only coordinators can change deadlines."))
     return None
 

@@ -24,13 +24,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from uprhub.accounts.permissions import is_member
+from uprhub.core.rules import Actor, require_perm
 from uprhub.recommendations.models import Label, Recommendation, Theme, Vocabulary
 
 from .model import Model, get_model, is_available
@@ -358,9 +357,14 @@ def suggest_after_import(
 # --- decisions ---------------------------------------------------------------------------------
 
 
-def _check_can_review(actor: Any) -> None:
-    if not is_member(actor):
-        raise PermissionDenied(_("Only members can accept or reject machine suggestions."))
+def _check_can_review(actor: Actor, suggestion: Suggestion) -> None:
+    # Members decide, once: "classifier.review_suggestion" in uprhub.core.rules.
+    require_perm(
+        actor,
+        "classifier.review_suggestion",
+        suggestion,
+        state_error=SuggestionError(_("This suggestion has already been decided.")),
+    )
 
 
 def _locked(suggestion: Suggestion) -> Suggestion:
@@ -374,14 +378,14 @@ def _locked(suggestion: Suggestion) -> Suggestion:
     return locked
 
 
-def accept(suggestion: Suggestion, *, actor: Any) -> Suggestion:
+def accept(suggestion: Suggestion, *, actor: Actor) -> Suggestion:
     """Make the suggestion a human label, entered by ``actor`` (who and when are kept).
 
     An issue becomes ``Label(entered_by=actor)`` (a label already there is left as it is). An
     action category is set only when the recommendation has none; otherwise
     :class:`SuggestionError`, since a suggestion never replaces a label.
     """
-    _check_can_review(actor)
+    _check_can_review(actor, suggestion)
     now = timezone.now()
     with transaction.atomic():
         suggestion = _locked(suggestion)
@@ -416,9 +420,9 @@ def accept(suggestion: Suggestion, *, actor: Any) -> Suggestion:
     return suggestion
 
 
-def reject(suggestion: Suggestion, *, actor: Any) -> Suggestion:
+def reject(suggestion: Suggestion, *, actor: Actor) -> Suggestion:
     """Record that ``actor`` rejected the suggestion; it will not be suggested again."""
-    _check_can_review(actor)
+    _check_can_review(actor, suggestion)
     with transaction.atomic():
         suggestion = _locked(suggestion)
         suggestion.status = SuggestionStatus.REJECTED

@@ -9,8 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from uprhub.accounts.choices import Role
-from uprhub.accounts.permissions import role_required
+from uprhub.core.rules import perm_required
 
 from . import services
 from .models import Suggestion, SuggestionKind
@@ -44,13 +43,13 @@ def _decide(request: HttpRequest, pk: int, decide, done_message) -> HttpResponse
 
 
 @require_POST
-@role_required(Role.MEMBER)
+@perm_required("classifier.review_suggestion")
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, services.accept, _("You accepted %(what)s: it is now a label."))
 
 
 @require_POST
-@role_required(Role.MEMBER)
+@perm_required("classifier.review_suggestion")
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(
         request,

@@ -25,6 +25,7 @@ from uprhub.accounts.models import Organisation
 from uprhub.accounts.permissions import has_role
 from uprhub.accounts.tokens import set_password_url
 from uprhub.core.mail import absolute_url, schedule_mail
+from uprhub.core.rules import Actor, require_perm
 from uprhub.recommendations.models import Theme
 
 from . import notifications
@@ -143,9 +144,17 @@ def _snapshot(application: TaskforceApplication) -> dict[str, Any]:
 
 @transaction.atomic
 def decide(
-    application: TaskforceApplication, decision: str, message: str, *, actor: Any
+    application: TaskforceApplication, decision: str, message: str, *, actor: Actor
 ) -> ApplicationDecision:
-    """Approve, decline or ask for more information; audited and e-mailed."""
+    """Approve, decline or ask for more information; audited and e-mailed.
+
+    Checks "coalition.decide_application" itself (coordinators; not once approved)."""
+    require_perm(
+        actor,
+        "coalition.decide_application",
+        application,
+        state_error=DecisionNotAllowed("This application has already been approved."),
+    )
     if decision not in Decision.values:
         raise ValueError(f"Unknown decision {decision!r}")
     message = message.strip()

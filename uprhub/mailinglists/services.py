@@ -1,6 +1,9 @@
 """Every write of the mailing lists: subscribe, confirm, unsubscribe, preferences, posts.
 
 Views, the admin and management commands call these functions, so they behave the same.
+The coordinators' writes (posts) check their permission themselves (`uprhub.core.rules`);
+the public self-service ones (subscribing, links from e-mails) need none and never take
+their person from the form.
 E-mail is scheduled with `transaction.on_commit` (`schedule_mail`), and the background
 sending of a post is enqueued the same way, so nothing announces a rolled-back change.
 """
@@ -17,11 +20,11 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
-from uprhub.accounts.permissions import is_member
 from uprhub.accounts.services import normalise_email
 from uprhub.core import antispam
 from uprhub.core.mail import _check_header as check_header
 from uprhub.core.mail import schedule_mail
+from uprhub.core.rules import Actor, has_perm, require_perm
 
 from . import tokens
 from .models import (
@@ -104,7 +107,9 @@ def request_subscription(
     lists = list(lists)
     owner = _owns_address(user, email)
     for mailing_list in lists:
-        if mailing_list.members_only and not (owner and is_member(user)):
+        if mailing_list.members_only and not (
+            owner and has_perm(user, "mailinglists.join_members_list", mailing_list)
+        ):
             raise SubscriptionError(f"{mailing_list.slug} is for members only")
     if not owner and antispam.hit("list_address", email, _address_rate()):
         return SubscribeOutcome(subscriber=None, throttled=True)
@@ -316,13 +321,19 @@ def send_preferences_link(email: str) -> bool:
 @transaction.atomic
 def save_draft(
     *,
-    actor: Any,
+    actor: Actor,
     mailing_list: MailingList,
     subject: str,
     body: str,
     post: Post | None = None,
 ) -> Post:
-    """Create or edit a draft. A post that went out can no longer change."""
+    """Create or edit a draft (coordinators). A post that went out can no longer change."""
+    require_perm(
+        actor,
+        "mailinglists.write_post",
+        post,
+        state_error=PostStateError(_("Only drafts can be edited.")),
+    )
     check_header("Subject", subject)
     if post is None:
         post = Post(author=actor)
@@ -339,13 +350,20 @@ def save_draft(
 
 
 @transaction.atomic
-def start_sending(post: Post, *, actor: Any) -> int:
-    """Freeze the recipient list into delivery rows and hand the post to the worker.
+def start_sending(post: Post, *, actor: Actor) -> int:
+    """Freeze the recipient list into delivery rows and hand the post to the worker
+    (coordinators; a post is sent once).
 
     The rows are the delivery log and the work queue at once: the task sends pending rows
     and never touches sent ones, so enqueuing twice or re-running sends nothing twice.
     Returns the number of recipients.
     """
+    require_perm(
+        actor,
+        "mailinglists.send_post",
+        post,
+        state_error=PostStateError(_("This post was already sent.")),
+    )
     post = Post.objects.select_for_update().select_related("mailing_list").get(pk=post.pk)
     if post.status != PostStatus.DRAFT:
         raise PostStateError(_("This post was already sent."))

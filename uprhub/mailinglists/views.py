@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from uprhub.accounts.choices import Role
-from uprhub.accounts.permissions import is_member, role_required
+from uprhub.accounts.permissions import is_member
 from uprhub.core import antispam
+from uprhub.core.rules import perm_required
 from uprhub.reviews.models import State
 
 from . import services, tokens
@@ -316,7 +316,7 @@ def archive_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- coordinators
 
 
-coordinator_required = role_required(Role.COORDINATOR)
+coordinator_required = perm_required("mailinglists.write_post")  # the pages around posts
 
 
 @coordinator_required

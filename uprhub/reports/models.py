@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from uprhub.accounts.models import Organisation
+from uprhub.core.rules import sees_every_report
 from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review
 
@@ -53,8 +54,6 @@ class ReportQuerySet(models.QuerySet["Report"]):
 
     def visible_to(self, user: object) -> ReportQuerySet:
         """Reports the user may read: their roles, their organisations', or all (coordinators)."""
-        from .permissions import sees_every_report
-
         if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
             return self.none()
         if sees_every_report(user):

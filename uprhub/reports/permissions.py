@@ -1,43 +1,31 @@
-"""Who may do what with a shadow report.
+"""The facts about one person and one shadow report that its permissions are judged on.
 
-* **See** a report: its people (lead, drafter, reviewer), members of its organisations, and
-  coordinators and administrators.
-* **Write** (text, citations, cover, sections): the lead and drafters, while it is a draft.
-* **Comment** and resolve comments: anyone with a role on the report, coordinators, admins.
-* **Manage people**: the lead (and coordinators/admins, so a report never loses its lead).
-* **Sign off** for an organisation: a member of that organisation (`Membership`).
-* **Mark final / reopen**: the lead.
-* **Start a report**: any signed-in member (site role member or higher).
-
-`access_for` computes everything once per request (two small queries); views, the API and
-the services all ask the same object.
+The rules themselves (who may see, write, comment, manage people, sign off, mark final, and
+in which state) are in `uprhub.core.rules`, with every other permission of UPR Hub:
+``has_perm(user, "reports.edit", report)``. `access_for` gathers the facts once per request
+(two small queries) so a page can ask many questions (`Access.can_edit` …) for free; the
+answers come from the same rules the services enforce with `require_perm`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-from django.core.exceptions import PermissionDenied
+from typing import Any, NamedTuple
 
 from uprhub.accounts.models import Membership
-from uprhub.accounts.permissions import is_coordinator, is_member
+from uprhub.core.rules import has_perm, report_allows, sees_every_report
 
-if TYPE_CHECKING:
-    from .models import Report
+from .models import Report, ReportRole
+
+__all__ = ["NO_ACCESS", "Access", "access_for", "can_create_report", "sees_every_report"]
 
 
 def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def sees_every_report(user: Any) -> bool:
-    """Coordinators and administrators (superusers count as admins)."""
-    return _active(user) and is_coordinator(user)
-
-
 def can_create_report(user: Any) -> bool:
-    return _active(user) and is_member(user)
+    return has_perm(user, "reports.create")
 
 
 @dataclass(frozen=True)
@@ -50,32 +38,45 @@ class Access:
     is_draft: bool = True
     authenticated: bool = False
 
+    def allows(self, perm: str, obj: Any = None) -> bool:
+        return report_allows(perm, self, obj, is_draft=self.is_draft)
+
     @property
     def can_view(self) -> bool:
-        return bool(self.role or self.organisation_ids or self.staff)
+        return self.allows("reports.view")
 
     @property
     def can_edit(self) -> bool:
-        return self.is_draft and self.role in ("lead", "drafter")
+        return self.allows("reports.edit")
 
     @property
     def can_comment(self) -> bool:
-        return bool(self.role or self.staff)
+        return self.allows("reports.comment")
 
     @property
     def can_manage(self) -> bool:
-        return self.role == "lead" or self.staff
+        return self.allows("reports.manage_people")
 
     @property
     def can_finalise(self) -> bool:
-        return self.role == "lead"
+        return self.allows("reports.finalise")
 
     def can_sign_off(self, organisation_id: int) -> bool:
-        return organisation_id in self.organisation_ids
+        """Sign for this organisation now (a member of it, while the report is a draft)."""
+        return self.allows("reports.sign_off", _Organisation(organisation_id))
 
     @property
     def can_sign_off_any(self) -> bool:
-        return bool(self.organisation_ids)
+        """Signs for one of the report's organisations, in any state (the sign-off page's
+        gate: the service then says why a final report cannot be signed)."""
+        return any(
+            report_allows("reports.sign_off", self, _Organisation(pk), is_draft=True)
+            for pk in self.organisation_ids
+        )
+
+
+class _Organisation(NamedTuple):
+    organisation_id: int
 
 
 NO_ACCESS = Access()
@@ -85,8 +86,6 @@ def access_for(report: Report, user: Any) -> Access:
     """Everything `user` may do on `report` (two queries for a signed-in user, none otherwise)."""
     if not _active(user):
         return NO_ACCESS
-    from .models import ReportRole
-
     role = (
         ReportRole.objects.filter(report=report, user=user).values_list("role", flat=True).first()
     )
@@ -102,9 +101,3 @@ def access_for(report: Report, user: Any) -> Access:
         is_draft=report.is_draft,
         authenticated=True,
     )
-
-
-def check(allowed: bool) -> None:
-    """Raise PermissionDenied unless `allowed` (the services' first step)."""
-    if not allowed:
-        raise PermissionDenied

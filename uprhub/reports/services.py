@@ -1,7 +1,8 @@
 """Every write to a shadow report: one function per use case.
 
-Each function checks permission first (`permissions.access_for` → `check`), then does its
-work in one transaction. Views, the API and commands call these, so they behave alike.
+Each function checks permission first (`require_perm(actor, "reports.edit", report)`, with
+the rules in `uprhub.core.rules`), then does its work in one transaction. Views, the API and
+commands call these, so they behave alike.
 
 No lost work:
 
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from uprhub.accounts.models import Organisation
+from uprhub.core.rules import Actor, require_perm
 from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review
 
@@ -47,7 +49,6 @@ from .models import (
     SectionKind,
     SubmissionType,
 )
-from .permissions import Access, access_for, can_create_report, check
 
 MAX_PARAGRAPH_CHARS = 20_000
 MAX_FOOTNOTES = 50
@@ -152,8 +153,10 @@ def _touch(report_id: int, now: datetime | None = None) -> None:
         raise ReportError(_("The report is final; the lead can reopen it for changes."))
 
 
-def _access(report: Report, actor: Any) -> Access:
-    return access_for(report, actor)
+def _signing(report: Report, organisation: Organisation) -> ReportOrganisation:
+    """The object of "reports.sign_off": this organisation on this report (as passed, so its
+    state is the one the caller saw; `_touch` and the row locks handle races)."""
+    return ReportOrganisation(report=report, organisation=organisation)
 
 
 def _report_of(obj: Paragraph | ReportSection) -> Report:
@@ -204,7 +207,7 @@ def _check_organisations(submission_type: str, organisations: Sequence[Organisat
 @transaction.atomic
 def create_report(
     *,
-    actor: Any,
+    actor: Actor,
     review: Review,
     submission_type: str,
     organisations: Sequence[Organisation],
@@ -219,7 +222,7 @@ def create_report(
     The report starts with the introduction, new developments and recommendations sections;
     follow-up issues are added as the work goes.
     """
-    check(can_create_report(actor))
+    require_perm(actor, "reports.create")
     organisations = list(dict.fromkeys(organisations))
     _check_organisations(submission_type, organisations)
     report = Report.objects.create(
@@ -258,14 +261,14 @@ class CoverValues:
 
 
 def update_cover(
-    report: Report, values: CoverValues, *, expected_version: int, actor: Any
+    report: Report, values: CoverValues, *, expected_version: int, actor: Actor
 ) -> Report:
     """Change the cover details and the submitting organisations (lead or drafter).
 
     Refused with `StaleReport` when someone saved the cover since `expected_version`.
     Organisations that stay keep their description and sign-off.
     """
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     organisations = list(dict.fromkeys(values.organisations))
     _check_organisations(values.submission_type, organisations)
     now = timezone.now()
@@ -306,10 +309,10 @@ def update_cover(
 
 
 @transaction.atomic
-def describe_organisation(member: ReportOrganisation, description: str, *, actor: Any) -> None:
+def describe_organisation(member: ReportOrganisation, description: str, *, actor: Actor) -> None:
     """The short paragraph on one submitting organisation, for this report."""
     report = Report.objects.get(pk=member.report_id)
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     _touch(report.pk)
     ReportOrganisation.objects.filter(pk=member.pk).update(description=description.strip()[:1500])
 
@@ -318,9 +321,9 @@ def describe_organisation(member: ReportOrganisation, description: str, *, actor
 
 
 @transaction.atomic
-def set_role(report: Report, user: Any, role: str, *, actor: Any) -> ReportRole:
+def set_role(report: Report, user: Any, role: str, *, actor: Actor) -> ReportRole:
     """Give someone a role on the report (lead, drafter, reviewer), or change it."""
-    check(_access(report, actor).can_manage)
+    require_perm(actor, "reports.manage_people", report)
     if role not in RoleOnReport.values:
         raise ReportError(_("Unknown role."))
     if not user.is_active:
@@ -345,8 +348,8 @@ def _keep_a_lead(report: Report, leaving: ReportRole) -> None:
 
 
 @transaction.atomic
-def remove_role(report: Report, user: Any, *, actor: Any) -> None:
-    check(_access(report, actor).can_manage)
+def remove_role(report: Report, user: Any, *, actor: Actor) -> None:
+    require_perm(actor, "reports.manage_people", report)
     current = ReportRole.objects.select_for_update().filter(report=report, user=user).first()
     if current is None:
         return
@@ -359,9 +362,9 @@ def remove_role(report: Report, user: Any, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def add_section(report: Report, *, kind: str, title: str, actor: Any) -> ReportSection:
+def add_section(report: Report, *, kind: str, title: str, actor: Actor) -> ReportSection:
     """Add a section; for the follow-up part, one section per issue."""
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     if kind not in SectionKind.values:
         raise ReportError(_("Unknown kind of section."))
     title = " ".join(title.split())
@@ -375,9 +378,9 @@ def add_section(report: Report, *, kind: str, title: str, actor: Any) -> ReportS
 
 
 @transaction.atomic
-def rename_section(section: ReportSection, title: str, *, actor: Any) -> ReportSection:
+def rename_section(section: ReportSection, title: str, *, actor: Actor) -> ReportSection:
     report = _report_of(section)
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     title = " ".join(title.split())
     if not title:
         raise ReportError(_("Give the section a heading."))
@@ -388,10 +391,10 @@ def rename_section(section: ReportSection, title: str, *, actor: Any) -> ReportS
 
 
 @transaction.atomic
-def remove_section(section: ReportSection, *, actor: Any) -> None:
+def remove_section(section: ReportSection, *, actor: Actor) -> None:
     """Remove an empty section (no paragraphs, no citations): text is never thrown away."""
     report = _report_of(section)
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     if section.paragraphs.current().exists() or section.citations.exists():
         raise ReportError(_("Move or remove its paragraphs and citations first."))
     # Removed paragraphs keep their history; they move with the section's deletion only if
@@ -424,11 +427,11 @@ def add_paragraph(
     text: str = "",
     footnotes: Iterable[str] | str | None = None,
     *,
-    actor: Any,
+    actor: Actor,
 ) -> Paragraph:
     """Append a paragraph to a section (version 1, with its first revision)."""
     report = _report_of(section)
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     text, notes = _clean_text(text), clean_footnotes(footnotes)
     _touch(report.pk)
     last = Paragraph.objects.filter(section=section).aggregate(m=Max("order"))["m"]
@@ -452,7 +455,7 @@ def save_paragraph(
     footnotes: Iterable[str] | str | None,
     *,
     expected_version: int,
-    actor: Any,
+    actor: Actor,
     autosave: bool = False,
 ) -> Paragraph:
     """Save a paragraph's text and footnotes if nobody saved it since `expected_version`.
@@ -461,7 +464,7 @@ def save_paragraph(
     that changes nothing is not recorded. Returns the paragraph as stored.
     """
     report = _report_of(paragraph)
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     text, notes = _clean_text(text), clean_footnotes(footnotes)
     yours = ParagraphText(text, notes, expected_version, author=_person(actor))
     with transaction.atomic():
@@ -494,10 +497,10 @@ def save_paragraph(
     return Paragraph.objects.select_related("section", "updated_by__profile").get(pk=paragraph.pk)
 
 
-def remove_paragraph(paragraph: Paragraph, *, expected_version: int, actor: Any) -> None:
+def remove_paragraph(paragraph: Paragraph, *, expected_version: int, actor: Actor) -> None:
     """Hide a paragraph (its history stays; restore it from the history page)."""
     report = _report_of(paragraph)
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     with transaction.atomic():
         now = timezone.now()
         _touch(report.pk, now)
@@ -524,7 +527,7 @@ def remove_paragraph(paragraph: Paragraph, *, expected_version: int, actor: Any)
 
 
 def restore_revision(
-    revision: Revision, *, actor: Any, expected_version: int | None = None
+    revision: Revision, *, actor: Actor, expected_version: int | None = None
 ) -> Paragraph:
     """Make an earlier revision the current text again (also brings a removed paragraph back).
 
@@ -533,7 +536,7 @@ def restore_revision(
     """
     paragraph = Paragraph.objects.select_related("section").get(pk=revision.paragraph_id)
     report = _report_of(paragraph)
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     version = paragraph.version if expected_version is None else expected_version
     with transaction.atomic():
         now = timezone.now()
@@ -565,10 +568,10 @@ def restore_revision(
 
 
 @transaction.atomic
-def move_paragraph(paragraph: Paragraph, direction: int, *, actor: Any) -> None:
+def move_paragraph(paragraph: Paragraph, direction: int, *, actor: Actor) -> None:
     """Swap a paragraph with the one before (direction -1) or after (+1) it in its section."""
     report = _report_of(paragraph)
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     _touch(report.pk)
     siblings = list(
         Paragraph.objects.current()
@@ -599,7 +602,7 @@ class CiteResult:
 
 @transaction.atomic
 def cite(
-    section: ReportSection, recommendations: Iterable[Recommendation], *, actor: Any
+    section: ReportSection, recommendations: Iterable[Recommendation], *, actor: Actor
 ) -> CiteResult:
     """Cite past recommendations in a section (an issue). Citing twice does nothing.
 
@@ -607,7 +610,7 @@ def cite(
     State.
     """
     report = Report.objects.select_related("review__state").get(pk=section.report_id)
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     recommendations = list({r.pk: r for r in recommendations}.values())
     wrong = [r for r in recommendations if r.review.state_id != report.review.state_id]
     if wrong:
@@ -635,9 +638,9 @@ def cite(
 
 
 @transaction.atomic
-def uncite(citation: Citation, *, actor: Any) -> None:
+def uncite(citation: Citation, *, actor: Actor) -> None:
     report = Report.objects.get(pk=citation.section.report_id)
-    check(_access(report, actor).can_edit)
+    require_perm(actor, "reports.edit", report)
     _touch(report.pk)
     citation.delete()
 
@@ -646,9 +649,9 @@ def uncite(citation: Citation, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def add_comment(paragraph: Paragraph, text: str, *, actor: Any) -> Comment:
+def add_comment(paragraph: Paragraph, text: str, *, actor: Actor) -> Comment:
     report = _report_of(paragraph)
-    check(_access(report, actor).can_comment)
+    require_perm(actor, "reports.comment", report)
     text = (text or "").strip()
     if not text:
         raise ReportError(_("Write a comment first."))
@@ -656,10 +659,10 @@ def add_comment(paragraph: Paragraph, text: str, *, actor: Any) -> Comment:
 
 
 @transaction.atomic
-def resolve_comment(comment: Comment, *, actor: Any, resolved: bool = True) -> None:
+def resolve_comment(comment: Comment, *, actor: Actor, resolved: bool = True) -> None:
     """Mark a comment dealt with (or open it again)."""
     report = _report_of(comment.paragraph)
-    check(_access(report, actor).can_comment)
+    require_perm(actor, "reports.comment", report)
     Comment.objects.filter(pk=comment.pk).update(
         resolved_at=timezone.now() if resolved else None, resolved_by=actor if resolved else None
     )
@@ -669,12 +672,14 @@ def resolve_comment(comment: Comment, *, actor: Any, resolved: bool = True) -> N
 
 
 @transaction.atomic
-def sign_off(report: Report, organisation: Organisation, *, actor: Any) -> ReportOrganisation:
+def sign_off(report: Report, organisation: Organisation, *, actor: Actor) -> ReportOrganisation:
     """An organisation's member approves the report as it stands now."""
-    access = _access(report, actor)
-    check(access.can_sign_off(organisation.pk))
-    if not report.is_draft:
-        raise ReportError(_("The report is already final."))
+    require_perm(
+        actor,
+        "reports.sign_off",
+        _signing(report, organisation),
+        state_error=ReportError(_("The report is already final.")),
+    )
     member = ReportOrganisation.objects.select_for_update().get(
         report=report, organisation=organisation
     )
@@ -685,10 +690,13 @@ def sign_off(report: Report, organisation: Organisation, *, actor: Any) -> Repor
 
 
 @transaction.atomic
-def withdraw_sign_off(report: Report, organisation: Organisation, *, actor: Any) -> None:
-    check(_access(report, actor).can_sign_off(organisation.pk))
-    if not report.is_draft:
-        raise ReportError(_("The report is already final; the lead can reopen it."))
+def withdraw_sign_off(report: Report, organisation: Organisation, *, actor: Actor) -> None:
+    require_perm(
+        actor,
+        "reports.sign_off",
+        _signing(report, organisation),
+        state_error=ReportError(_("The report is already final; the lead can reopen it.")),
+    )
     ReportOrganisation.objects.filter(report=report, organisation=organisation).update(
         signed_off_at=None, signed_off_by=None
     )
@@ -731,10 +739,10 @@ def final_blockers(report: Report, *, now: datetime | None = None) -> list[str]:
     return blockers_from(loaded, list(loaded.members.all()), check_report(loaded, now=now))
 
 
-def mark_final(report: Report, *, actor: Any, now: datetime | None = None) -> Report:
+def mark_final(report: Report, *, actor: Actor, now: datetime | None = None) -> Report:
     """The lead marks the report final: every organisation signed off after the last change,
     and the check finds no error. Raises `NotReady` with the reasons otherwise."""
-    check(_access(report, actor).can_finalise)
+    require_perm(actor, "reports.finalise", report)
     if not report.is_draft:
         return report
     with transaction.atomic():
@@ -752,9 +760,9 @@ def mark_final(report: Report, *, actor: Any, now: datetime | None = None) -> Re
 
 
 @transaction.atomic
-def reopen(report: Report, *, actor: Any) -> Report:
+def reopen(report: Report, *, actor: Actor) -> Report:
     """Back to draft (the lead), e.g. to correct something after OHCHR's reply."""
-    check(_access(report, actor).can_finalise)
+    require_perm(actor, "reports.finalise", report)
     Report.objects.filter(pk=report.pk).update(
         status=ReportStatus.DRAFT, finalised_at=None, finalised_by=None, updated_at=timezone.now()
     )
