@@ -33,7 +33,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from uprhub.mailinglists import services
 from uprhub.mailinglists.models import MailingList, Post, Subscriber, Subscription
-get_user_model().objects.create_user("ana", "ana@example.org", "a long pass phrase 42")
+from uprhub.accounts import services as accounts
+ana = get_user_model().objects.create_user("ana", "ana@example.org", "a long pass phrase 42")
+accounts.set_role(ana, "coordinator", actor=None)
 ml = MailingList.objects.create(slug="news", name="News", visibility="public")
 sub = Subscriber.objects.create(email="reader@example.org", confirmed_at=timezone.now())
 Subscription.objects.create(
@@ -41,7 +43,7 @@ Subscription.objects.create(
     requested_at=timezone.now(), confirmed_at=timezone.now(),
 )
 post = Post.objects.create(mailing_list=ml, subject="Hello", body="Hi **all**.")
-services.start_sending(post, actor=None)
+services.start_sending(post, actor=get_user_model().objects.get(pk=ana.pk))
 """
 
 

@@ -22,7 +22,7 @@ from uprhub.mailinglists import services
 from uprhub.mailinglists.models import ReminderPreference
 from uprhub.mailinglists.reminders import send_reminders
 
-from .factories import PostFactory, active_subscription
+from .factories import PostFactory, active_subscription, coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_post_list_headers_on_the_wire(
     active_subscription("reader@example.org", public_list)
     post = PostFactory(mailing_list=public_list, subject="Session 54")
     with django_capture_on_commit_callbacks(execute=True):
-        services.start_sending(post, actor=None)
+        services.start_sending(post, actor=coordinator())
 
     received = smtp_server.only()
     url = assert_plain_list_headers(received)
