@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
 from uprhub.recommendations.models import Recommendation, Theme, Vocabulary
@@ -18,7 +19,14 @@ from uprhub.recommendations.serializers import recommendations_to_dicts, result_
 from uprhub.reports.api import router as reports_router
 from uprhub.reviews.models import Review, State
 from uprhub.search import service
-from uprhub.search.types import SORTS, SearchQuery
+from uprhub.search.request import (
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_TEXT,
+    SearchRequestError,
+    parse_search_request,
+)
+from uprhub.search.types import SORTS
 
 api = NinjaAPI(
     title="UPR Hub API",
@@ -153,19 +161,23 @@ class RecommendationDetailOut(RecommendationOut):
 
 
 class SearchParams(Schema):
-    q: str = ""
-    state: list[str] = []
-    recommending_state: list[str] = []
-    region: list[str] = []
-    recommending_region: list[str] = []
-    cycle: list[int] = []
-    session: list[int] = []
-    position: list[str] = []
-    action_category: list[int] = []
-    theme: list[int] = []
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = 20
+    """Documents the search parameters; they are read and checked by the same parser as the
+    explorer and the CLI (``uprhub.search.request``), so they are declared as plain strings
+    here and an invalid value is a 422 with that parser's message."""
+
+    q: str = Field("", description=f"Words to search for, at most {MAX_TEXT} characters.")
+    state: list[str] = Field([], description="Code of the State under review (repeatable).")
+    recommending_state: list[str] = Field([], description="Code of a recommending State.")
+    region: list[str] = Field([], description="Regional group of the State under review.")
+    recommending_region: list[str] = Field([], description="Regional group of a recommender.")
+    cycle: list[str] = Field([], description="Cycle number (whole number, repeatable).")
+    session: list[str] = Field([], description="Working Group session number (whole number).")
+    position: list[str] = Field([], description="supported, noted, …")
+    action_category: list[str] = Field([], description="Action category, 1 to 5.")
+    theme: list[str] = Field([], description="Theme id (whole number, repeatable).")
+    sort: str = Field("relevance", description="One of: " + ", ".join(SORTS) + ".")
+    page: str = Field("1", description=f"Page number; brought into 1..{MAX_PAGE}.")
+    page_size: str = Field("20", description=f"Results per page, 1 to {MAX_PAGE_SIZE}.")
 
 
 class VocabularyOut(Schema):
@@ -195,21 +207,16 @@ def _reviews():
 @api.get("/recommendations", response=SearchOut, tags=["recommendations"])
 def search_recommendations(request: HttpRequest, params: Query[SearchParams]):
     """Full-text search with filters and facet counts (the explorer's data)."""
-    query = SearchQuery(
-        text=params.q,
-        state=tuple(s.upper() for s in params.state),
-        recommending_state=tuple(s.upper() for s in params.recommending_state),
-        region=tuple(params.region),
-        recommending_region=tuple(params.recommending_region),
-        cycle=tuple(params.cycle),
-        session=tuple(params.session),
-        position=tuple(params.position),
-        action_category=tuple(params.action_category),
-        theme=tuple(params.theme),
-        sort=params.sort if params.sort in SORTS else "relevance",
-        page=max(1, params.page),
-        page_size=min(max(1, params.page_size), 200),
-    )
+    try:
+        query = parse_search_request(request.GET, source="api")
+    except SearchRequestError as error:
+        raise ValidationError(
+            [
+                {"type": "value_error", "loc": ["query", field], "msg": message}
+                for field, messages in error.errors.items()
+                for message in messages
+            ]
+        ) from error
     return result_to_dict(service.search(query))
 
 

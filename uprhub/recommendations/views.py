@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from uprhub.search import service
+from uprhub.search.request import LIMITS, SearchRequestError, parse_search_request
 from uprhub.search.types import FACETS, Facet, FacetValue, SearchQuery, SearchResult
 
 from . import exports
@@ -55,8 +56,16 @@ class ActiveFilter:
     remove_url: str
 
 
+def _bad_request(request: HttpRequest, error: SearchRequestError) -> HttpResponse:
+    context = {"messages_list": error.messages(), "limits": LIMITS}
+    return render(request, "recommendations/search_error.html", context, status=400)
+
+
 def explorer(request: HttpRequest) -> HttpResponse:
-    query = service.query_from_params(request.GET)
+    try:
+        query = parse_search_request(request.GET, source="web")
+    except SearchRequestError as error:
+        return _bad_request(request, error)
     result = service.search(query)
     if query.page > result.pages:
         # A shared link to a page that no longer exists: show the last one instead.
@@ -96,7 +105,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    query = service.query_from_params(request.GET)
+    try:
+        query = parse_search_request(request.GET, source="web")
+    except SearchRequestError as error:
+        return _bad_request(request, error)
     if fmt == "xlsx":
         return exports.xlsx_response(query, request)
     return exports.csv_response(query, request)
