@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
-from uprhub.recommendations.models import Recommendation, Theme, Vocabulary
+from uprhub.recommendations import selectors as recommendations
+from uprhub.recommendations.models import Theme
 from uprhub.recommendations.serializers import recommendations_to_dicts, result_to_dict
 from uprhub.reports.api import router as reports_router
-from uprhub.reviews.models import Review, State
+from uprhub.reviews import selectors as reviews
+from uprhub.reviews.models import Review
 from uprhub.search import service
 from uprhub.search.request import (
     MAX_PAGE,
@@ -198,12 +198,6 @@ class ThemeOut(Schema):
         return obj.vocabulary.slug
 
 
-def _reviews():
-    return Review.objects.select_related("state", "session").annotate(
-        n_recommendations=Count("recommendations")
-    )
-
-
 @api.get("/recommendations", response=SearchOut, tags=["recommendations"])
 def search_recommendations(request: HttpRequest, params: Query[SearchParams]):
     """Full-text search with filters and facet counts (the explorer's data)."""
@@ -222,7 +216,9 @@ def search_recommendations(request: HttpRequest, params: Query[SearchParams]):
 
 @api.get("/recommendations/{rec_id}", response=RecommendationDetailOut, tags=["recommendations"])
 def get_recommendation(request: HttpRequest, rec_id: int):
-    rec = get_object_or_404(Recommendation.objects.with_details(), pk=rec_id)
+    rec = recommendations.recommendation_with_details(rec_id)
+    if rec is None:
+        raise Http404
     similar = [hit.recommendation for hit in service.similar(rec)]
     data, *similar_data = recommendations_to_dicts([rec, *similar])  # one suggestions query
     data["similar"] = similar_data
@@ -232,40 +228,42 @@ def get_recommendation(request: HttpRequest, rec_id: int):
 @api.get("/states", response=list[StateOut], tags=["states"])
 @paginate(Pagination)
 def list_states(request: HttpRequest, under_review: bool = False):
-    states = State.objects.all()
-    return states.under_review() if under_review else states
+    return reviews.states(under_review=under_review)
 
 
 @api.get("/states/{code}", response=StateDetailOut, tags=["states"])
 def get_state(request: HttpRequest, code: str):
-    state = get_object_or_404(State, code=code.upper())
-    state.reviews_list = list(_reviews().filter(state=state).order_by("session__number"))
+    state = reviews.state_by_code(code)
+    if state is None:
+        raise Http404
+    state.reviews_list = list(
+        reviews.reviews_with_counts(state=state.code).order_by("session__number")
+    )
     return {**StateOut.from_orm(state).dict(), "reviews": state.reviews_list}
 
 
 @api.get("/reviews", response=list[ReviewOut], tags=["reviews"])
 @paginate(Pagination)
 def list_reviews(request: HttpRequest, state: str | None = None, cycle: int | None = None):
-    reviews = _reviews().order_by("session__number", "state__short_name")
-    if state:
-        reviews = reviews.filter(state__code=state.upper())
-    if cycle:
-        reviews = reviews.filter(session__cycle_id=cycle)
-    return reviews
+    return reviews.reviews_with_counts(state=state, cycle=cycle).order_by(
+        "session__number", "state__short_name"
+    )
 
 
 @api.get("/reviews/{review_id}", response=ReviewOut, tags=["reviews"])
 def get_review(request: HttpRequest, review_id: int):
-    return get_object_or_404(_reviews(), pk=review_id)
+    review = reviews.reviews_with_counts().filter(pk=review_id).first()
+    if review is None:
+        raise Http404
+    return review
 
 
 @api.get("/vocabularies", response=list[VocabularyOut], tags=["themes"])
 def list_vocabularies(request: HttpRequest):
-    return Vocabulary.objects.all()
+    return recommendations.vocabularies()
 
 
 @api.get("/themes", response=list[ThemeOut], tags=["themes"])
 @paginate(Pagination)
 def list_themes(request: HttpRequest, vocabulary: str | None = None):
-    themes = Theme.objects.select_related("vocabulary").order_by("vocabulary__slug", "name")
-    return themes.filter(vocabulary__slug=vocabulary) if vocabulary else themes
+    return recommendations.themes(vocabulary=vocabulary)

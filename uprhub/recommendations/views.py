@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +16,7 @@ from uprhub.search import service
 from uprhub.search.request import LIMITS, SearchRequestError, parse_search_request
 from uprhub.search.types import FACETS, Facet, FacetValue, SearchQuery, SearchResult
 
-from . import exports
-from .models import Label, Recommendation, RecommendingState
+from . import exports, selectors
 
 #: Values of a facet shown before the "more" disclosure.
 FACET_VALUES_SHOWN = 8
@@ -74,23 +72,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = (
-        Recommendation.objects.select_related("review__state", "review__session", "source")
-        .prefetch_related(
-            Prefetch(
-                "recommenders",
-                RecommendingState.objects.select_related("state").order_by("state__short_name"),
-            ),
-            Prefetch(
-                "labels",
-                Label.objects.select_related("theme__vocabulary", "source", "entered_by").order_by(
-                    "theme__vocabulary__name", "theme__name"
-                ),
-            ),
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    recommendation = selectors.recommendation_page(pk)
     if recommendation is None:
         raise Http404(_("No recommendation has this number."))
     return render(

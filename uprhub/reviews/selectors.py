@@ -141,6 +141,34 @@ def featured_state() -> State | None:
     )
 
 
+def state_exists(code: str) -> bool:
+    """Whether a State has this code (any case)."""
+    return State.objects.filter(code=code.upper()).exists()
+
+
+def state_by_code(code: str) -> State | None:
+    return State.objects.filter(code=code.upper()).first()
+
+
+def states(*, under_review: bool = False) -> QuerySet[State]:
+    """Every State (or only those under review), in the model's order; for the API's pages."""
+    states = State.objects.all()
+    return states.under_review() if under_review else states
+
+
+def reviews_with_counts(*, state: str | None = None, cycle: int | None = None) -> QuerySet[Review]:
+    """Reviews with their State and session loaded and ``n_recommendations`` annotated,
+    optionally of one State (code, any case) or one cycle; the API lists and pages them."""
+    reviews = Review.objects.select_related("state", "session").annotate(
+        n_recommendations=Count("recommendations")
+    )
+    if state:
+        reviews = reviews.filter(state__code=state.upper())
+    if cycle:
+        reviews = reviews.filter(session__cycle_id=cycle)
+    return reviews
+
+
 def states_with_counts() -> QuerySet[State]:
     """States that have been reviewed, each annotated with ``review_count`` and
     ``recommendation_count``; one query."""
