@@ -184,7 +184,7 @@ def _load_stored(session_numbers: Iterable[int], review_ids: Iterable[int]) -> _
     for row in Deadline.objects.filter(condition):
         if row.review_id:
             stored.by_review[(row.review_id, row.kind)] = row
-        else:
+        elif row.session_id is not None:  # a row is for a review or for a whole session
             stored.by_session[(row.session_id, row.kind)] = row
     return stored
 

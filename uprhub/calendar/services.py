@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -153,6 +153,6 @@ def update_deadline(
     return deadline
 
 
-def _user_or_none(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def _user_or_none(actor: AbstractBaseUser | None) -> User | None:
     # The loader and commands act without a user; AnonymousUser is not a row either.
-    return actor if actor is not None and getattr(actor, "pk", None) else None
+    return actor if isinstance(actor, User) and actor.pk else None

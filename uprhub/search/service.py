@@ -180,11 +180,12 @@ def _ordered(plan: _Plan, sort: str, limit: int | None = None) -> np.ndarray:
     index, rows = plan.index, plan.rows
     if sort not in SORTS:
         sort = "relevance"
-    if sort == "relevance" and plan.scores is None:
+    scores = plan.scores
+    if sort == "relevance" and scores is None:
         sort = BROWSE_RELEVANCE
-    if sort != "relevance":
+    if sort != "relevance" or scores is None:
         return index.sort_rows(rows, sort)
-    scores, ids = plan.scores, index.ids[rows]
+    ids = index.ids[rows]
     if limit is not None and limit < len(rows) // 4:
         # Only the page is needed: partition out the best `limit`, then sort just those
         # (ties must not straddle the cut, so take everything scoring at least the cut-off).
@@ -394,10 +395,10 @@ def _distinctive_query(connection: BaseDatabaseWrapper, text: str) -> ParsedQuer
     if len(rare) >= 2:
         return ParsedQuery(words=tuple(rare), had_terms=True, any_of=True)
     # Only common words: require the few least common together instead of any of many.
-    common = [w for _f, _i, w in ranked][:4]
-    if not common:
+    least_common = [w for _f, _i, w in ranked][:4]
+    if not least_common:
         return None
-    return ParsedQuery(words=tuple(common), had_terms=True)
+    return ParsedQuery(words=tuple(least_common), had_terms=True)
 
 
 # --- themes and URLs ---------------------------------------------------------------------------
