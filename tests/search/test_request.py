@@ -178,3 +178,8 @@ def test_a_too_long_query_was_cut_and_is_now_refused(client, data):
     assert client.get(API, {"q": text}).status_code == 422
     with pytest.raises(CommandError, match="QUERY: The search text has 1199 characters"):
         _cli({"q": text})
+
+
+def test_the_search_box_stops_at_the_limit(client, data):
+    html = client.get(EXPLORER).content.decode()
+    assert f'name="q" value="" maxlength="{MAX_TEXT}"' in html

@@ -137,6 +137,7 @@ def _explorer_context(query: SearchQuery, result: SearchResult) -> dict:
         "export_csv_url": _export_url(first_page, "csv"),
         "export_xlsx_url": _export_url(first_page, "xlsx"),
         "export_max_rows": settings.UPRHUB_EXPORT_MAX_ROWS,
+        "max_text": LIMITS["max_text"],
         "export_capped": result.total > settings.UPRHUB_EXPORT_MAX_ROWS,
     }
 
