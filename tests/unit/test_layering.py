@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2] / "uprhub"
 THROUGH_SELECTORS = [
     "api/api.py",
     "calendar/views.py",
+    "classifier/views.py",
     "recommendations/views.py",
     "reports/views/live.py",
     "reviews/views.py",
