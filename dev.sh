@@ -75,12 +75,17 @@ cmd_test() {
   .venv/bin/ruff format --check .
   echo "== migrations are up to date"
   UPRHUB_DATA_DIR="$(mktemp -d)" $py manage.py makemigrations --check --dry-run
+  echo "== types (mypy: services, selectors, search layer)"
+  .venv/bin/mypy
+  # One pytest worker per core (pytest-django gives each its own test database); a file stays
+  # on one worker so module fixtures (a first-run data directory, a trained model) run once.
+  local parallel=(-n "${UPRHUB_TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}" --dist loadfile)
   echo "== test suite on SQLite"
-  $py -m pytest "$@"
+  $py -m pytest "${parallel[@]}" "$@"
   local pg_url="${UPRHUB_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
   if postgres_up; then
     echo "== test suite on PostgreSQL ($pg_url)"
-    DATABASE_URL="$pg_url" $py -m pytest "$@"
+    DATABASE_URL="$pg_url" $py -m pytest "${parallel[@]}" "$@"
   elif [ -n "${CI:-}" ]; then
     echo "PostgreSQL is not reachable on 127.0.0.1:5432 and CI is set: failing." >&2
     exit 1

@@ -49,7 +49,34 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             session.config._uprhub_pg_missing = message  # type: ignore[attr-defined]
 
 
+# The slowest tests (measured with --durations on the parallel run: seconds each, or a module
+# adding up to minutes), marked here in one place so `pytest -m "not slow"` gives a quick pass.
+# Node-id prefixes; a test may also carry @pytest.mark.slow itself. CI runs them all.
+SLOW = (
+    "tests/browser/",  # Chromium
+    "tests/cli/test_console_script.py",  # real processes on a fresh data directory (~2 min)
+    "tests/importers/test_bundled.py::test_load_bundled_data_twice",
+    "tests/importers/test_commands.py::test_exit_status_and_stderr_of_a_real_process",
+    "tests/importers/test_corpus.py",  # every malformed file against the reference data
+    "tests/importers/test_thematic_docx.py::test_slovenia_fourth_cycle",
+    "tests/importers/test_uprinfo.py::test_bundled_file_is_merged_and_reimport_changes_nothing",
+    "tests/importers/test_uprinfo.py::test_newer_file_updates_in_place",
+    "tests/reports_export/test_cli.py::test_exit_statuses",
+    "tests/reports_export/test_pdf.py::test_pdf_words_match_the_validator",
+    "tests/reports/test_permission_grid.py::test_grid",  # about 10 minutes of CPU in all
+    "tests/reports/test_views.py::test_export_zip_package",
+    "tests/accounts/test_permission_grid.py::test_grid",
+    "tests/mailinglists/test_permission_grid.py::test_grid",
+    "tests/calendar/test_ical.py::test_whole_calendar_feed_with_the_bundled_data",
+    "tests/search/test_semantic.py::test_model_files_are_the_pinned_ones_and_load_offline",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow = pytest.mark.slow
+    for item in items:
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(slow)
     missing = getattr(config, "_uprhub_pg_missing", None)
     if missing:
         skip = pytest.mark.skip(reason=f"{missing}; the PostgreSQL run is skipped")

@@ -91,9 +91,17 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def smtp_controller():
-    mailbox = Mailbox(port=_free_port())
-    controller = Controller(_Handler(mailbox), hostname=mailbox.host, port=mailbox.port)
-    controller.start()
+    # Tests run in parallel (pytest-xdist): another worker may take the free port between
+    # finding it and binding it, so try a few.
+    for attempt in range(5):
+        mailbox = Mailbox(port=_free_port())
+        controller = Controller(_Handler(mailbox), hostname=mailbox.host, port=mailbox.port)
+        try:
+            controller.start()
+            break
+        except OSError:
+            if attempt == 4:
+                raise
     try:
         yield mailbox
     finally:

@@ -85,9 +85,12 @@ def test_search_filters(client, data):
 
 
 def test_search_bad_params_are_validation_errors_not_crashes(client, data):
-    assert client.get("/api/recommendations", {"cycle": "three"}).status_code == 422
+    bad = client.get("/api/recommendations", {"cycle": "three"})
+    assert bad.status_code == 422
+    assert [e["loc"] for e in bad.json()["detail"]] == [["query", "cycle"]]
     nasty = client.get("/api/recommendations", {"q": '"NEAR( -* ((( 🙂', "page": -4})
     assert nasty.status_code == 200
+    assert (nasty.json()["page"], nasty.json()["total"], nasty.json()["results"]) == (1, 0, [])
 
 
 def test_recommendation_detail_and_404(client, data):
@@ -128,3 +131,5 @@ def test_openapi_document(client):
 def test_api_is_read_only(client, data):
     assert client.post("/api/recommendations", {}).status_code == 405
     assert client.delete(f"/api/recommendations/{data['a'].pk}").status_code == 405
+    data["a"].refresh_from_db()  # still there, unchanged
+    assert data["a"].text.startswith("Abolish")

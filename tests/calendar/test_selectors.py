@@ -155,3 +155,21 @@ def test_whole_calendar_query_budget(world, django_assert_max_num_queries) -> No
     assert [r.session.number for r in cal.earlier_sessions] == [53, 50]
     assert {r.state.code for r in cal.upcoming_sessions[0].reviews} == {"HTI", "ISL"}
     assert all(not e.state_code for e in cal.upcoming_deadlines)
+
+
+def test_set_deadline_reads_through_selectors(world) -> None:
+    """The reads the "set a date" page makes (they were ORM calls in the view)."""
+    assert selectors.session_by_number(54) == world.s54
+    assert selectors.session_by_number(999) is None
+    assert selectors.review_in_session("hti", world.s54) == world.hti54
+    assert selectors.review_in_session("USA", world.s54) is None
+    assert (
+        selectors.stored_deadline(K.STAKEHOLDER_SUBMISSION, session=world.s54, review=None) is None
+    )
+    whole = DeadlineFactory(session=world.s54, due=datetime(2026, 6, 15, 23, 59, tzinfo=GENEVA))
+    haiti = DeadlineFactory(review=world.hti54, due=datetime(2026, 7, 1, 23, 59, tzinfo=GENEVA))
+    kind = K.STAKEHOLDER_SUBMISSION
+    assert selectors.stored_deadline(kind, session=world.s54, review=None) == whole
+    assert selectors.stored_deadline(kind, session=world.s54, review=world.hti54) == haiti
+    assert selectors.stored_deadline(kind, session=world.s54, review=world.isl54) is None
+    assert selectors.stored_deadline(K.NATIONAL_REPORT, session=world.s54, review=None) is None

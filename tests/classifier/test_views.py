@@ -64,6 +64,9 @@ def test_permission_grid(client, suggestion, role, action):
 def test_get_is_not_allowed(client, suggestion, action):
     response = _login(client, "member").get(reverse(f"classifier:{action}", args=[suggestion.pk]))
     assert response.status_code == 405
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.PENDING
+    assert not Label.objects.filter(recommendation=suggestion.recommendation).exists()
 
 
 def test_csrf_is_required(suggestion):

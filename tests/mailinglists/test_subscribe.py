@@ -112,7 +112,9 @@ def test_only_the_latest_link_works(
         subscribe(client, "twice@example.org", public_list)
     first, second = smtp_server.messages
     assert client.post(confirm_path(first)).status_code == 400
+    assert status_of("twice@example.org", public_list) == SubscriptionStatus.PENDING
     assert client.post(confirm_path(second)).status_code == 200
+    assert status_of("twice@example.org", public_list) == SubscriptionStatus.ACTIVE
 
 
 def test_tampered_link_is_refused(
@@ -123,6 +125,7 @@ def test_tampered_link_is_refused(
     path = confirm_path(smtp_server.only())
     tampered = re.sub(r"/confirm/(.)", lambda m: "/confirm/" + ("A" if m[1] != "A" else "B"), path)
     assert client.post(tampered).status_code == 400
+    assert status_of("t@example.org", public_list) == SubscriptionStatus.PENDING
 
 
 def test_no_enumeration(client, smtp_server, public_list, django_capture_on_commit_callbacks):

@@ -282,9 +282,12 @@ def test_a_final_report_is_read_only_even_for_the_lead(client, grid_world) -> No
             r("paragraph_edit", g.pk, g.paragraph.pk), {"text": "x", "version": 2}
         )
         assert response.status_code == 403
+    g.paragraph.refresh_from_db()
+    assert g.paragraph.text != "x"  # the refused edits changed nothing
     login(client, g, "lead")
     assert client.get(r("detail", g.pk)).status_code == 200
     assert client.post(r("reopen", g.pk)).status_code == 302
+    assert Report.objects.get(pk=g.pk).status != ReportStatus.FINAL  # the lead reopened it
 
 
 def test_csrf_is_enforced(grid_world) -> None:

@@ -281,6 +281,8 @@ def test_coordinator_can_rescue_a_report(world):
     services.set_role(
         world.report, world.people["outsider"], "lead", actor=world.people["coordinator"]
     )
+    role = ReportRole.objects.get(report=world.report, user=world.people["outsider"])
+    assert role.role == RoleOnReport.LEAD
 
 
 # --- comments ----------------------------------------------------------------------------------

@@ -264,7 +264,10 @@ def test_explorer_queries_do_not_grow_with_results(
     explorer = reverse("recommendations:explorer")
     lead_client.get(explorer)  # warm the search index
     with django_assert_max_num_queries(7 + 6):  # the explorer's budget + user, drafts, citations
-        lead_client.get(explorer)
+        response = lead_client.get(explorer)
+    # ...for a full page: every result shown, each with its "Add to report" button.
+    hits = response.context["result"].hits
+    assert hits and response.content.decode().count("Add to report") >= len(hits)
 
 
 def test_cite_unsafe_next_is_ignored(world, lead_client):
@@ -280,8 +283,10 @@ def test_cite_unsafe_next_is_ignored(world, lead_client):
 
 
 def test_cite_bad_input(world, lead_client):
+    before = Citation.objects.count()
     assert lead_client.post(r("cite"), {"section": "x"}).status_code == 400
     assert lead_client.post(r("cite"), {"section": world.follow_up.pk}).status_code == 400
+    assert Citation.objects.count() == before  # nothing was cited
 
 
 # --- upload check ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.web.factories import make_web_data
 from uprhub.search import service
@@ -36,7 +37,8 @@ EXPLORER_PARAMS = [
     {"q": "torture"},
     {"position": "noted", "cycle": "3"},
     {"q": "rights", "page": "2"},
-    {"q": "human rights", "recommending_region": "Africa", "theme": "1", "sort": "-date"},
+    # "women" is replaced by that theme's id (ids differ between runs and databases).
+    {"q": "rights", "recommending_region": "Africa", "theme": "women", "sort": "-date"},
 ]
 
 
@@ -49,24 +51,44 @@ def test_state_page_budget(client, data, django_assert_max_num_queries):
     with django_assert_max_num_queries(STATE_PAGE_BUDGET):
         response = client.get(reverse("reviews:state", args=["USA"]))
     assert response.status_code == 200
+    # The budget holds for the whole page: the State and all its reviews are on it.
+    overview = response.context["overview"]
+    assert overview.state.short_name == "United States"
+    assert len(overview.reviews) == 3
+    assert overview.recommendations_received == sum(
+        1 for r in data.recommendations if r.review.state.code == "USA"
+    )
 
 
 def test_state_list_budget(client, data, django_assert_max_num_queries):
     with django_assert_max_num_queries(STATE_LIST_BUDGET):
-        assert client.get(reverse("reviews:state_list")).status_code == 200
+        response = client.get(reverse("reviews:state_list"))
+        assert response.status_code == 200
+        assert [s.code for s in response.context["states"]] == ["USA"]
 
 
 def test_home_budget(client, data, django_assert_max_num_queries):
     with django_assert_max_num_queries(HOME_BUDGET):
-        assert client.get(reverse("core:home")).status_code == 200
+        response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    assert "United States" in response.content.decode()
 
 
 @pytest.mark.parametrize("params", EXPLORER_PARAMS)
 def test_explorer_budget(client, data, params, django_assert_max_num_queries):
     client.get(reverse("recommendations:explorer"))  # load the facet index for this data
+    if params.get("theme") == "women":
+        params = {**params, "theme": str(data.women.pk)}
     with django_assert_max_num_queries(EXPLORER_BUDGET):
         response = client.get(reverse("recommendations:explorer"), params)
     assert response.status_code == 200
+    # Within budget *and* the same page the search layer computes (not an empty or error page).
+    result = response.context["result"]
+    expected = service.search(response.context["query"])
+    assert result.total == expected.total > 0
+    assert [hit.id for hit in result.hits] == [hit.id for hit in expected.hits]
+    html = response.content.decode()
+    assert all(f'href="{hit.recommendation.get_absolute_url()}"' in html for hit in result.hits)
 
 
 def test_explorer_cold_budget(client, data, django_assert_max_num_queries):
@@ -75,9 +97,14 @@ def test_explorer_cold_budget(client, data, django_assert_max_num_queries):
     with django_assert_max_num_queries(EXPLORER_COLD_BUDGET):
         response = client.get(reverse("recommendations:explorer"), {"q": "torture", "cycle": "3"})
     assert response.status_code == 200
+    hits = response.context["result"].hits
+    assert hits and all(hit.recommendation.review.session.cycle_id == 3 for hit in hits)
 
 
 def test_detail_budget(client, data, django_assert_max_num_queries):
     rec = data.recommendations[2]
     with django_assert_max_num_queries(DETAIL_BUDGET):
-        assert client.get(rec.get_absolute_url()).status_code == 200
+        response = client.get(rec.get_absolute_url())
+        assert response.status_code == 200
+    assert response.context["recommendation"] == rec
+    assert escape(rec.text) in response.content.decode()

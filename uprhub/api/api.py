@@ -7,18 +7,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
-from uprhub.recommendations.models import Recommendation, Theme, Vocabulary
+from uprhub.recommendations import selectors as recommendations
+from uprhub.recommendations.models import Theme
 from uprhub.recommendations.serializers import recommendations_to_dicts, result_to_dict
 from uprhub.reports.api import router as reports_router
-from uprhub.reviews.models import Review, State
+from uprhub.reviews import selectors as reviews
+from uprhub.reviews.models import Review
 from uprhub.search import service
-from uprhub.search.types import SORTS, SearchQuery
+from uprhub.search.request import (
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_TEXT,
+    SearchRequestError,
+    parse_search_request,
+)
+from uprhub.search.types import SORTS
 
 api = NinjaAPI(
     title="UPR Hub API",
@@ -153,19 +161,23 @@ class RecommendationDetailOut(RecommendationOut):
 
 
 class SearchParams(Schema):
-    q: str = ""
-    state: list[str] = []
-    recommending_state: list[str] = []
-    region: list[str] = []
-    recommending_region: list[str] = []
-    cycle: list[int] = []
-    session: list[int] = []
-    position: list[str] = []
-    action_category: list[int] = []
-    theme: list[int] = []
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = 20
+    """Documents the search parameters; they are read and checked by the same parser as the
+    explorer and the CLI (``uprhub.search.request``), so they are declared as plain strings
+    here and an invalid value is a 422 with that parser's message."""
+
+    q: str = Field("", description=f"Words to search for, at most {MAX_TEXT} characters.")
+    state: list[str] = Field([], description="Code of the State under review (repeatable).")
+    recommending_state: list[str] = Field([], description="Code of a recommending State.")
+    region: list[str] = Field([], description="Regional group of the State under review.")
+    recommending_region: list[str] = Field([], description="Regional group of a recommender.")
+    cycle: list[str] = Field([], description="Cycle number (whole number, repeatable).")
+    session: list[str] = Field([], description="Working Group session number (whole number).")
+    position: list[str] = Field([], description="supported, noted, …")
+    action_category: list[str] = Field([], description="Action category, 1 to 5.")
+    theme: list[str] = Field([], description="Theme id (whole number, repeatable).")
+    sort: str = Field("relevance", description="One of: " + ", ".join(SORTS) + ".")
+    page: str = Field("1", description=f"Page number; brought into 1..{MAX_PAGE}.")
+    page_size: str = Field("20", description=f"Results per page, 1 to {MAX_PAGE_SIZE}.")
 
 
 class VocabularyOut(Schema):
@@ -186,36 +198,27 @@ class ThemeOut(Schema):
         return obj.vocabulary.slug
 
 
-def _reviews():
-    return Review.objects.select_related("state", "session").annotate(
-        n_recommendations=Count("recommendations")
-    )
-
-
 @api.get("/recommendations", response=SearchOut, tags=["recommendations"])
 def search_recommendations(request: HttpRequest, params: Query[SearchParams]):
     """Full-text search with filters and facet counts (the explorer's data)."""
-    query = SearchQuery(
-        text=params.q,
-        state=tuple(s.upper() for s in params.state),
-        recommending_state=tuple(s.upper() for s in params.recommending_state),
-        region=tuple(params.region),
-        recommending_region=tuple(params.recommending_region),
-        cycle=tuple(params.cycle),
-        session=tuple(params.session),
-        position=tuple(params.position),
-        action_category=tuple(params.action_category),
-        theme=tuple(params.theme),
-        sort=params.sort if params.sort in SORTS else "relevance",
-        page=max(1, params.page),
-        page_size=min(max(1, params.page_size), 200),
-    )
+    try:
+        query = parse_search_request(request.GET, source="api")
+    except SearchRequestError as error:
+        raise ValidationError(
+            [
+                {"type": "value_error", "loc": ["query", field], "msg": message}
+                for field, messages in error.errors.items()
+                for message in messages
+            ]
+        ) from error
     return result_to_dict(service.search(query))
 
 
 @api.get("/recommendations/{rec_id}", response=RecommendationDetailOut, tags=["recommendations"])
 def get_recommendation(request: HttpRequest, rec_id: int):
-    rec = get_object_or_404(Recommendation.objects.with_details(), pk=rec_id)
+    rec = recommendations.recommendation_with_details(rec_id)
+    if rec is None:
+        raise Http404
     similar = [hit.recommendation for hit in service.similar(rec)]
     data, *similar_data = recommendations_to_dicts([rec, *similar])  # one suggestions query
     data["similar"] = similar_data
@@ -225,40 +228,42 @@ def get_recommendation(request: HttpRequest, rec_id: int):
 @api.get("/states", response=list[StateOut], tags=["states"])
 @paginate(Pagination)
 def list_states(request: HttpRequest, under_review: bool = False):
-    states = State.objects.all()
-    return states.under_review() if under_review else states
+    return reviews.states(under_review=under_review)
 
 
 @api.get("/states/{code}", response=StateDetailOut, tags=["states"])
 def get_state(request: HttpRequest, code: str):
-    state = get_object_or_404(State, code=code.upper())
-    state.reviews_list = list(_reviews().filter(state=state).order_by("session__number"))
+    state = reviews.state_by_code(code)
+    if state is None:
+        raise Http404
+    state.reviews_list = list(
+        reviews.reviews_with_counts(state=state.code).order_by("session__number")
+    )
     return {**StateOut.from_orm(state).dict(), "reviews": state.reviews_list}
 
 
 @api.get("/reviews", response=list[ReviewOut], tags=["reviews"])
 @paginate(Pagination)
 def list_reviews(request: HttpRequest, state: str | None = None, cycle: int | None = None):
-    reviews = _reviews().order_by("session__number", "state__short_name")
-    if state:
-        reviews = reviews.filter(state__code=state.upper())
-    if cycle:
-        reviews = reviews.filter(session__cycle_id=cycle)
-    return reviews
+    return reviews.reviews_with_counts(state=state, cycle=cycle).order_by(
+        "session__number", "state__short_name"
+    )
 
 
 @api.get("/reviews/{review_id}", response=ReviewOut, tags=["reviews"])
 def get_review(request: HttpRequest, review_id: int):
-    return get_object_or_404(_reviews(), pk=review_id)
+    review = reviews.reviews_with_counts().filter(pk=review_id).first()
+    if review is None:
+        raise Http404
+    return review
 
 
 @api.get("/vocabularies", response=list[VocabularyOut], tags=["themes"])
 def list_vocabularies(request: HttpRequest):
-    return Vocabulary.objects.all()
+    return recommendations.vocabularies()
 
 
 @api.get("/themes", response=list[ThemeOut], tags=["themes"])
 @paginate(Pagination)
 def list_themes(request: HttpRequest, vocabulary: str | None = None):
-    themes = Theme.objects.select_related("vocabulary").order_by("vocabulary__slug", "name")
-    return themes.filter(vocabulary__slug=vocabulary) if vocabulary else themes
+    return recommendations.themes(vocabulary=vocabulary)

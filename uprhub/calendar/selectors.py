@@ -184,7 +184,7 @@ def _load_stored(session_numbers: Iterable[int], review_ids: Iterable[int]) -> _
     for row in Deadline.objects.filter(condition):
         if row.review_id:
             stored.by_review[(row.review_id, row.kind)] = row
-        else:
+        elif row.session_id is not None:  # a row is for a review or for a whole session
             stored.by_session[(row.session_id, row.kind)] = row
     return stored
 
@@ -435,3 +435,25 @@ def deadline_for_edit(pk: int) -> Deadline | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def session_by_number(number: int) -> Session | None:
+    return Session.objects.filter(number=number).first()
+
+
+def review_in_session(code: str, session: Session) -> Review | None:
+    """The review of the State with this code (any case) in this session, with its State and
+    session loaded."""
+    return (
+        Review.objects.select_related("state", "session")
+        .filter(state__code=code.upper(), session=session)
+        .first()
+    )
+
+
+def stored_deadline(kind: str, *, session: Session, review: Review | None) -> Deadline | None:
+    """The stored row for this kind: of the review when one is given, else of the whole
+    session (``review=None``)."""
+    if review is not None:
+        return Deadline.objects.filter(review=review, kind=kind).first()
+    return Deadline.objects.filter(session=session, review=None, kind=kind).first()

@@ -7,14 +7,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from uprhub.core.rules import has_perm
-from uprhub.reviews.models import Review, Session
 
 from . import ical, selectors, services
 from .forms import DeadlineForm
@@ -206,21 +205,20 @@ def set_deadline(
         return denied
     if kind not in DeadlineKind.values:
         raise Http404(_("Unknown kind of deadline."))
-    session_obj = get_object_or_404(Session, number=session)
+    session_obj = selectors.session_by_number(session)
+    if session_obj is None:
+        raise Http404(_("No session has this number."))
     review = None
     if code is not None:
-        review = get_object_or_404(
-            Review.objects.select_related("state", "session"),
-            state__code=code.upper(),
-            session=session_obj,
-        )
-        existing = Deadline.objects.filter(review=review, kind=kind).first()
+        review = selectors.review_in_session(code, session_obj)
+        if review is None:
+            raise Http404(_("This State is not reviewed in this session."))
         entries = selectors.entries_for_reviews([review])
         fallback = reverse("calendar:state", args=[review.state.code])
     else:
-        existing = Deadline.objects.filter(session=session_obj, review=None, kind=kind).first()
         entries = selectors.entries_for_sessions([session_obj])
         fallback = reverse("calendar:index")
+    existing = selectors.stored_deadline(kind, session=session_obj, review=review)
     next_url = _next_url(request, fallback)
     if existing is not None:
         query = urlencode({"next": next_url})

@@ -141,7 +141,8 @@ def accepted_action_categories(recommendation_ids: Iterable[int]) -> dict[int, i
             .order_by("decided_at", "pk")
             .values_list("recommendation_id", "action_category")
         ):
-            accepted[rec_id] = category
+            if category is not None:  # always set on an action suggestion (check constraint)
+                accepted[rec_id] = category
     return accepted
 
 
@@ -171,11 +172,11 @@ class _Themes:
             )
             for pk, theme_name in self._vocabulary.themes.values_list("pk", "name"):
                 self._ids[theme_name.casefold()] = pk
-        pk = self._ids.get(key)
-        if pk is None:
-            pk = Theme.objects.create(vocabulary=self._vocabulary, name=name[:255]).pk
-            self._ids[key] = pk
-        return pk
+        found = self._ids.get(key)
+        if found is None:
+            found = Theme.objects.create(vocabulary=self._vocabulary, name=name[:255]).id
+            self._ids[key] = found
+        return found
 
 
 def suggest_for(
@@ -390,6 +391,7 @@ def accept(suggestion: Suggestion, *, actor: Actor) -> Suggestion:
     with transaction.atomic():
         suggestion = _locked(suggestion)
         if suggestion.kind == SuggestionKind.ISSUE:
+            assert suggestion.theme_id is not None  # an issue has a theme (check constraint)
             Label.objects.get_or_create(
                 recommendation_id=suggestion.recommendation_id,
                 theme_id=suggestion.theme_id,

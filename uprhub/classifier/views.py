@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from uprhub.core.rules import perm_required
 
-from . import services
+from . import selectors, services
 from .models import Suggestion, SuggestionKind
 
 
@@ -32,7 +31,9 @@ def _describe(suggestion: Suggestion) -> str:
 
 def _decide(request: HttpRequest, pk: int, decide, done_message) -> HttpResponse:
     """Accept or reject one suggestion, then go back to where the member came from."""
-    suggestion = get_object_or_404(Suggestion.objects.select_related("theme"), pk=pk)
+    suggestion = selectors.suggestion(pk)
+    if suggestion is None:
+        raise Http404
     try:
         decide(suggestion, actor=request.user)
     except services.SuggestionError as exc:

@@ -40,7 +40,7 @@ def status_counts() -> list[tuple[str, int]]:
     """(status label, number of applications) for every status, in workflow order."""
     rows = TaskforceApplication.objects.values("status").annotate(n=Count("pk")).order_by()
     counts = {row["status"]: row["n"] for row in rows}
-    return [(label, counts.get(value, 0)) for value, label in ApplicationStatus.choices]
+    return [(str(label), counts.get(value, 0)) for value, label in ApplicationStatus.choices]
 
 
 def directory(

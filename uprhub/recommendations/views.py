@@ -7,17 +7,16 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from uprhub.search import service
+from uprhub.search.request import LIMITS, SearchRequestError, parse_search_request
 from uprhub.search.types import FACETS, Facet, FacetValue, SearchQuery, SearchResult
 
-from . import exports
-from .models import Label, Recommendation, RecommendingState
+from . import exports, selectors
 
 #: Values of a facet shown before the "more" disclosure.
 FACET_VALUES_SHOWN = 8
@@ -55,8 +54,16 @@ class ActiveFilter:
     remove_url: str
 
 
+def _bad_request(request: HttpRequest, error: SearchRequestError) -> HttpResponse:
+    context = {"messages_list": error.messages(), "limits": LIMITS}
+    return render(request, "recommendations/search_error.html", context, status=400)
+
+
 def explorer(request: HttpRequest) -> HttpResponse:
-    query = service.query_from_params(request.GET)
+    try:
+        query = parse_search_request(request.GET, source="web")
+    except SearchRequestError as error:
+        return _bad_request(request, error)
     result = service.search(query)
     if query.page > result.pages:
         # A shared link to a page that no longer exists: show the last one instead.
@@ -65,23 +72,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = (
-        Recommendation.objects.select_related("review__state", "review__session", "source")
-        .prefetch_related(
-            Prefetch(
-                "recommenders",
-                RecommendingState.objects.select_related("state").order_by("state__short_name"),
-            ),
-            Prefetch(
-                "labels",
-                Label.objects.select_related("theme__vocabulary", "source", "entered_by").order_by(
-                    "theme__vocabulary__name", "theme__name"
-                ),
-            ),
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    recommendation = selectors.recommendation_page(pk)
     if recommendation is None:
         raise Http404(_("No recommendation has this number."))
     return render(
@@ -96,7 +87,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    query = service.query_from_params(request.GET)
+    try:
+        query = parse_search_request(request.GET, source="web")
+    except SearchRequestError as error:
+        return _bad_request(request, error)
     if fmt == "xlsx":
         return exports.xlsx_response(query, request)
     return exports.csv_response(query, request)
@@ -143,6 +137,7 @@ def _explorer_context(query: SearchQuery, result: SearchResult) -> dict:
         "export_csv_url": _export_url(first_page, "csv"),
         "export_xlsx_url": _export_url(first_page, "xlsx"),
         "export_max_rows": settings.UPRHUB_EXPORT_MAX_ROWS,
+        "max_text": LIMITS["max_text"],
         "export_capped": result.total > settings.UPRHUB_EXPORT_MAX_ROWS,
     }
 

@@ -188,6 +188,21 @@ def section_in_report(report: Report, pk: int) -> ReportSection | None:
     return ReportSection.objects.filter(pk=pk, report=report).first()
 
 
+def live_target(
+    report: Report, *, paragraph_pk: int | None, section_pk: int | None
+) -> ReportSection | None:
+    """The section the editor's unsaved text belongs to: the one holding ``paragraph_pk`` (an
+    edited paragraph), else section ``section_pk`` (a new one); ``None`` if neither is in this
+    report. Reads the sections ``report_with_everything`` prefetched: no query."""
+    sections = {s.pk: s for s in report.sections.all()}
+    if paragraph_pk is not None:
+        return next(
+            (s for s in sections.values() for p in s.paragraphs.all() if p.pk == paragraph_pk),
+            None,
+        )
+    return sections.get(section_pk) if section_pk is not None else None
+
+
 def recommendations_for_citing(ids: list[int]) -> list[Recommendation]:
     return list(Recommendation.objects.with_details().filter(pk__in=ids))
 

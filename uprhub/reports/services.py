@@ -223,6 +223,7 @@ def create_report(
     follow-up issues are added as the work goes.
     """
     require_perm(actor, "reports.create")
+    assert actor is not None  # reports.create is no system rule: require_perm refused None
     organisations = list(dict.fromkeys(organisations))
     _check_organisations(submission_type, organisations)
     report = Report.objects.create(

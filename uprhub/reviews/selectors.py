@@ -141,6 +141,34 @@ def featured_state() -> State | None:
     )
 
 
+def state_exists(code: str) -> bool:
+    """Whether a State has this code (any case)."""
+    return State.objects.filter(code=code.upper()).exists()
+
+
+def state_by_code(code: str) -> State | None:
+    return State.objects.filter(code=code.upper()).first()
+
+
+def states(*, under_review: bool = False) -> QuerySet[State]:
+    """Every State (or only those under review), in the model's order; for the API's pages."""
+    states = State.objects.all()
+    return states.under_review() if under_review else states
+
+
+def reviews_with_counts(*, state: str | None = None, cycle: int | None = None) -> QuerySet[Review]:
+    """Reviews with their State and session loaded and ``n_recommendations`` annotated,
+    optionally of one State (code, any case) or one cycle; the API lists and pages them."""
+    reviews = Review.objects.select_related("state", "session").annotate(
+        n_recommendations=Count("recommendations")
+    )
+    if state:
+        reviews = reviews.filter(state__code=state.upper())
+    if cycle:
+        reviews = reviews.filter(session__cycle_id=cycle)
+    return reviews
+
+
 def states_with_counts() -> QuerySet[State]:
     """States that have been reviewed, each annotated with ``review_count`` and
     ``recommendation_count``; one query."""
@@ -177,46 +205,48 @@ def state_overview(code: str) -> StateOverview | None:
                 row["n"],
             )
         )
-    for row in (
+    for cat_row in (
         recommendations.values("review_id", "action_category")
         .annotate(n=Count("id"))
         .order_by("review_id", "action_category")
     ):
-        category = row["action_category"]
-        summaries[row["review_id"]].categories.bars.append(
+        category = cat_row["action_category"]
+        summaries[cat_row["review_id"]].categories.bars.append(
             Bar(
                 str(category) if category else "",
                 str(_CATEGORY_LABELS[category]) if category else _no_category_label(),
-                row["n"],
+                cat_row["n"],
             )
         )
-    for row in (
+    for region_row in (
         RecommendingState.objects.filter(recommendation__review__state=state)
         .values("recommendation__review_id", "state__regional_group")
         .annotate(n=Count("recommendation_id", distinct=True))
         .order_by("recommendation__review_id", "state__regional_group")
     ):
-        region = row["state__regional_group"]
-        summaries[row["recommendation__review_id"]].regions.bars.append(
-            Bar(region, str(_REGION_LABELS.get(region, _no_region_label())), row["n"])
+        region = region_row["state__regional_group"]
+        summaries[region_row["recommendation__review_id"]].regions.bars.append(
+            Bar(region, str(_REGION_LABELS.get(region, _no_region_label())), region_row["n"])
         )
     themes: dict[int, dict[str, list[ThemeBar]]] = defaultdict(lambda: defaultdict(list))
-    for row in (
+    for label_row in (
         Label.objects.filter(recommendation__review__state=state)
         .values("recommendation__review_id", "theme_id", "theme__name", "theme__vocabulary__name")
         .annotate(n=Count("recommendation_id", distinct=True))
         .order_by("recommendation__review_id", "theme__vocabulary__name", "-n", "theme__name")
     ):
-        themes[row["recommendation__review_id"]][row["theme__vocabulary__name"]].append(
-            ThemeBar(str(row["theme_id"]), row["theme__name"], row["n"], theme_id=row["theme_id"])
+        by_vocabulary = themes[label_row["recommendation__review_id"]]
+        theme_id = label_row["theme_id"]
+        by_vocabulary[label_row["theme__vocabulary__name"]].append(
+            ThemeBar(str(theme_id), label_row["theme__name"], label_row["n"], theme_id=theme_id)
         )
-    for row in (
+    for pledge_row in (
         VoluntaryPledge.objects.filter(review__state=state)
         .values("review_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        summaries[row["review_id"]].pledges = row["n"]
+        summaries[pledge_row["review_id"]].pledges = pledge_row["n"]
 
     for pk, summary in summaries.items():
         total = summary.recommendations
@@ -226,7 +256,7 @@ def state_overview(code: str) -> StateOverview | None:
         summary.regions.bars.sort(key=lambda b: -b.count)
         summary.regions.finish(total)
         summary.themes = [
-            VocabularyThemes(name, Breakdown(bars[:TOP_THEMES]).finish(total))
+            VocabularyThemes(name, Breakdown(list(bars[:TOP_THEMES])).finish(total))
             for name, bars in themes.get(pk, {}).items()
         ]
 

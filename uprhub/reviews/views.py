@@ -5,13 +5,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .models import State
 
 
 def state_list(request: HttpRequest) -> HttpResponse:
     # The home page's "pick a State" form lands here; without JS it is a plain GET form.
     code = request.GET.get("code", "").strip()
-    if code and State.objects.filter(code=code.upper()).exists():
+    if code and selectors.state_exists(code):
         return redirect("reviews:state", code=code.upper())
     return render(request, "reviews/state_list.html", {"states": selectors.states_with_counts()})
 

@@ -7,6 +7,8 @@ the triggers dropped). Nothing outside this package knows which database runs.
 
 Layout (why each piece exists):
 
+* ``request`` — the one parser of search parameters (explorer, exports, API, CLI) and the
+  limits they share; it refuses bad input with one message per field.
 * ``query`` — user text → safe terms (words, "phrases"); generates the FTS5 MATCH string or a
   parameterised tsquery. Never raises; operators, emoji, NUL bytes are separators.
 * ``index`` — database structures: the FTS5 table and its triggers (SQLite), the generated

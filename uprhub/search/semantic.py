@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from django.conf import settings
@@ -216,8 +216,9 @@ class OnnxEncoder:
         self.model_id = spec.model_id
         self.dimension = spec.dimension
         self.threads = threads
-        self._session = None
-        self._tokenizer = None
+        # onnxruntime and tokenizers are the optional extra, imported on first use: untyped here.
+        self._session: Any = None
+        self._tokenizer: Any = None
         self._lock = threading.Lock()
 
     def files(self) -> tuple[Path, Path]:
@@ -530,9 +531,9 @@ def embed_missing(
             before = len(store)
             store = store.kept(keys)
             report.pruned = before - len(store)
-        chosen = todo if limit is None else todo[:limit]
+        picked = todo if limit is None else todo[:limit]
         # Similar lengths in a batch: less padding.
-        chosen = sorted((k.decode() for k in chosen), key=lambda k: len(texts[k]))
+        chosen = sorted((k.decode() for k in picked), key=lambda k: len(texts[k]))
         if progress:
             progress(0, len(chosen))
         for start in range(0, len(chosen), SAVE_EVERY):

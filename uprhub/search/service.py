@@ -19,6 +19,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connections
@@ -33,15 +34,13 @@ from . import facets as facet_index
 from . import highlight, semantic
 from .backends import get_backend
 from .query import ParsedQuery, parse
+from .request import MAX_PAGE, MAX_TEXT, parse_search_request
 from .types import FACETS, SORTS, Facet, FacetValue, Hit, SearchQuery, SearchResult
 
 MAX_FACET_VALUES = 50  # per facet (per vocabulary for themes), plus any selected values
-MAX_PAGE = 100_000
-MAX_PAGE_SIZE = 100
-MAX_TEXT = 1000
+MAX_ROWS = 1000  # hits one call loads (the CLI's CSV asks for --limit × --page rows)
 BROWSE_RELEVANCE = "-date"  # "best match" without words: newest reviews first
 
-_INT_FACETS = ("cycle", "session", "action_category", "theme")
 _ORDINAL_FACETS = ("cycle", "session", "position", "action_category")
 
 
@@ -181,11 +180,12 @@ def _ordered(plan: _Plan, sort: str, limit: int | None = None) -> np.ndarray:
     index, rows = plan.index, plan.rows
     if sort not in SORTS:
         sort = "relevance"
-    if sort == "relevance" and plan.scores is None:
+    scores = plan.scores
+    if sort == "relevance" and scores is None:
         sort = BROWSE_RELEVANCE
-    if sort != "relevance":
+    if sort != "relevance" or scores is None:
         return index.sort_rows(rows, sort)
-    scores, ids = plan.scores, index.ids[rows]
+    ids = index.ids[rows]
     if limit is not None and limit < len(rows) // 4:
         # Only the page is needed: partition out the best `limit`, then sort just those
         # (ties must not straddle the cut, so take everything scoring at least the cut-off).
@@ -201,7 +201,7 @@ def search(query: SearchQuery) -> SearchResult:
     connection = _connection()
     plan = _plan(query, connection)
     page = max(1, min(int(query.page), MAX_PAGE))
-    size = max(1, min(int(query.page_size), MAX_PAGE_SIZE * 10))
+    size = max(1, min(int(query.page_size), MAX_ROWS))
     start = (page - 1) * size
     ordered = _ordered(plan, query.sort, limit=start + size)
     page_rows = ordered[start : start + size]
@@ -395,10 +395,10 @@ def _distinctive_query(connection: BaseDatabaseWrapper, text: str) -> ParsedQuer
     if len(rare) >= 2:
         return ParsedQuery(words=tuple(rare), had_terms=True, any_of=True)
     # Only common words: require the few least common together instead of any of many.
-    common = [w for _f, _i, w in ranked][:4]
-    if not common:
+    least_common = [w for _f, _i, w in ranked][:4]
+    if not least_common:
         return None
-    return ParsedQuery(words=tuple(common), had_terms=True)
+    return ParsedQuery(words=tuple(least_common), had_terms=True)
 
 
 # --- themes and URLs ---------------------------------------------------------------------------
@@ -412,58 +412,10 @@ def theme_ids_by_name(name: str) -> list[int]:
     return sorted(Theme.objects.filter(name__iexact=name).values_list("id", flat=True))
 
 
-def _getlist(params: Mapping, key: str) -> list[str]:
-    values = params.getlist(key) if hasattr(params, "getlist") else params.get(key, [])
-    if isinstance(values, str | int):
-        values = [values]
-    return [str(v) for v in values if v is not None]
-
-
-def _clean_int(value: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
-    value = value.strip()
-    if not value.isascii() or not value.lstrip("-").isdigit() or len(value) > 30:
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
-
-
-_TRUE = {"1", "true", "on", "yes"}
-_REGIONS = {r.casefold(): r for r in RegionalGroup.values}
-_POSITIONS = {p.casefold(): p for p in Position.values}
-
-
-def _clean_facet(name: str, raw: list[str]) -> tuple:
-    cleaned: list = []
-    for value in raw:
-        if name in _INT_FACETS:
-            item = _clean_int(value, high=1_000_000_000_000 if name == "theme" else 10_000)
-        elif name in ("state", "recommending_state"):
-            item = value.strip().upper()[:40] or None
-        elif name in ("region", "recommending_region"):
-            item = _REGIONS.get(value.strip().casefold())
-        else:  # position
-            item = _POSITIONS.get(value.strip().casefold())
-        if item is not None and item not in cleaned:
-            cleaned.append(item)
-    return tuple(cleaned)
-
-
-def query_from_params(params: Mapping) -> SearchQuery:
-    """A SearchQuery from URL parameters. Never raises: invalid values are ignored."""
-    text = " ".join(_getlist(params, "q"))[:MAX_TEXT].strip()
-    filters = {name: _clean_facet(name, _getlist(params, name)) for name in FACETS}
-    sorts = [s for s in _getlist(params, "sort") if s in SORTS]
-    pages = [_clean_int(p, high=10**30) for p in _getlist(params, "page")[:1]]
-    sizes = [p for p in map(_clean_int, _getlist(params, "page_size")[:1]) if p]
-    suggestions = any(v.strip().casefold() in _TRUE for v in _getlist(params, "suggestions"))
-    return SearchQuery(
-        text=text,
-        **filters,
-        sort=sorts[0] if sorts else "relevance",
-        page=min(pages[0], MAX_PAGE) if pages and pages[0] else 1,
-        page_size=min(sizes[0], MAX_PAGE_SIZE) if sizes else SearchQuery.page_size,
-        suggestions=suggestions,
-    )
+def query_from_params(params: Mapping[str, Any]) -> SearchQuery:
+    """A SearchQuery from URL parameters that never raises: what ``request.parse_search_request``
+    would refuse is dropped. Pages, the API and the CLI use the strict parser."""
+    return parse_search_request(params, source="web", strict=False)
 
 
 def query_to_params(query: SearchQuery) -> list[tuple[str, str]]:

@@ -12,7 +12,6 @@ from ..forms import (
     ParagraphForm,
 )
 from ..models import (
-    ReportSection,
     SectionKind,
 )
 from ..permissions import access_for
@@ -93,18 +92,13 @@ def live_count(request: HttpRequest, pk: int) -> JsonResponse:
     text = (request.POST.get("text") or "")[:20_000]
     footnotes = [f.strip() for f in request.POST.get("footnotes", "").splitlines() if f.strip()]
     footnotes = footnotes[:50]
-    sections = {s.pk: s for s in report.sections.all()}
-    target: ReportSection | None = None
-    if (paragraph_pk := _int_or_none(request.POST.get("paragraph"))) is not None:
-        target = next(
-            (s for s in sections.values() for p in s.paragraphs.all() if p.pk == paragraph_pk),
-            None,
-        )
-        if target is not None:
-            replace[paragraph_pk] = (text, footnotes)
-    elif (section_pk := _int_or_none(request.POST.get("section"))) in sections:
-        target = sections[section_pk]
-        append[section_pk] = (text, footnotes)
+    paragraph_pk = _int_or_none(request.POST.get("paragraph"))
+    section_pk = None if paragraph_pk is not None else _int_or_none(request.POST.get("section"))
+    target = selectors.live_target(report, paragraph_pk=paragraph_pk, section_pk=section_pk)
+    if target is not None and paragraph_pk is not None:
+        replace[paragraph_pk] = (text, footnotes)
+    elif target is not None:
+        append[target.pk] = (text, footnotes)
     estimate = hints = None
     if target is not None and target.kind == SectionKind.RECOMMENDATIONS and text.strip():
         found = quality.estimate_action_category(text)

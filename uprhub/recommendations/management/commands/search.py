@@ -19,6 +19,7 @@ from uprhub.recommendations.serializers import (
     result_to_dict,
 )
 from uprhub.search import service
+from uprhub.search.request import SearchRequestError, parse_search_request
 from uprhub.search.types import SORTS, SearchQuery
 
 
@@ -30,49 +31,53 @@ class Command(BaseCommand):
         parser.add_argument(
             "--state", action="append", default=[], help=_("ISO3 of the State under review.")
         )
+        # Values are checked by the search layer's parser (the explorer's and the API's), not
+        # by argparse, so a bad value gets the same message everywhere.
         parser.add_argument("--recommending-state", action="append", default=[])
-        parser.add_argument("--cycle", action="append", type=int, default=[])
-        parser.add_argument("--session", action="append", type=int, default=[])
+        parser.add_argument("--cycle", action="append", default=[])
+        parser.add_argument("--session", action="append", default=[])
         parser.add_argument(
-            "--position", action="append", default=[], choices=[p.value for p in Position]
+            "--position", action="append", default=[], metavar="{" + ",".join(Position.values) + "}"
         )
-        parser.add_argument("--action-category", action="append", type=int, default=[])
+        parser.add_argument("--action-category", action="append", default=[])
         parser.add_argument(
             "--theme", action="append", default=[], help=_("Theme name, any vocabulary.")
         )
-        parser.add_argument("--sort", choices=SORTS, default="relevance")
-        parser.add_argument("--limit", type=int, default=20)
-        parser.add_argument("--page", type=int, default=1)
+        parser.add_argument("--sort", default="relevance", metavar="{" + ",".join(SORTS) + "}")
+        parser.add_argument("--limit", default="20")
+        parser.add_argument("--page", default="1")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     def handle(self, *args, **opts) -> None:
-        if opts["limit"] < 1 or opts["page"] < 1:
-            raise CommandError(_("--limit and --page must be at least 1."))
         theme_ids: list[int] = []
         for name in opts["theme"]:
             ids = service.theme_ids_by_name(name)
             if not ids:
                 raise CommandError(_("No theme is called “%(name)s”.") % {"name": name})
             theme_ids.extend(ids)
-        query = SearchQuery(
-            text=" ".join(opts["query"]),
-            state=tuple(s.upper() for s in opts["state"]),
-            recommending_state=tuple(s.upper() for s in opts["recommending_state"]),
-            cycle=tuple(opts["cycle"]),
-            session=tuple(opts["session"]),
-            position=tuple(opts["position"]),
-            action_category=tuple(opts["action_category"]),
-            theme=tuple(theme_ids),
-            sort=opts["sort"],
-            page=opts["page"],
-            page_size=min(opts["limit"], 1000),
-        )
+        params = {
+            "q": " ".join(opts["query"]),
+            "state": opts["state"],
+            "recommending_state": opts["recommending_state"],
+            "cycle": opts["cycle"],
+            "session": opts["session"],
+            "position": opts["position"],
+            "action_category": opts["action_category"],
+            "theme": [str(pk) for pk in theme_ids],
+            "sort": opts["sort"],
+            "page": opts["page"],
+            "page_size": opts["limit"],
+        }
+        try:
+            query = parse_search_request(params, source="cli")
+        except SearchRequestError as error:
+            raise CommandError("\n".join(error.messages())) from error
         result = service.search(query)
         fmt = opts["format"]
         if fmt == "json":
             self.stdout.write(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2))
         elif fmt == "csv":
-            self._write_csv(replace(query, page=1), opts["limit"] * opts["page"])
+            self._write_csv(replace(query, page=1), query.page_size * query.page)
         else:
             self._write_table(result)
 
