@@ -123,6 +123,20 @@ def sign_up(*, email: str, full_name: str, password: str) -> Any | None:
     return user
 
 
+def check_verification_token(token: str) -> Any:
+    """The account a verification link is for, changing nothing (the page with the button).
+
+    Raises VerificationError for an invalid, expired or already used link.
+    """
+    User = get_user_model()
+    try:
+        return tokens.check_email_verification_token(
+            token, lambda pk: User.objects.select_related("profile").filter(pk=pk).first()
+        )
+    except signing.BadSignature as error:
+        raise VerificationError from error
+
+
 @transaction.atomic
 def verify_email(token: str) -> Any:
     """Activate the account a verification link was made for.

@@ -20,7 +20,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from uprhub.core.antispam import rate_limited
 
@@ -65,10 +65,24 @@ def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_done.html")
 
 
-@rate_limited("verify", methods=("GET", "POST"))
+@require_GET
+@rate_limited("verify", methods=("GET",))
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the e-mail only shows a button: mail scanners that open links must not
+    verify an address (the same pattern as mailing-list confirmation)."""
     try:
-        services.verify_email(token)
+        services.check_verification_token(token)
+    except services.VerificationError:
+        return render(request, "accounts/verify_failed.html", status=400)
+    return render(request, "accounts/verify_email.html", {"token": token})
+
+
+@require_POST
+@rate_limited("verify")
+def verify_email_submit(request: HttpRequest) -> HttpResponse:
+    # The token comes in the body, so this request's path (and any log of it) has none.
+    try:
+        services.verify_email(request.POST.get("token", ""))
     except services.VerificationError:
         return render(request, "accounts/verify_failed.html", status=400)
     messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
