@@ -41,7 +41,7 @@ from .tokens import set_password_token_generator
 # ---------------------------------------------------------------- sign-up and verification
 
 
-@rate_limited("signup")
+@rate_limited("signup", target_field="email")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
@@ -103,7 +103,7 @@ class LogoutView(auth_views.LogoutView):
     template_name = "registration/logged_out.html"
 
 
-@method_decorator(rate_limited("password_reset"), name="dispatch")
+@method_decorator(rate_limited("password_reset", target_field="email"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "registration/password_reset_form.html"

@@ -24,7 +24,7 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "coalition/about.html")
 
 
-@rate_limited("apply")
+@rate_limited("apply", target_field="email")
 def apply(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":

@@ -88,13 +88,6 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "uprhub",
-    }
-}
-
 # Load the bundled UN / UPR Info data on first use of the database.
 UPRHUB_AUTOLOAD = env_bool("UPRHUB_AUTOLOAD", True)
 UPRHUB_PAGE_SIZE = 20
