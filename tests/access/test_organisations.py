@@ -231,3 +231,36 @@ def test_someone_elses_address_does_not_overwrite_a_pending_application(
     assert client.get(urlsplit(link).path).status_code == 200
     application.refresh_from_db()
     assert application.motivation == "My own words."
+
+
+def test_an_admin_adding_a_member_in_the_admin_site_is_audited(client, real_ngo):
+    admin_user = make_user("admin")
+    target = make_user("registered")
+    existing = real_ngo.memberships.get()
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:accounts_organisation_change", args=[real_ngo.pk]),
+        {
+            "name": real_ngo.name,
+            "acronym": "",
+            "kind": real_ngo.kind,
+            "city": real_ngo.city,
+            "country": real_ngo.country,
+            "website": "",
+            "description": "",
+            "established_on": "",
+            "memberships-TOTAL_FORMS": "2",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": str(existing.pk),
+            "memberships-0-organisation": str(real_ngo.pk),
+            "memberships-0-user": str(existing.user_id),
+            "memberships-0-role_in_org": "contact",
+            "memberships-1-organisation": str(real_ngo.pk),
+            "memberships-1-user": str(target.pk),
+            "memberships-1-role_in_org": "member",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert Membership.objects.filter(user=target, organisation=real_ngo).exists()
+    event = OrganisationEvent.objects.get(action="member_added")
+    assert (event.actor, event.user) == (admin_user, target)
