@@ -95,10 +95,13 @@ def fresh_rate_limits(request):
     empty cache tables) need the clearing.
     """
     with_database = bool(request.node.get_closest_marker("django_db"))
-    for name in ("transactional_db", "live_server", "db"):
-        if not with_database and name in request.fixturenames:
-            request.getfixturevalue(name)  # set the database up before clearing its table
-            with_database = True
+    names = set(request.fixturenames)
+    if not with_database and names & {"transactional_db", "live_server", "db"}:
+        # Set the database up before clearing its table (live servers need the
+        # transactional one).
+        transactional = bool(names & {"transactional_db", "live_server"})
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        with_database = True
     _clear_caches(with_database)
     yield
     _clear_caches(with_database)
