@@ -232,3 +232,29 @@ def test_redis_setting_selects_redis(monkeypatch):
         monkeypatch.delenv("UPRHUB_REDIS_URL")
         reloaded = importlib.reload(cache_settings)
     assert reloaded.CACHES["ratelimit"]["BACKEND"].endswith("DatabaseCache")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_attempts_cannot_share_a_count():
+    """Eight simultaneous attempts against a limit of three: exactly three get through (the
+    database cache's get-then-set `incr` would let several read the same count)."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(8)
+    results: list[bool] = []
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            results.append(antispam.hit("signup", "192.0.2.99", "3/30d"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 3 + [True] * 5
