@@ -264,3 +264,21 @@ def test_an_admin_adding_a_member_in_the_admin_site_is_audited(client, real_ngo)
     assert Membership.objects.filter(user=target, organisation=real_ngo).exists()
     event = OrganisationEvent.objects.get(action="member_added")
     assert (event.actor, event.user) == (admin_user, target)
+
+
+def test_unconfirmed_answers_expire(client, themes, smtp_server, site_url):
+    import time_machine
+
+    from uprhub.coalition.models import ApplicationRevision
+
+    data = {"name": "A", "email": "a@example.org", "experience": "none", "motivation": "x"}
+    with time_machine.travel("2030-01-01 12:00 +0000", tick=False):
+        services.submit_application(themes=[], **data)
+        services.submit_application(themes=[], **{**data, "motivation": "second"})
+    (revision,) = ApplicationRevision.objects.all()
+    with time_machine.travel("2030-01-05 12:00 +0000", tick=False):
+        # A link older than three days does not work, and the answers are dropped.
+        services.submit_application(themes=[], **{**data, "motivation": "third"})
+    assert not ApplicationRevision.objects.filter(pk=revision.pk).exists()
+    assert ApplicationRevision.objects.get().answers["motivation"] == "third"
+    assert TaskforceApplication.objects.get().motivation == "x"

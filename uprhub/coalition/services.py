@@ -147,6 +147,8 @@ def submit_application(*, themes: Iterable[Theme], **fields: Any) -> Submission:
         return Submission(application, Outcome.ALREADY_MEMBER)
 
     # Someone else may have typed this address: keep the answers aside and ask the owner.
+    # Unconfirmed answers past the link's lifetime are personal data with no use: drop them.
+    ApplicationRevision.objects.filter(created_at__lt=now - _revision_max_age()).delete()
     token = secrets.token_urlsafe(32)
     ApplicationRevision.objects.create(
         application=application,
@@ -165,12 +167,16 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _revision_max_age() -> timedelta:
+    # Same lifetime as an account's verification link (three days by default).
+    return timedelta(seconds=settings.UPRHUB_EMAIL_VERIFICATION_MAX_AGE)
+
+
 def pending_revision(token: str) -> ApplicationRevision:
     """The unconfirmed answers a link is for; raises InvalidConfirmation."""
-    max_age = timedelta(seconds=settings.UPRHUB_EMAIL_VERIFICATION_MAX_AGE)
     revision = (
         ApplicationRevision.objects.select_related("application")
-        .filter(token_hash=_token_hash(token), created_at__gte=timezone.now() - max_age)
+        .filter(token_hash=_token_hash(token), created_at__gte=timezone.now() - _revision_max_age())
         .first()
     )
     if revision is None or revision.application.status == ApplicationStatus.APPROVED:
