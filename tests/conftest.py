@@ -103,3 +103,32 @@ def _english_after_each_test():
     from django.utils import translation
 
     translation.activate("en")
+
+
+def _clear_caches(with_database: bool) -> None:
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    if with_database:  # the "ratelimit" cache is a database table unless Redis is set
+        caches["ratelimit"].clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(request):
+    """Every test starts with no rate-limit counters (and an empty default cache).
+
+    The counters live in the "ratelimit" cache, a database table: inside a test transaction
+    they roll back anyway, but transactional and live-server tests (whose flush does not
+    empty cache tables) need the clearing.
+    """
+    with_database = bool(request.node.get_closest_marker("django_db"))
+    names = set(request.fixturenames)
+    if not with_database and names & {"transactional_db", "live_server", "db"}:
+        # Set the database up before clearing its table (live servers need the
+        # transactional one).
+        transactional = bool(names & {"transactional_db", "live_server"})
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        with_database = True
+    _clear_caches(with_database)
+    yield
+    _clear_caches(with_database)

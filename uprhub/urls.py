@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from uprhub.core.antispam import rate_limited
+
 urlpatterns = [
     path("", include("uprhub.core.urls")),
     path("recommendations/", include("uprhub.recommendations.urls")),
@@ -13,5 +15,8 @@ urlpatterns = [
     path("reports/", include("uprhub.reports.urls")),
     path("classifier/", include("uprhub.classifier.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin's log-in shares the site log-in's limit (one budget of password guesses per
+    # client); listed first so it answers /admin/login/ before the admin's own route.
+    path("admin/login/", rate_limited("login")(admin.site.login)),
     path("admin/", admin.site.urls),
 ]

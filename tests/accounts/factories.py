@@ -57,6 +57,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = OrganisationType.NGO
     city = "Chicago"
     country = "United States"
+    # An established organisation, its claim confirmed (new ones start as claims).
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

@@ -6,20 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import ThemeFactory, VocabularyFactory
 from tests.smtp import smtp_controller, smtp_server  # noqa: F401 (re-exported fixtures)
 
 from .factories import make_user
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # Rate-limit counters live in the cache; every test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

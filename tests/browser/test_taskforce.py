@@ -105,7 +105,14 @@ def test_apply_approve_and_log_in(live_server, browser, page, world, smtp_server
         applicant.wait_for_url(re.compile(r"/accounts/profile/$"))
         assert applicant.get_by_role("heading", level=1).inner_text() == "Your profile"
         applicant.goto(base + reverse("coalition:directory"))
-        assert "Fannie Lou Hamer" in applicant.content()
         assert urlsplit(applicant.url).path == reverse("coalition:directory")
+        # Nobody is listed in the directory until they choose it in their profile.
+        assert "Fannie Lou Hamer" not in applicant.content()
+        applicant.goto(base + reverse("accounts:profile"))
+        applicant.get_by_label("List me in the members' directory").check()
+        applicant.get_by_role("button", name="Save profile").click()
+        applicant.wait_for_url(re.compile(r"/accounts/profile/$"))
+        applicant.goto(base + reverse("coalition:directory"))
+        assert "Fannie Lou Hamer" in applicant.content()
     finally:
         context.close()

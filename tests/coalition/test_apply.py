@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.urls import reverse
 
@@ -39,31 +41,60 @@ def test_application_is_saved_and_confirmed_by_email(
     assert "Montgomery" not in mail.text and "Rosa" not in mail.text
 
 
-def test_second_application_from_same_address_is_recognised(
-    client, form_data, smtp_server, django_capture_on_commit_callbacks
+def confirm_link(mail) -> str:
+    (link,) = [url for url in mail.links() if "/taskforce/apply/confirm/" in url]
+    return urlsplit(link).path
+
+
+def press_confirm(client, path: str, capture):
+    assert client.get(path).status_code == 200  # the link only shows a button
+    token = path.rstrip("/").rsplit("/", 1)[-1]
+    with capture(execute=True):
+        return client.post(reverse("coalition:confirm_submit"), {"token": token})
+
+
+def test_second_application_from_same_address_waits_for_the_owner(
+    client, form_data, smtp_server, site_url, django_capture_on_commit_callbacks
 ):
     apply(client, form_data, django_capture_on_commit_callbacks)
     again = {**form_data, "email": "ROSA.PARKS@example.ORG", "motivation": "Updated answer."}
     first_done = apply(client, again, django_capture_on_commit_callbacks)
     assert first_done["Location"] == reverse("coalition:apply_done")
 
-    application = TaskforceApplication.objects.get()  # still one
+    application = TaskforceApplication.objects.get()  # still one, unchanged
+    assert application.submission_count == 1
+    assert application.motivation.startswith("To bring the voices")
+    received, to_confirm = smtp_server.messages
+    assert received.subject == "We received your application to the UPR Taskforce"
+    assert to_confirm.subject == "Confirm the new answers to your UPR Taskforce application"
+    assert to_confirm.rcpt_tos == ["rosa.parks@example.org"]
+
+    response = press_confirm(client, confirm_link(to_confirm), django_capture_on_commit_callbacks)
+    assert response.status_code == 200 and b"Your new answers are saved" in response.content
+    application.refresh_from_db()
     assert application.submission_count == 2
     assert application.motivation == "Updated answer."
     assert application.previous_answers[0]["motivation"].startswith("To bring the voices")
-    assert [m.subject for m in smtp_server.messages] == [
-        "We received your application to the UPR Taskforce",
-        "Your UPR Taskforce application is updated",
-    ]
+    assert smtp_server.messages[-1].subject == "Your UPR Taskforce application is updated"
+    # The link is spent.
+    assert client.get(confirm_link(to_confirm)).status_code == 400
 
 
-def test_answer_to_a_question_goes_back_to_the_queue(form_data, themes):
+def test_answer_to_a_question_goes_back_to_the_queue(
+    client, form_data, themes, smtp_server, site_url, django_capture_on_commit_callbacks
+):
     coordinator = make_user("coordinator")
     data = {k: v for k, v in form_data.items() if k != "themes"}
     submitted = services.submit_application(themes=[], **data)
     services.decide(submitted.application, "ask_info", "Which city?", actor=coordinator)
-    again = services.submit_application(themes=[], **{**data, "city": "Selma"})
-    assert again.outcome == services.Outcome.UPDATED
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.submit_application(themes=[], **{**data, "city": "Selma"})
+    assert again.outcome == services.Outcome.TO_CONFIRM
+    again.application.refresh_from_db()
+    assert again.application.status == ApplicationStatus.NEEDS_INFO
+    mail = smtp_server.to("rosa.parks@example.org")[-1]
+    press_confirm(client, confirm_link(mail), django_capture_on_commit_callbacks)
+    again.application.refresh_from_db()
     assert again.application.status == ApplicationStatus.PENDING
     assert again.application.city == "Selma"
 

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.accounts.factories import PASSWORD, ApplicationFactory, OrganisationFactory, make_user
+from uprhub.accounts.models import Organisation
 from uprhub.coalition import services
 from uprhub.coalition.models import (
     ApplicationDecision,
@@ -75,7 +76,10 @@ def test_approval_creates_account_membership_groups_and_sends_set_password_link(
     member = TaskforceMember.objects.get(user=user)
     assert list(member.working_groups.all()) == [housing_group]
     assert not other_group.members.exists()
-    assert organisation.memberships.filter(user=user).exists()
+    # The typed name matches an existing organisation: approval never adds anyone to it
+    # (only its contact person can), and creates no second one.
+    assert not organisation.memberships.filter(user=user).exists()
+    assert Organisation.objects.count() == 1
 
     record = ApplicationDecision.objects.get(application=application)
     assert (record.decision, record.message, record.actor) == (

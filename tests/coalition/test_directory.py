@@ -12,10 +12,18 @@ from uprhub.coalition.models import TaskforceMember
 pytestmark = pytest.mark.django_db
 
 
-def taskforce_member(name, *, themes=(), us_state="", country="", city="", active=True):
+def taskforce_member(
+    name, *, themes=(), us_state="", country="", city="", active=True, listed=True
+):
     user = make_user("member", name=name)
     accounts.update_profile(
-        user, actor=user, themes=themes, us_state=us_state, country=country, city=city
+        user,
+        actor=user,
+        themes=themes,
+        us_state=us_state,
+        country=country,
+        city=city,
+        listed_in_directory=listed,
     )
     TaskforceMember.objects.create(user=user, active=active)
     return user

@@ -110,6 +110,17 @@ def test_excerpt_keeps_one_line_without_hidden_characters():
     assert len(excerpt("word " * 100, limit=20)) == 20
 
 
+def confirm_from_mail(smtp_server, capture) -> None:
+    """The address's owner confirms the new answers from the link in the last e-mail."""
+    (link,) = [
+        url
+        for url in smtp_server.to("rosa.parks@example.org")[-1].links()
+        if "/taskforce/apply/confirm/" in url
+    ]
+    with capture(execute=True):
+        services.confirm_revision(link.rstrip("/").rsplit("/", 1)[-1])
+
+
 def test_a_repeat_of_a_waiting_application_does_not_mail_reviewers_again(
     client, form_data, reviewers, smtp_server, django_capture_on_commit_callbacks
 ):
@@ -119,10 +130,12 @@ def test_a_repeat_of_a_waiting_application_does_not_mail_reviewers_again(
         {**form_data, "email": "ROSA.PARKS@example.org", "motivation": "Again."},
         django_capture_on_commit_callbacks,
     )
+    confirm_from_mail(smtp_server, django_capture_on_commit_callbacks)
     assert TaskforceApplication.objects.get().submission_count == 2
     assert sorted(a for m in to_reviewers(smtp_server) for a in m.rcpt_tos) == REVIEWER_ADDRESSES
     assert [m.subject for m in smtp_server.to("rosa.parks@example.org")] == [
         RECEIVED,
+        "Confirm the new answers to your UPR Taskforce application",
         "Your UPR Taskforce application is updated",
     ]
 
@@ -140,7 +153,9 @@ def test_answers_to_a_question_bring_the_application_back_to_the_reviewers(
 
     with django_capture_on_commit_callbacks(execute=True):
         again = services.submit_application(themes=[], **{**data, "city": "Selma"})
-    assert again.outcome == services.Outcome.UPDATED
+    assert again.outcome == services.Outcome.TO_CONFIRM
+    assert to_reviewers(smtp_server) == []  # nothing changed until the owner confirms
+    confirm_from_mail(smtp_server, django_capture_on_commit_callbacks)
     sent = to_reviewers(smtp_server)
     assert sorted(a for m in sent for a in m.rcpt_tos) == REVIEWER_ADDRESSES
     assert {m.subject for m in sent} == {BACK_SUBJECT}

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import Membership, Organisation, Profile, RoleChange
+from .models import Membership, Organisation, OrganisationEvent, Profile, RoleChange
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,11 +12,47 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "kind", "city", "country"]
-    list_filter = ["kind", "country"]
+    list_display = ["name", "acronym", "kind", "city", "country", "verified_at"]
+    list_filter = ["kind", "country", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "acronym", "city"]
     inlines = [MembershipInline]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    # Claims are confirmed on the organisation's page, which records who did it.
+    readonly_fields = ["verified_at", "verified_by", "created_by", "created_at", "updated_at"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # A member added here is added by this admin, audited like on the site.
+        for membership in formset.save(commit=False):
+            if membership.pk is None:
+                services.add_member(
+                    membership.organisation,
+                    membership.user,
+                    actor=request.user,
+                    role_in_org=membership.role_in_org,
+                )
+            else:
+                membership.save()
+        for membership in formset.deleted_objects:
+            membership.delete()
+        return None
+
+
+@admin.register(OrganisationEvent)
+class OrganisationEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "organisation_label", "action", "user_label", "actor_label"]
+    list_filter = ["action"]
+    search_fields = ["organisation_label", "user_label", "actor_label", "note"]
+
+    # An audit trail is read-only, even for admins.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Profile)

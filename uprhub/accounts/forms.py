@@ -50,7 +50,13 @@ class OptionalLabelsMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():  # type: ignore[attr-defined]
-            if not field.required and name != HONEYPOT_FIELD and field.label:
+            # A checkbox is a choice, not an answer one may leave out.
+            if (
+                not field.required
+                and name != HONEYPOT_FIELD
+                and field.label
+                and not isinstance(field, forms.BooleanField)
+            ):
                 field.label = format_lazy("{} ({})", field.label, _("optional"))
 
 
@@ -161,6 +167,7 @@ class ProfileForm(OptionalLabelsMixin, forms.ModelForm):
             "themes",
             "languages",
             "experience",
+            "listed_in_directory",
         ]
         widgets = {"experience": forms.RadioSelect}
 
@@ -182,6 +189,13 @@ class OrganisationForm(OptionalLabelsMixin, forms.ModelForm):
             "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 5}),
         }
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of their UPR Hub account"),
+        help_text=_("They must have signed up and confirmed their address first."),
+    )
 
 
 class RoleForm(forms.Form):

@@ -7,7 +7,10 @@ submissions, cover sheets) reuse them.
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -46,10 +49,50 @@ class Located(models.Model):
         return ", ".join(part for part in (self.city, region) if part)
 
 
+def organisation_name_key(name: str) -> str:
+    """The name as compared for duplicates: case, spacing and accents do not count
+    ("Tenants  United", "TENANTS UNITED" and "Ténants United" are one name)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(without_accents.casefold().split())
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def verified(self) -> OrganisationQuerySet:
+        return self.filter(verified_at__isnull=False)
+
+    def claim_pending(self) -> OrganisationQuerySet:
+        return self.filter(verified_at__isnull=True)
+
+    def named_like(self, name: str) -> OrganisationQuerySet:
+        return self.filter(name_key=organisation_name_key(name))
+
+
 class Organisation(models.Model):
-    """A civil-society organisation, Indigenous Peoples' organisation, city, NHRI…"""
+    """A civil-society organisation, Indigenous Peoples' organisation, city, NHRI…
+
+    Anyone can register one, but a new organisation is a *claim*: its creator is its contact
+    person only once a coordinator or administrator has confirmed it (`verified_at`), so
+    nobody becomes a real NGO's contact by typing its name first.
+    """
 
     name = models.CharField(_("name"), max_length=255, validators=[single_line])
+    # `name` compared without case, spacing or accents; two organisations never share it.
+    name_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    verified_at = models.DateTimeField(
+        _("claim confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while a coordinator has not yet confirmed who may speak for it."),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claim confirmed by"),
+    )
     acronym = models.CharField(
         _("acronym"),
         max_length=30,
@@ -88,6 +131,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -98,6 +143,30 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = organisation_name_key(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    def clean(self) -> None:
+        super().clean()
+        self.name_key = organisation_name_key(self.name)
+        if (
+            self.name_key
+            and Organisation.objects.filter(name_key=self.name_key).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "name": _(
+                        "An organisation with this name is already registered. Ask its "
+                        "contact person to add you to it."
+                    )
+                }
+            )
 
 
 class OrganisationRole(models.TextChoices):
@@ -130,6 +199,51 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation}"
+
+
+class OrganisationAction(models.TextChoices):
+    CREATED = "created", _("Registered (claim waiting for review)")
+    CLAIM_CONFIRMED = "claim_confirmed", _("Claim confirmed")
+    CLAIM_REJECTED = "claim_rejected", _("Claim rejected")
+    MEMBER_ADDED = "member_added", _("Member added")
+
+
+class OrganisationEvent(models.Model):
+    """Audit trail of organisations: claims and who was added by whom, when."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    # Kept as text so the record still says what happened after a rejected claim is deleted.
+    organisation_label = models.CharField(_("organisation"), max_length=255)
+    action = models.CharField(_("action"), max_length=20, choices=OrganisationAction.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The person added, or whose claim was decided."),
+    )
+    user_label = models.CharField(_("person"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("by"), max_length=255)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("organisation event")
+        verbose_name_plural = _("organisation events")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_label}: {self.get_action_display()}"
 
 
 class Profile(Located):
@@ -171,6 +285,17 @@ class Profile(Located):
         default=Role.NONE,
         blank=True,
         help_text=_("Change it with the role form so that permissions follow (it is audited)."),
+    )
+    # Opt-in, also for accounts that existed before this setting: the people on UPR Hub can
+    # be targets of reprisals, and being listed without having chosen it is the surprise that
+    # can hurt; a missing directory row is only an inconvenience, fixed with one tick.
+    listed_in_directory = models.BooleanField(
+        _("list me in the members' directory"),
+        default=False,
+        help_text=_(
+            "Other taskforce members then see your name, organisation, place, themes and "
+            "languages, and the other people in your organisations see you in its member list."
+        ),
     )
     email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -56,6 +56,49 @@ def can_edit_organisation(user: Any, organisation: Any) -> bool:
     return organisation.memberships.filter(user=user).exists()
 
 
+# ---------------------------------------------------------------- organisations
+# Organisation pages and member lists are for the organisation's own members. Coordinators
+# (and admins) see every organisation too: they confirm organisation claims and already
+# keep organisations' details up to date (`can_edit_organisation`).
+
+
+def _membership(user: Any, organisation: Any) -> Any | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return organisation.memberships.filter(user=user).first()
+
+
+def can_view_organisation(user: Any, organisation: Any) -> bool:
+    """Its members, coordinators and admins; for anyone else it does not exist (404)."""
+    if is_coordinator(user):
+        return True
+    return _membership(user, organisation) is not None
+
+
+def can_manage_organisation_members(user: Any, organisation: Any) -> bool:
+    """Who may add people to an organisation: its contact person, once the organisation's
+    claim is confirmed, and admins. Never a coordinator as such, never a typed name."""
+    if is_admin(user):
+        return True
+    membership = _membership(user, organisation)
+    return (
+        membership is not None
+        and membership.role_in_org == "contact"
+        and organisation.verified_at is not None
+    )
+
+
+def can_review_organisation_claims(user: Any) -> bool:
+    """Confirm (or reject) that a new organisation's creator may speak for it."""
+    return is_coordinator(user)
+
+
+def sees_unlisted_members(user: Any, organisation: Any) -> bool:
+    """Members who chose not to be listed are still seen by whoever manages the members
+    (and by coordinators reviewing the organisation), not by the other members."""
+    return is_coordinator(user) or can_manage_organisation_members(user, organisation)
+
+
 def role_required(
     role: str,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,16 @@ from uprhub.recommendations.models import Theme
 
 from . import tokens
 from .choices import Role
-from .models import Membership, Organisation, OrganisationRole, Profile, RoleChange
+from .models import (
+    Membership,
+    Organisation,
+    OrganisationAction,
+    OrganisationEvent,
+    OrganisationRole,
+    Profile,
+    RoleChange,
+)
+from .permissions import can_manage_organisation_members, can_review_organisation_claims
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +132,20 @@ def sign_up(*, email: str, full_name: str, password: str) -> Any | None:
         {"name": full_name, "verify_url": tokens.email_verification_url(user)},
     )
     return user
+
+
+def check_verification_token(token: str) -> Any:
+    """The account a verification link is for, changing nothing (the page with the button).
+
+    Raises VerificationError for an invalid, expired or already used link.
+    """
+    User = get_user_model()
+    try:
+        return tokens.check_email_verification_token(
+            token, lambda pk: User.objects.select_related("profile").filter(pk=pk).first()
+        )
+    except signing.BadSignature as error:
+        raise VerificationError from error
 
 
 @transaction.atomic
@@ -246,17 +270,94 @@ def _label(actor: Any | None) -> str:
     return f"{actor.get_username()} (#{actor.pk})"
 
 
+def _record(
+    organisation: Organisation,
+    action: str,
+    *,
+    actor: Any | None,
+    user: Any | None = None,
+    note: str = "",
+) -> OrganisationEvent:
+    return OrganisationEvent.objects.create(
+        organisation=organisation,
+        organisation_label=str(organisation)[:255],
+        action=action,
+        user=user,
+        user_label=_label(user) if user is not None else "",
+        actor=actor,
+        actor_label=_label(actor),
+        note=note[:255],
+    )
+
+
+class OrganisationPermissionDenied(PermissionDenied):
+    """The actor may not do this to this organisation."""
+
+
 @transaction.atomic
-def create_organisation(*, actor: Any, **fields: Any) -> Organisation:
-    """A new organisation; the person creating it becomes its contact person."""
+def create_organisation(
+    *, actor: Any, contact: Any | None = None, note: str = "", **fields: Any
+) -> Organisation:
+    """Register an organisation with `contact` (default: the actor) as its contact person.
+
+    It is a claim until a coordinator confirms it (`confirm_organisation_claim`); only then
+    may the contact add members. Coordinators and admins registering one need no review.
+    A name equal to an existing organisation's (without case, spacing or accents) is refused.
+    """
+    contact = contact or actor
     require_perm(actor, "accounts.create_organisation")
     organisation = Organisation(created_by=actor, **fields)
+    if can_review_organisation_claims(actor) and contact == actor:
+        organisation.verified_at = timezone.now()
+        organisation.verified_by = actor
     organisation.full_clean()
     organisation.save()
     Membership.objects.create(
-        user=actor, organisation=organisation, role_in_org=OrganisationRole.CONTACT
+        user=contact, organisation=organisation, role_in_org=OrganisationRole.CONTACT
     )
+    _record(organisation, OrganisationAction.CREATED, actor=actor, user=contact, note=note)
+    if organisation.verified_at:
+        _record(organisation, OrganisationAction.CLAIM_CONFIRMED, actor=actor, user=contact)
     return organisation
+
+
+@transaction.atomic
+def confirm_organisation_claim(organisation: Organisation, *, actor: Any) -> Organisation:
+    """The organisation is real and its contact may speak for it; audited."""
+    if not can_review_organisation_claims(actor):
+        raise OrganisationPermissionDenied("Only coordinators confirm organisation claims")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.verified_at is None:
+        organisation.verified_at = timezone.now()
+        organisation.verified_by = actor
+        organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
+        contact = organisation.memberships.filter(role_in_org=OrganisationRole.CONTACT).first()
+        _record(
+            organisation,
+            OrganisationAction.CLAIM_CONFIRMED,
+            actor=actor,
+            user=contact.user if contact else None,
+        )
+    return organisation
+
+
+@transaction.atomic
+def reject_organisation_claim(organisation: Organisation, *, actor: Any, note: str = "") -> None:
+    """A claim that does not hold: the organisation and its memberships go; the audit stays."""
+    if not can_review_organisation_claims(actor):
+        raise OrganisationPermissionDenied("Only coordinators review organisation claims")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.verified_at is not None:
+        raise OrganisationPermissionDenied("This organisation's claim was already confirmed")
+    contact = organisation.memberships.filter(role_in_org=OrganisationRole.CONTACT).first()
+    _record(
+        organisation,
+        OrganisationAction.CLAIM_REJECTED,
+        actor=actor,
+        user=contact.user if contact else None,
+        note=note,
+    )
+    organisation.delete()
 
 
 @transaction.atomic
@@ -269,10 +370,21 @@ def update_organisation(organisation: Organisation, *, actor: Any, **fields: Any
     return organisation
 
 
+@transaction.atomic
 def add_member(
-    organisation: Organisation, user: Any, role_in_org: str = OrganisationRole.MEMBER
+    organisation: Organisation,
+    user: Any,
+    *,
+    actor: Any,
+    role_in_org: str = OrganisationRole.MEMBER,
 ) -> Membership:
-    membership, _ = Membership.objects.get_or_create(
+    """Add someone to an organisation: an explicit act of its contact person (or an admin),
+    audited. Nothing else adds people to organisations."""
+    if not can_manage_organisation_members(actor, organisation):
+        raise OrganisationPermissionDenied("Only the organisation's contact person adds members")
+    membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role_in_org": role_in_org}
     )
+    if created:
+        _record(organisation, OrganisationAction.MEMBER_ADDED, actor=actor, user=user)
     return membership

@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("signup/done/", views.signup_done, name="signup_done"),
+    path("verify/", views.verify_email_submit, name="verify_email_submit"),
     path("verify/<str:token>/", views.verify_email, name="verify_email"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
@@ -37,6 +38,12 @@ urlpatterns = [
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:pk>/members/add/",
+        views.organisation_add_member,
+        name="organisation_add_member",
+    ),
+    path("organisations/<int:pk>/claim/", views.organisation_claim, name="organisation_claim"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/role/", views.set_role, name="set_role"),
 ]

@@ -13,20 +13,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from uprhub.core.antispam import rate_limited
 
-from . import services
+from . import selectors, services
 from .choices import Role
 from .forms import (
+    AddMemberForm,
     LoginForm,
     OrganisationForm,
     PasswordResetForm,
@@ -35,13 +36,20 @@ from .forms import (
     SignupForm,
 )
 from .models import Membership, Organisation
-from .permissions import can_edit_organisation, login_required, role_required
+from .permissions import (
+    can_edit_organisation,
+    can_manage_organisation_members,
+    can_review_organisation_claims,
+    can_view_organisation,
+    login_required,
+    role_required,
+)
 from .tokens import set_password_token_generator
 
 # ---------------------------------------------------------------- sign-up and verification
 
 
-@rate_limited("signup")
+@rate_limited("signup", target_field="email")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
@@ -65,10 +73,24 @@ def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_done.html")
 
 
-@rate_limited("verify", methods=("GET", "POST"))
+@require_GET
+@rate_limited("verify", methods=("GET",))
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the e-mail only shows a button: mail scanners that open links must not
+    verify an address (the same pattern as mailing-list confirmation)."""
     try:
-        services.verify_email(token)
+        services.check_verification_token(token)
+    except services.VerificationError:
+        return render(request, "accounts/verify_failed.html", status=400)
+    return render(request, "accounts/verify_email.html", {"token": token})
+
+
+@require_POST
+@rate_limited("verify")
+def verify_email_submit(request: HttpRequest) -> HttpResponse:
+    # The token comes in the body, so this request's path (and any log of it) has none.
+    try:
+        services.verify_email(request.POST.get("token", ""))
     except services.VerificationError:
         return render(request, "accounts/verify_failed.html", status=400)
     messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
@@ -89,7 +111,7 @@ class LogoutView(auth_views.LogoutView):
     template_name = "registration/logged_out.html"
 
 
-@method_decorator(rate_limited("password_reset"), name="dispatch")
+@method_decorator(rate_limited("password_reset", target_field="email"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "registration/password_reset_form.html"
@@ -169,9 +191,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = Organisation.objects.order_by("name")
+    # Organisations are private to their members: each person sees their own; coordinators
+    # and admins see all, with the claims waiting for their review first.
+    organisations = selectors.organisations_for(request.user)
+    reviewer = can_review_organisation_claims(request.user)
+    if reviewer:
+        organisations = organisations.order_by(F("verified_at").asc(nulls_first=True), "name")
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/organisation_list.html", {"page": page})
+    return render(request, "accounts/organisation_list.html", {"page": page, "reviewer": reviewer})
 
 
 @login_required
@@ -179,35 +206,94 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = services.create_organisation(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The organisation is saved; you are its contact person."))
+        if organisation.is_verified:
+            messages.success(request, _("The organisation is saved; you are its contact person."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The organisation is saved. A coordinator will confirm that you may speak "
+                    "for it; until then you are its pending contact person."
+                ),
+            )
         return redirect("accounts:organisation_detail", pk=organisation.pk)
     return render(request, "accounts/organisation_form.html", {"form": form, "organisation": None})
 
 
+def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
+    """The organisation, or 404 for anyone who may not see it (its existence included)."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not can_view_organisation(request.user, organisation):
+        raise Http404
+    return organisation
+
+
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(
-        Organisation.objects.prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("user__profile").order_by("joined_at"),
-            )
-        ),
-        pk=pk,
-    )
+    organisation = _visible_organisation(request, pk)
+    can_manage = can_manage_organisation_members(request.user, organisation)
     return render(
         request,
         "accounts/organisation_detail.html",
         {
             "organisation": organisation,
+            "members": selectors.visible_members(organisation, request.user),
             "can_edit": can_edit_organisation(request.user, organisation),
+            "can_manage_members": can_manage,
+            "add_member_form": AddMemberForm() if can_manage else None,
+            "can_review_claim": can_review_organisation_claims(request.user)
+            and not organisation.is_verified,
         },
     )
 
 
+@require_POST
+@login_required
+def organisation_add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    if not can_manage_organisation_members(request.user, organisation):
+        raise PermissionDenied
+    form = AddMemberForm(request.POST)
+    person = services.find_user_by_email(form.cleaned_data["email"]) if form.is_valid() else None
+    if person is None or not person.is_active:
+        messages.error(
+            request,
+            _("No active UPR Hub account has that address. Ask them to sign up first."),
+        )
+    else:
+        services.add_member(organisation, person, actor=request.user)
+        messages.success(
+            request,
+            _("%(name)s is now a member of the organisation.")
+            % {"name": selectors.display_name(person)},
+        )
+    return redirect("accounts:organisation_detail", pk=organisation.pk)
+
+
+@require_POST
+@login_required
+def organisation_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator confirms or rejects that an organisation's creator may speak for it."""
+    if not can_review_organisation_claims(request.user):
+        raise PermissionDenied
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if request.POST.get("decision") == "confirm":
+        services.confirm_organisation_claim(organisation, actor=request.user)
+        messages.success(request, _("The claim is confirmed; the organisation is listed."))
+        return redirect("accounts:organisation_detail", pk=organisation.pk)
+    if request.POST.get("decision") == "reject" and not organisation.is_verified:
+        services.reject_organisation_claim(
+            organisation, actor=request.user, note=request.POST.get("note", "")
+        )
+        messages.success(request, _("The claim is rejected; the organisation is removed."))
+        return redirect("accounts:organisation_list")
+    messages.error(request, _("Choose to confirm or to reject the claim."))
+    return redirect("accounts:organisation_detail", pk=organisation.pk)
+
+
 @login_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = _visible_organisation(request, pk)
     if not can_edit_organisation(request.user, organisation):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, instance=organisation)

@@ -36,7 +36,8 @@ class TaskforceApplicationQuerySet(models.QuerySet["TaskforceApplication"]):
 
 class TaskforceApplication(Located):
     """One person's application. A person (an e-mail address) has at most one: applying
-    again updates it instead of adding a duplicate."""
+    again with the address proposes new answers, which replace these only once the address's
+    owner confirms them (`ApplicationRevision`)."""
 
     name = models.CharField(_("name"), max_length=150, validators=[single_line])
     email = models.EmailField(_("e-mail address"))
@@ -104,6 +105,30 @@ class TaskforceApplication(Located):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class ApplicationRevision(models.Model):
+    """New answers sent with the address of an application that already exists.
+
+    Anyone can type anyone's address into the public form, so new answers never replace
+    the application's until the address's owner confirms them from the link we e-mail
+    (`services.confirm_revision`). Only a hash of the link's token is stored.
+    """
+
+    application = models.ForeignKey(
+        TaskforceApplication, on_delete=models.CASCADE, related_name="revisions"
+    )
+    answers = models.JSONField(editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("unconfirmed answers")
+        verbose_name_plural = _("unconfirmed answers")
+
+    def __str__(self) -> str:
+        return f"{self.application} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class Decision(models.TextChoices):

@@ -46,12 +46,14 @@ def status_counts() -> list[tuple[str, int]]:
 def directory(
     *, theme_id: int | None = None, location: str = "", city: str = ""
 ) -> QuerySet[TaskforceMember]:
-    """Active taskforce members, with the profile data the directory shows.
+    """Active taskforce members who chose to be listed, with the profile data shown.
 
     `location` is "state:XX" (a US state code) or "country:<name>".
     """
     members = (
-        TaskforceMember.objects.filter(active=True, user__is_active=True)
+        TaskforceMember.objects.filter(
+            active=True, user__is_active=True, user__profile__listed_in_directory=True
+        )
         .select_related("user__profile")
         .prefetch_related("user__profile__themes", "working_groups")
         .order_by("user__profile__full_name", "pk")
@@ -70,7 +72,10 @@ def directory(
 
 def directory_locations() -> list[tuple[str, str]]:
     """(value, label) for the location filter: US states and countries members are in."""
-    profiles = Profile.objects.filter(user__taskforce_membership__active=True, user__is_active=True)
+    # Only listed members: a filter value must not reveal where an unlisted member lives.
+    profiles = Profile.objects.filter(
+        user__taskforce_membership__active=True, user__is_active=True, listed_in_directory=True
+    )
     states = sorted(set(profiles.exclude(us_state="").values_list("us_state", flat=True)))
     countries = sorted(
         {

@@ -1,26 +1,35 @@
 """Applying to the UPR Taskforce and the coordinators' decisions.
 
-`submit_application` recognises a returning applicant by e-mail address and updates their
-application instead of adding a second one; the coordinators are e-mailed when an application
-enters the queue (`notifications.py`), not for a repeat of one already waiting. `decide`
-records every decision (who, when, what, message), e-mails the message, and on approval
-creates or links the account and adds the person to the taskforce and to the working groups
-of their themes.
+`submit_application` recognises a returning address: the new answers are kept aside and the
+address's owner is e-mailed a link to confirm them (`confirm_revision`), so nobody can
+overwrite someone else's application by typing their address. The coordinators are e-mailed
+when an application enters the queue (`notifications.py`). `decide` records every decision
+(who, when, what, message), e-mails the message, and on approval creates or links the account
+and adds the person to the taskforce and to the working groups of their themes. Approval
+never adds anyone to an existing organisation (only its contact person does that,
+`accounts.services.add_member`); it may register a *new* organisation as a claim waiting for
+review. `approval_plan` says beforehand what approval will do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import hashlib
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from uprhub.accounts import services as accounts
-from uprhub.accounts.choices import Experience, Role
+from uprhub.accounts.choices import Experience, OrganisationType, Role
 from uprhub.accounts.models import Organisation
 from uprhub.accounts.permissions import has_role
 from uprhub.accounts.tokens import set_password_url
@@ -31,6 +40,7 @@ from uprhub.recommendations.models import Theme
 from . import notifications
 from .models import (
     ApplicationDecision,
+    ApplicationRevision,
     ApplicationStatus,
     Decision,
     TaskforceApplication,
@@ -54,8 +64,29 @@ APPLICATION_FIELDS = (
 
 class Outcome(enum.StrEnum):
     NEW = "new"
-    UPDATED = "updated"
+    # New answers for a known address wait for its owner's confirmation; nothing changed.
+    TO_CONFIRM = "to_confirm"
     ALREADY_MEMBER = "already_member"
+
+
+class InvalidConfirmation(Exception):
+    """The confirmation link is unknown, used, replaced or expired."""
+
+
+class OrganisationPlan(enum.StrEnum):
+    NONE = "none"  # no organisation named
+    CREATE = "create"  # a new organisation, the applicant its contact once the claim is confirmed
+    EXISTING = "existing"  # the name is an existing organisation's: nobody is added to it
+
+
+@dataclass(frozen=True)
+class ApprovalPlan:
+    """What approving an application will do, shown on the review page before deciding."""
+
+    creates_account: bool
+    organisation: OrganisationPlan
+    organisation_name: str
+    existing_organisation: Organisation | None = None
 
 
 @dataclass(frozen=True)
@@ -78,10 +109,11 @@ def _urls() -> dict[str, str]:
 
 @transaction.atomic
 def submit_application(*, themes: Iterable[Theme], **fields: Any) -> Submission:
-    """Record an application, or update the one already made with this address.
+    """Record an application; for a known address, keep the answers until its owner confirms.
 
-    The applicant always gets an e-mail; what the web page says does not depend on whether
-    the address was known (no enumeration through the public form).
+    Nothing of an existing application changes here. The address always gets an e-mail (and
+    only the address: the sender may not own it); what the web page says does not depend on
+    whether the address was known (no enumeration through the public form).
     """
     unknown = set(fields) - set(APPLICATION_FIELDS)
     if unknown:
@@ -98,8 +130,8 @@ def submit_application(*, themes: Iterable[Theme], **fields: Any) -> Submission:
         application = TaskforceApplication(email_key=email_key, last_submitted_at=now, **fields)
         application.full_clean()
         try:
-            # A savepoint, so a concurrent first submission from the same address turns
-            # into an update below instead of an error.
+            # A savepoint, so a concurrent first submission from the same address takes
+            # the known-address path below instead of failing.
             with transaction.atomic():
                 application.save()
         except IntegrityError:
@@ -115,24 +147,75 @@ def submit_application(*, themes: Iterable[Theme], **fields: Any) -> Submission:
         schedule_mail(application.email, "application_already_member", _urls())
         return Submission(application, Outcome.ALREADY_MEMBER)
 
+    # Someone else may have typed this address: keep the answers aside and ask the owner.
+    # Unconfirmed answers past the link's lifetime are personal data with no use: drop them.
+    ApplicationRevision.objects.filter(created_at__lt=now - _revision_max_age()).delete()
+    token = secrets.token_urlsafe(32)
+    ApplicationRevision.objects.create(
+        application=application,
+        answers={**fields, "themes": [theme.pk for theme in themes]},
+        token_hash=_token_hash(token),
+    )
+    schedule_mail(
+        application.email,
+        "application_confirm_changes",
+        {**_urls(), "confirm_url": absolute_url(reverse("coalition:confirm", args=[token]))},
+    )
+    return Submission(application, Outcome.TO_CONFIRM)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _revision_max_age() -> timedelta:
+    # Same lifetime as an account's verification link (three days by default).
+    return timedelta(seconds=settings.UPRHUB_EMAIL_VERIFICATION_MAX_AGE)
+
+
+def pending_revision(token: str) -> ApplicationRevision:
+    """The unconfirmed answers a link is for; raises InvalidConfirmation."""
+    revision = (
+        ApplicationRevision.objects.select_related("application")
+        .filter(token_hash=_token_hash(token), created_at__gte=timezone.now() - _revision_max_age())
+        .first()
+    )
+    if revision is None or revision.application.status == ApplicationStatus.APPROVED:
+        raise InvalidConfirmation
+    return revision
+
+
+@transaction.atomic
+def confirm_revision(token: str) -> TaskforceApplication:
+    """The owner of the address confirms new answers: they replace the application's (the
+    earlier ones are kept for the coordinators) and it goes back into the queue."""
+    revision = pending_revision(token)
+    application = TaskforceApplication.objects.select_for_update().get(pk=revision.application_id)
+    if application.status == ApplicationStatus.APPROVED:
+        raise InvalidConfirmation
+    answers = dict(revision.answers)
+    themes = Theme.objects.filter(pk__in=answers.pop("themes", []))
     status_before = application.status
     application.previous_answers = [*application.previous_answers, _snapshot(application)]
-    for name, value in fields.items():
-        setattr(application, name, value)
+    for name in APPLICATION_FIELDS:
+        if name in answers and name != "email":
+            setattr(application, name, answers[name])
     application.submission_count += 1
-    application.last_submitted_at = now
+    application.last_submitted_at = timezone.now()
     # New answers (often to a request for information) go back into the queue.
     application.status = ApplicationStatus.PENDING
     application.full_clean()
     application.save()
     application.themes.set(themes)
+    # This link and any other unconfirmed answers for the application are spent.
+    application.revisions.all().delete()
     schedule_mail(application.email, "application_updated", _urls())
     if status_before != ApplicationStatus.PENDING:
         # Back in the queue (answers to a question, or after a decline): tell the coordinators.
-        # A repeat of an application still waiting is not news; the queue shows the latest
-        # answers and how often they were sent, so nobody is mailed again.
+        # Confirmed new answers to an application still waiting are not news: the queue shows
+        # the latest answers and how often they were sent.
         notifications.notify_reviewers(application, returning=True)
-    return Submission(application, Outcome.UPDATED)
+    return application
 
 
 def _snapshot(application: TaskforceApplication) -> dict[str, Any]:
@@ -227,13 +310,36 @@ def _approve(application: TaskforceApplication, *, actor: Any) -> Any:
     for group in WorkingGroup.objects.filter(theme__in=application.themes.all()):
         group.members.add(member)
 
-    if application.organisation_name:
-        organisation = Organisation.objects.filter(
-            name__iexact=application.organisation_name
-        ).first()
-        if organisation is not None:
-            accounts.add_member(organisation, user)
+    plan = approval_plan(application)
+    if plan.organisation == OrganisationPlan.CREATE:
+        # Registered under that name since the page was shown: never merge into it.
+        with contextlib.suppress(ValidationError):
+            accounts.create_organisation(
+                actor=actor,
+                contact=user,
+                name=application.organisation_name,
+                kind=OrganisationType.OTHER,
+                city=application.city,
+                country=application.country or "United States",
+                note=f"taskforce application #{application.pk}",
+            )
     return user
+
+
+def approval_plan(application: TaskforceApplication) -> ApprovalPlan:
+    """What `decide(..., "approve")` will do with this application's account and organisation.
+
+    A typed organisation name never makes anyone a member of an existing organisation: when
+    it matches one (without case, spacing or accents) it is only flagged for the coordinator.
+    """
+    creates_account = accounts.find_user_by_email(application.email) is None
+    name = application.organisation_name.strip()
+    if not name:
+        return ApprovalPlan(creates_account, OrganisationPlan.NONE, "")
+    existing = Organisation.objects.named_like(name).first()
+    if existing is not None:
+        return ApprovalPlan(creates_account, OrganisationPlan.EXISTING, name, existing)
+    return ApprovalPlan(creates_account, OrganisationPlan.CREATE, name)
 
 
 def _fill_profile(user: Any, application: TaskforceApplication) -> None:

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from uprhub.accounts.choices import Role
 from uprhub.accounts.permissions import role_required
@@ -24,7 +24,7 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "coalition/about.html")
 
 
-@rate_limited("apply")
+@rate_limited("apply", target_field="email")
 def apply(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":
@@ -44,6 +44,27 @@ def apply(request: HttpRequest) -> HttpResponse:
 @require_GET
 def apply_done(request: HttpRequest) -> HttpResponse:
     return render(request, "coalition/apply_done.html")
+
+
+@require_GET
+@rate_limited("verify", methods=("GET",))
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed for new answers to a known address: a page with a button only."""
+    try:
+        services.pending_revision(token)
+    except services.InvalidConfirmation:
+        return render(request, "coalition/apply_confirm_failed.html", status=400)
+    return render(request, "coalition/apply_confirm.html", {"token": token})
+
+
+@require_POST
+@rate_limited("verify")
+def confirm_submit(request: HttpRequest) -> HttpResponse:
+    try:
+        services.confirm_revision(request.POST.get("token", ""))
+    except services.InvalidConfirmation:
+        return render(request, "coalition/apply_confirm_failed.html", status=400)
+    return render(request, "coalition/apply_confirmed.html")
 
 
 @require_GET
@@ -89,7 +110,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "coalition/application_detail.html",
-        {"application": application, "form": form, "decisions": decisions},
+        {
+            "application": application,
+            "form": form,
+            "decisions": decisions,
+            "plan": services.approval_plan(application),
+        },
         status=400 if form.is_bound else 200,
     )
 

@@ -1,15 +1,18 @@
-"""Protection for public forms: a per-address rate limit and a honeypot field.
+"""Protection for public forms: rate limits (per client and per target address) and a
+honeypot field.
 
-The rate limit is a fixed-window counter in Django's cache rather than django-ratelimit:
-that library's last release (2023) predates Django 5 and 6, and we need only "N attempts per
-period per client address". With the default local-memory cache the counts are per process,
-which matches the single-process `uprhub serve`; several processes need a shared cache
-(Redis, Memcached) in CACHES.
+The rate limit is a fixed-window counter rather than django-ratelimit: that library's last
+release (2023) predates Django 5 and 6, and we need only "N attempts per period per key".
+Counters live in the "ratelimit" cache (settings/cache.py): a database table by default, or
+Redis. Both are shared by every process and survive restarts, so a limit is not multiplied
+by the number of serving processes nor reset by a deployment.
 
 Limits count per client address (per /64 for IPv6: `client_key`), read by `client_address`
-only. Behind reverse proxies every
-request comes from the proxy, so UPRHUB_TRUSTED_PROXIES (a number of hops) says how many
-X-Forwarded-For entries, counted from the right, were written by proxies we trust.
+only. Behind reverse proxies every request comes from the proxy, so UPRHUB_TRUSTED_PROXIES
+(a number of hops) says how many X-Forwarded-For entries, counted from the right, were
+written by proxies we trust. Forms that e-mail an address (sign-up, taskforce application,
+password reset) also count per target address (`target_key`), so a flood aimed at one
+inbox from many client addresses stops too.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -103,21 +106,34 @@ def client_key(request: HttpRequest) -> str:
     return address
 
 
+RATELIMIT_CACHE = "ratelimit"
+
+
 def hit(scope: str, key: str, rate: str) -> bool:
-    """Count one attempt for (scope, key); True when the limit is now exceeded."""
+    """Count one attempt for (scope, key); True when the limit is now exceeded.
+
+    Each attempt claims the next free numbered slot of the window with the cache's atomic
+    `add` (an INSERT in the database cache, SET NX in Redis): unlike get-then-set `incr`,
+    which the database cache does not make atomic, concurrent attempts cannot both take the
+    same number. Past the limit nothing more is written.
+    """
     limit, period = parse_rate(rate)
     window = int(time.time() // period)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"uprhub:rl:{scope}:{digest}:{window}"
-    if cache.add(cache_key, 1, timeout=period + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(cache_key, 1, timeout=period + 1)
-            count = 1
-    return count > limit
+    base = f"uprhub:rl:{scope}:{digest}:{window}"
+    counters = caches[RATELIMIT_CACHE]
+    slots = [f"{base}:{number}" for number in range(1, limit + 2)]
+    taken = counters.get_many(slots)
+    for number, slot in enumerate(slots, start=1):
+        if slot not in taken and counters.add(slot, 1, timeout=period + 1):
+            return number > limit
+    return True  # every slot up to limit + 1 is taken
+
+
+def target_key(email: str) -> str:
+    """What a per-target limit counts: a hash of the normalised address (no address is
+    stored in the cache)."""
+    return "to:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:
@@ -125,17 +141,26 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
 
 
 def rate_limited(
-    scope: str, methods: Iterable[str] = ("POST",)
+    scope: str, methods: Iterable[str] = ("POST",), *, target_field: str | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Answer 429 once a client address exceeds settings.UPRHUB_RATE_LIMITS[scope]."""
+    """Answer 429 once a client exceeds settings.UPRHUB_RATE_LIMITS[scope].
+
+    With `target_field` (the form field holding an e-mail address) the address is counted
+    too, under the scope "<scope>_address": many clients cannot flood one inbox.
+    """
     methods = frozenset(methods)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method in methods:
-                rate = settings.UPRHUB_RATE_LIMITS[scope]
-                if hit(scope, client_key(request), rate):
+                limits = settings.UPRHUB_RATE_LIMITS
+                if hit(scope, client_key(request), limits[scope]):
+                    return too_many_requests(request)
+                target = request.POST.get(target_field, "") if target_field else ""
+                if target.strip() and hit(
+                    f"{scope}_address", target_key(target), limits[f"{scope}_address"]
+                ):
                     return too_many_requests(request)
             return view(request, *args, **kwargs)
 

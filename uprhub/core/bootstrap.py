@@ -57,6 +57,9 @@ def prepare_database(*, load_data: bool | None = None, say: Callable[[str], None
         if pending_migrations():
             say(_("Preparing the database (applying migrations)…"))
             call_command("migrate", interactive=False, verbosity=0)
+        # Cache tables live outside migrations: (re)create the rate-limit table if the
+        # cache settings changed since the migration ran (a no-op when it exists).
+        call_command("createcachetable", verbosity=0)
         if load_data and not is_loaded():
             say(_("Loading the bundled UPR data (first start only, about a minute)…"))
             for summary in load_bundled_data():

@@ -19,12 +19,17 @@ UPRHUB_EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 60 * 60
 UPRHUB_FOCUS_THEME_VOCABULARY = "uprinfo-issues"
 
 # Attempts allowed per client address: "count/period", period in s, m, h or d
-# (e.g. "5/h", "10/5m"). Counted in the default cache (see uprhub.core.antispam).
+# (e.g. "5/h", "10/5m"). Counted in the shared "ratelimit" cache (settings/cache.py,
+# uprhub.core.antispam). "login" covers the site's and the admin site's log-in pages together.
+# "*_address" scopes count per target e-mail address, whatever client sends the form.
 UPRHUB_RATE_LIMITS = {
     "signup": "5/h",
+    "signup_address": "3/h",
     "apply": "5/h",
+    "apply_address": "3/h",
     "login": "10/5m",
     "password_reset": "5/h",
+    "password_reset_address": "3/h",
     "verify": "30/h",
     "list_subscribe": "5/h",
     "list_preferences": "5/h",

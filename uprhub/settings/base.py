@@ -90,27 +90,49 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "uprhub",
-    }
-}
-
 # Load the bundled UN / UPR Info data on first use of the database.
 UPRHUB_AUTOLOAD = env_bool("UPRHUB_AUTOLOAD", True)
 UPRHUB_PAGE_SIZE = 20
 UPRHUB_EXPORT_MAX_ROWS = 1_000_000
 
+# Tokens in the paths of e-mailed links are masked in every logged message
+# (uprhub.core.logfilters): on the console handler, and on the loggers that write request
+# paths (logger filters run before the record reaches any handler, test capture included).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A refused request (403, 400…) is the client's doing, not a bug: one line, no traceback.
-    "filters": {"client_errors": {"()": "uprhub.core.logging.ClientErrorsWithoutTraceback"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["client_errors"]},
+    # Tokens of e-mailed links are masked wherever a request path is logged.
+    "filters": {
+        "client_errors": {"()": "uprhub.core.logging.ClientErrorsWithoutTraceback"},
+        "mask_tokens": {"()": "uprhub.core.logfilters.MaskTokens"},
     },
-    "loggers": {"django.request": {"filters": ["client_errors"]}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors", "mask_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_tokens"],
+        },
+    },
+    "loggers": {
+        "django.request": {"filters": ["client_errors", "mask_tokens"]},
+        "django.security": {"filters": ["mask_tokens"]},
+        # runserver's request lines: Django's own set-up, plus the mask.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mask_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("UPRHUB_LOG_LEVEL", "WARNING")},
 }
 
