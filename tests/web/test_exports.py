@@ -72,15 +72,6 @@ def test_csv_export_neutralises_formulas(client, web_data):
             assert not cell.startswith(("=", "+", "-", "@")), cell
 
 
-def test_neutralise():
-    assert exports.neutralise("=1+1") == "'=1+1"
-    assert exports.neutralise("@SUM(A1)") == "'@SUM(A1)"
-    assert exports.neutralise("-2") == "'-2"
-    assert exports.neutralise("\t=x") == "'\t=x"
-    assert exports.neutralise("Ratify") == "Ratify"
-    assert exports.neutralise(42) == 42
-
-
 def test_xlsx_export(client, web_data):
     response = client.get(XLSX_URL, {"state": "USA"})
     assert response.status_code == 200
