@@ -181,7 +181,11 @@ def rows(query: SearchQuery, base_url: str, max_rows: int | None = None) -> Iter
     """The export's rows for ``query``, in the explorer's order, at most ``max_rows``."""
     if max_rows is None:
         max_rows = settings.UPRHUB_EXPORT_MAX_ROWS
-    ids = islice(service.iter_ids(query), max_rows)
+    return rows_for_ids(islice(service.iter_ids(query), max_rows), base_url)
+
+
+def rows_for_ids(ids: Iterable[int], base_url: str) -> Iterator[list[Any]]:
+    """The export's rows for these recommendation ids, in their order."""
     lookups: _Lookups | None = None
     for chunk in batched(ids, CHUNK_SIZE):
         lookups = lookups or _Lookups(base_url)
@@ -192,9 +196,18 @@ def filename(fmt: str) -> str:
     return f"uprhub-recommendations-{timezone.now():%Y-%m-%d}.{fmt}"
 
 
-def csv_response(query: SearchQuery, request: HttpRequest) -> StreamingHttpResponse:
+def _rows(query: SearchQuery, base_url: str, ids: Iterable[int] | None) -> Iterator[list[Any]]:
+    return rows(query, base_url) if ids is None else rows_for_ids(ids, base_url)
+
+
+def csv_response(
+    query: SearchQuery, request: HttpRequest, ids: Iterable[int] | None = None
+) -> StreamingHttpResponse:
+    """A streamed CSV (no cache, no slot: `export_delivery` decides when that is right)."""
     base_url = request.build_absolute_uri("/").rstrip("/")
-    lines = (line.encode("utf-8") for line in tabular.csv_lines(header(), rows(query, base_url)))
+    lines = (
+        line.encode("utf-8") for line in tabular.csv_lines(header(), _rows(query, base_url, ids))
+    )
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
     return response
@@ -204,12 +217,14 @@ def write_xlsx(records: Iterable[list[Any]], fileobj: Any) -> None:
     tabular.write_xlsx(header(), records, fileobj, title=_("Recommendations"))
 
 
-def xlsx_response(query: SearchQuery, request: HttpRequest) -> FileResponse:
+def xlsx_response(
+    query: SearchQuery, request: HttpRequest, ids: Iterable[int] | None = None
+) -> FileResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
     # openpyxl needs a seekable file to build the zip; the temporary file disappears when
     # FileResponse closes it after streaming.
     tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    write_xlsx(rows(query, base_url), tmp)
+    write_xlsx(_rows(query, base_url, ids), tmp)
     tmp.seek(0)
     return FileResponse(
         tmp,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from uprhub.search import service
 from uprhub.search.types import FACETS, Facet, FacetValue, SearchQuery, SearchResult
 
-from . import exports
+from . import export_delivery
 from .models import Label, Recommendation, RecommendingState
 
 #: Values of a facet shown before the "more" disclosure.
@@ -96,10 +96,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    query = service.query_from_params(request.GET)
-    if fmt == "xlsx":
-        return exports.xlsx_response(query, request)
-    return exports.csv_response(query, request)
+    # Cached per data version, big ones limited to a few at a time (see export_delivery).
+    return export_delivery.export_response(request, service.query_from_params(request.GET), fmt)
 
 
 def _url(query: SearchQuery, name: str = "recommendations:explorer") -> str:

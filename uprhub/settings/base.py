@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import data_dir, env_bool, env_list, env_str
+from .env import data_dir, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -99,6 +99,10 @@ CACHES = {
 UPRHUB_AUTOLOAD = env_bool("UPRHUB_AUTOLOAD", True)
 UPRHUB_PAGE_SIZE = 20
 UPRHUB_EXPORT_MAX_ROWS = 1_000_000
+# Explorer exports of at least this many rows are cached per data version and built only in
+# one of UPRHUB_EXPORT_SLOTS slots shared by all server processes (others get "busy, retry").
+UPRHUB_EXPORT_CACHE_MIN_ROWS = env_int("UPRHUB_EXPORT_CACHE_MIN_ROWS", 2_000)
+UPRHUB_EXPORT_SLOTS = env_int("UPRHUB_EXPORT_SLOTS", 2)
 
 LOGGING = {
     "version": 1,
