@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_privacy
 
 app_name = "accounts"
 urlpatterns = [
@@ -37,6 +37,9 @@ urlpatterns = [
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("your-data/", views_privacy.your_data, name="your_data"),
+    path("your-data/download/", views_privacy.download, name="download_data"),
+    path("your-data/delete/", views_privacy.delete_account, name="delete_account"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/role/", views.set_role, name="set_role"),
 ]
