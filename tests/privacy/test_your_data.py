@@ -37,7 +37,9 @@ def person():
         world.follow_up, text="Torture persists in immigration detention.", actor=drafter
     )
     reports.add_comment(paragraph, "Add the 2020 figures here.", actor=drafter)
-    Membership.objects.create(user=drafter, organisation=OrganisationFactory(name="Housing Justice Network"))
+    Membership.objects.create(
+        user=drafter, organisation=OrganisationFactory(name="Housing Justice Network")
+    )
     ApplicationFactory(email=drafter.email, email_key=drafter.email.lower(), motivation="Housing")
     newsletter = MailingListFactory(slug="news", name="Coalition news")
     active_subscription(drafter.email, newsletter)
