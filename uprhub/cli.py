@@ -7,6 +7,7 @@ uprhub worker [options]                run background tasks: list mail, reminder
 uprhub similarity embed|status         optional semantic "similar recommendations"
 uprhub backup PATH                     consistent online backup (database, secret key, files)
 uprhub restore PATH                    restore a backup into an empty database
+uprhub purge                           delete data past its retention period (daily, cron)
 uprhub manage COMMAND …                any Django management command
 """
 

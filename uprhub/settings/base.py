@@ -103,6 +103,12 @@ UPRHUB_EXPORT_MAX_ROWS = 1_000_000
 # one of UPRHUB_EXPORT_SLOTS slots shared by all server processes (others get "busy, retry").
 UPRHUB_EXPORT_CACHE_MIN_ROWS = env_int("UPRHUB_EXPORT_CACHE_MIN_ROWS", 2_000)
 UPRHUB_EXPORT_SLOTS = env_int("UPRHUB_EXPORT_SLOTS", 2)
+# Where those exports are built: "process" (a child process, so that the web server's threads
+# keep the interpreter to themselves) or "thread" (in the request's thread; the tests' default,
+# since a child process cannot see a test's transaction).
+UPRHUB_EXPORT_BUILDER = env_str("UPRHUB_EXPORT_BUILDER") or (
+    "thread" if env_str("PYTEST_VERSION") else "process"
+)
 
 LOGGING = {
     "version": 1,
