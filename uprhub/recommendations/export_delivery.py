@@ -90,6 +90,13 @@ def _file_response(path: Path, fmt: str) -> FileResponse:
     )
 
 
+def _cached_response(target: Path, fmt: str) -> FileResponse | None:
+    try:
+        return _file_response(target, fmt)
+    except FileNotFoundError:  # not built yet, or just pruned
+        return None
+
+
 def _partial(target: Path) -> Path:
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return target.with_name(f".{target.stem}.{uuid.uuid4().hex}.partial")
@@ -307,8 +314,9 @@ def export_response(request: HttpRequest, query: SearchQuery, fmt: str) -> HttpR
     base_url = request.build_absolute_uri("/").rstrip("/")
     version = current_version()
     target = cache_dir() / cache_name(query, fmt, base_url, version)
-    if target.is_file():
-        return _file_response(target, fmt)
+    cached = _cached_response(target, fmt)
+    if cached is not None:
+        return cached
 
     ids = list(islice(service.iter_ids(query), settings.UPRHUB_EXPORT_MAX_ROWS))
     if len(ids) < settings.UPRHUB_EXPORT_CACHE_MIN_ROWS:
@@ -323,9 +331,8 @@ def export_response(request: HttpRequest, query: SearchQuery, fmt: str) -> HttpR
     if slot is None:
         if building:
             building.release()
-        if target.is_file():  # finished by someone else meanwhile
-            return _file_response(target, fmt)
-        return busy_response(request)
+        # Finished by someone else meanwhile?
+        return _cached_response(target, fmt) or busy_response(request)
     slot = slots.Group(slot, building)
     if settings.UPRHUB_EXPORT_BUILDER == "process":
         return _built_elsewhere(query, fmt, base_url, target, version, slot)
