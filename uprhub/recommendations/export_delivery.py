@@ -36,7 +36,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
@@ -154,8 +154,13 @@ class _SlotStream:
     """The CSV generator, plus the slot it holds: the slot is freed when the server closes
     the response, also when the client went away before the first byte."""
 
-    def __init__(self, chunks: Iterator[bytes], slot: slots.Group) -> None:
-        self._chunks, self._slot = chunks, slot
+    def __init__(
+        self,
+        chunks: Iterator[bytes],
+        slot: slots.Group,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self._chunks, self._slot, self._on_close = chunks, slot, on_close
 
     def __iter__(self) -> Iterator[bytes]:
         return self._chunks
@@ -163,6 +168,8 @@ class _SlotStream:
     def close(self) -> None:
         try:
             self._chunks.close()  # type: ignore[attr-defined]
+            if self._on_close is not None:
+                self._on_close()
         finally:
             self._slot.release()
 
@@ -290,7 +297,13 @@ def _built_elsewhere(
 ) -> HttpResponse:
     child, partial = _spawn(query, fmt, base_url, target, version)
     if fmt == "csv":
-        stream = _SlotStream(_follow_csv(child, partial, slot), slot)
+
+        def closed_early() -> None:  # also when the stream was never started
+            _stop(child)
+            if child.returncode != 0:
+                partial.unlink(missing_ok=True)
+
+        stream = _SlotStream(_follow_csv(child, partial, slot), slot, on_close=closed_early)
         response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = f'attachment; filename="{exports.filename("csv")}"'
         return response
