@@ -5,6 +5,9 @@ uprhub import KIND FILE [--dry-run]    import a data file (uprinfo, ohchr-csv, u
 uprhub search QUERY [options]          search recommendations (table, json or csv)
 uprhub worker [options]                run background tasks: list mail, reminders (db_worker)
 uprhub similarity embed|status         optional semantic "similar recommendations"
+uprhub backup PATH                     consistent online backup (database, secret key, files)
+uprhub restore PATH                    restore a backup into an empty database
+uprhub purge                           delete data past its retention period (daily, cron)
 uprhub manage COMMAND …                any Django management command
 """
 
@@ -14,6 +17,8 @@ import os
 import sys
 
 # Commands that must find the database ready (migrated, bundled data loaded) before they run.
+# Never `restore` (it needs an empty database: the bundled data would make it refuse) nor
+# `backup` (it copies the database as it is).
 _NEEDS_DATA = {
     "search",
     "import_data",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_privacy
 
 app_name = "accounts"
 urlpatterns = [
@@ -44,6 +44,9 @@ urlpatterns = [
         name="organisation_add_member",
     ),
     path("organisations/<int:pk>/claim/", views.organisation_claim, name="organisation_claim"),
+    path("your-data/", views_privacy.your_data, name="your_data"),
+    path("your-data/download/", views_privacy.download, name="download_data"),
+    path("your-data/delete/", views_privacy.delete_account, name="delete_account"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/role/", views.set_role, name="set_role"),
 ]

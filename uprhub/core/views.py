@@ -22,3 +22,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "now": now,
         },
     )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What is stored, why and for how long: the periods are the ones `uprhub purge` applies."""
+    from django.conf import settings
+
+    return render(
+        request,
+        "core/privacy.html",
+        {
+            "unconfirmed_days": settings.UPRHUB_RETENTION_UNCONFIRMED_DAYS,
+            "delivery_log_days": settings.UPRHUB_RETENTION_DELIVERY_LOG_DAYS,
+            "session_days": settings.SESSION_COOKIE_AGE // 86400,
+        },
+    )

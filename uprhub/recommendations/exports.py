@@ -7,14 +7,12 @@ stays flat and the number of queries grows with the number of chunks, not rows.
 Pending machine suggestions get their own columns at the end, marked "(machine)", never mixed
 into the human and imported labels of "action category" and "themes".
 
-Spreadsheet formula injection: a cell whose text starts with ``= + - @`` (or a tab / carriage
-return) could run as a formula when the CSV is opened in a spreadsheet. CSV cells get a leading
-apostrophe; XLSX cells are written with the string type, which spreadsheets never evaluate.
+Cells are written by `uprhub.core.exports`, which neutralises spreadsheet formulas (CSV: a
+leading apostrophe; XLSX: string cells, never formulas).
 """
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -26,11 +24,9 @@ from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from uprhub.classifier.models import Suggestion, SuggestionKind
+from uprhub.core import exports as tabular
 from uprhub.reviews.models import RegionalGroup, Review, State
 from uprhub.search import service
 from uprhub.search.types import SearchQuery
@@ -38,7 +34,6 @@ from uprhub.search.types import SearchQuery
 from .models import ActionCategory, Label, Position, Recommendation, RecommendingState, Theme
 
 CHUNK_SIZE = 2_000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header() -> list[str]:
@@ -186,74 +181,54 @@ def rows(query: SearchQuery, base_url: str, max_rows: int | None = None) -> Iter
     """The export's rows for ``query``, in the explorer's order, at most ``max_rows``."""
     if max_rows is None:
         max_rows = settings.UPRHUB_EXPORT_MAX_ROWS
-    ids = islice(service.iter_ids(query), max_rows)
+    return rows_for_ids(islice(service.iter_ids(query), max_rows), base_url)
+
+
+def rows_for_ids(ids: Iterable[int], base_url: str) -> Iterator[list[Any]]:
+    """The export's rows for these recommendation ids, in their order."""
     lookups: _Lookups | None = None
     for chunk in batched(ids, CHUNK_SIZE):
         lookups = lookups or _Lookups(base_url)
         yield from _chunk_rows(chunk, lookups)
 
 
-def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, for csv.writer streaming."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(records: Iterable[list[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # byte-order mark: Excel then reads the file as UTF-8
-    yield writer.writerow(header())
-    for record in records:
-        yield writer.writerow([neutralise(v) for v in record])
-
-
 def filename(fmt: str) -> str:
     return f"uprhub-recommendations-{timezone.now():%Y-%m-%d}.{fmt}"
 
 
-def csv_response(query: SearchQuery, request: HttpRequest) -> StreamingHttpResponse:
+def _rows(query: SearchQuery, base_url: str, ids: Iterable[int] | None) -> Iterator[list[Any]]:
+    return rows(query, base_url) if ids is None else rows_for_ids(ids, base_url)
+
+
+def csv_response(
+    query: SearchQuery, request: HttpRequest, ids: Iterable[int] | None = None
+) -> StreamingHttpResponse:
+    """A streamed CSV (no cache, no slot: `export_delivery` decides when that is right)."""
     base_url = request.build_absolute_uri("/").rstrip("/")
-    lines = (line.encode("utf-8") for line in _csv_lines(rows(query, base_url)))
+    lines = (
+        line.encode("utf-8") for line in tabular.csv_lines(header(), _rows(query, base_url, ids))
+    )
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
     return response
 
 
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"  # never a formula, even when it starts with "="
-        return cell
-    return value
-
-
 def write_xlsx(records: Iterable[list[Any]], fileobj: Any) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Recommendations"))
-    sheet.append(header())
-    for record in records:
-        sheet.append([_xlsx_cell(sheet, v) for v in record])
-    workbook.save(fileobj)
+    tabular.write_xlsx(header(), records, fileobj, title=_("Recommendations"))
 
 
-def xlsx_response(query: SearchQuery, request: HttpRequest) -> FileResponse:
+def xlsx_response(
+    query: SearchQuery, request: HttpRequest, ids: Iterable[int] | None = None
+) -> FileResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
     # openpyxl needs a seekable file to build the zip; the temporary file disappears when
     # FileResponse closes it after streaming.
     tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    write_xlsx(rows(query, base_url), tmp)
+    write_xlsx(_rows(query, base_url, ids), tmp)
     tmp.seek(0)
     return FileResponse(
         tmp,
         as_attachment=True,
         filename=filename("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=tabular.XLSX_CONTENT_TYPE,
     )

@@ -16,7 +16,7 @@ from uprhub.search import service
 from uprhub.search.request import LIMITS, SearchRequestError, parse_search_request
 from uprhub.search.types import FACETS, Facet, FacetValue, SearchQuery, SearchResult
 
-from . import exports, selectors
+from . import export_delivery, selectors
 
 #: Values of a facet shown before the "more" disclosure.
 FACET_VALUES_SHOWN = 8
@@ -91,9 +91,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         query = parse_search_request(request.GET, source="web")
     except SearchRequestError as error:
         return _bad_request(request, error)
-    if fmt == "xlsx":
-        return exports.xlsx_response(query, request)
-    return exports.csv_response(query, request)
+    # Cached per data version, big ones limited to a few at a time (see export_delivery).
+    return export_delivery.export_response(request, query, fmt)
 
 
 def _url(query: SearchQuery, name: str = "recommendations:explorer") -> str:

@@ -5,5 +5,6 @@ from .base import *  # noqa: F403
 from .cache import *  # noqa: F403
 from .database import *  # noqa: F403
 from .email import *  # noqa: F403
+from .privacy import *  # noqa: F403
 from .security import *  # noqa: F403
 from .tasks import *  # noqa: F403

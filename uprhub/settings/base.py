@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import data_dir, env_bool, env_list, env_str
+from .env import data_dir, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -94,6 +94,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 UPRHUB_AUTOLOAD = env_bool("UPRHUB_AUTOLOAD", True)
 UPRHUB_PAGE_SIZE = 20
 UPRHUB_EXPORT_MAX_ROWS = 1_000_000
+# Explorer exports of at least this many rows are cached per data version and built only in
+# one of UPRHUB_EXPORT_SLOTS slots shared by all server processes (others get "busy, retry").
+UPRHUB_EXPORT_CACHE_MIN_ROWS = env_int("UPRHUB_EXPORT_CACHE_MIN_ROWS", 2_000)
+UPRHUB_EXPORT_SLOTS = env_int("UPRHUB_EXPORT_SLOTS", 2)
+# Where those exports are built: "process" (a child process, so that the web server's threads
+# keep the interpreter to themselves) or "thread" (in the request's thread; the tests' default,
+# since a child process cannot see a test's transaction).
+UPRHUB_EXPORT_BUILDER = env_str("UPRHUB_EXPORT_BUILDER") or (
+    "thread" if env_str("PYTEST_VERSION") else "process"
+)
 
 # Tokens in the paths of e-mailed links are masked in every logged message
 # (uprhub.core.logfilters): on the console handler, and on the loggers that write request

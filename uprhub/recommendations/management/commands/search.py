@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import textwrap
@@ -12,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from uprhub.classifier.models import SuggestionKind
+from uprhub.core.exports import csv_writer
 from uprhub.recommendations.models import Position
 from uprhub.recommendations.serializers import (
     recommendation_to_dict,
@@ -82,7 +82,9 @@ class Command(BaseCommand):
             self._write_table(result)
 
     def _write_csv(self, query: SearchQuery, limit: int) -> None:
-        writer = csv.writer(self.stdout)
+        # Through the one export module: text cells that a spreadsheet would run as a
+        # formula ("=HYPERLINK(…)", "+cmd") are written as text.
+        writer = csv_writer(self.stdout)
         fields = [
             "id",
             "state",

@@ -1,0 +1,90 @@
+"""Data kept only as long as it serves its purpose: what `uprhub purge` deletes.
+
+Run daily from cron (see docs/OPERATIONS.md); the periods come from settings/privacy.py and
+are what the public privacy page (/privacy/) announces:
+
+* list subscriptions never confirmed after ``UPRHUB_RETENTION_UNCONFIRMED_DAYS`` days, and
+  the addresses left with no subscription, reminders or account;
+* expired login sessions (Django's ``clearsessions``);
+* per-address delivery records of list posts finished more than
+  ``UPRHUB_RETENTION_DELIVERY_LOG_DAYS`` days ago, and of deadline reminders sent (or given up)
+  that long ago for deadlines that have passed. The posts themselves stay in the archive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+
+@dataclass
+class Purged:
+    unconfirmed_subscriptions: int = 0
+    addresses: int = 0
+    sessions: int = 0
+    deliveries: int = 0
+    reminder_logs: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def unconfirmed_cutoff(now: datetime) -> datetime:
+    return now - timedelta(days=settings.UPRHUB_RETENTION_UNCONFIRMED_DAYS)
+
+
+def delivery_log_cutoff(now: datetime) -> datetime:
+    return now - timedelta(days=settings.UPRHUB_RETENTION_DELIVERY_LOG_DAYS)
+
+
+@transaction.atomic
+def purge(now: datetime | None = None) -> Purged:
+    """Delete what has outlived its retention period; return how many rows of each kind."""
+    from uprhub.mailinglists.models import (
+        Delivery,
+        DeliveryStatus,
+        PostStatus,
+        ReminderLog,
+        Subscriber,
+        Subscription,
+        SubscriptionStatus,
+    )
+
+    now = now or timezone.now()
+    result = Purged()
+    stale = Q(requested_at__lt=unconfirmed_cutoff(now)) | Q(requested_at__isnull=True)
+    result.unconfirmed_subscriptions = Subscription.objects.filter(
+        stale, status=SubscriptionStatus.PENDING
+    ).delete()[0]
+    # An address that was never confirmed and has nothing left is only someone's e-mail
+    # address typed into a form: it goes too.
+    orphans = Subscriber.objects.filter(
+        user__isnull=True,
+        confirmed_at__isnull=True,
+        subscriptions__isnull=True,
+        created_at__lt=unconfirmed_cutoff(now),
+    ).exclude(reminder_preference__opted_in=True)
+    result.addresses = Subscriber.objects.filter(
+        pk__in=list(orphans.values_list("pk", flat=True))
+    ).delete()[0]
+
+    result.sessions = Session.objects.filter(expire_date__lt=now).delete()[0]
+
+    cutoff = delivery_log_cutoff(now)
+    result.deliveries = (
+        Delivery.objects.filter(post__status=PostStatus.SENT, post__finished_at__lt=cutoff)
+        .exclude(status=DeliveryStatus.PENDING)
+        .delete()[0]
+    )
+    result.reminder_logs = (
+        ReminderLog.objects.filter(created_at__lt=cutoff, due__lt=now)
+        .exclude(status=DeliveryStatus.PENDING)
+        .delete()[0]
+    )
+    return result
