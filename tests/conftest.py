@@ -76,3 +76,16 @@ def _english_after_each_test():
     from django.utils import translation
 
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty public-page cache (see uprhub/core/pagecache.py).
+
+    Its keys carry the data version, but a test can change settings or roll back to an earlier
+    version; a page cached by the previous test must not answer for this one.
+    """
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield

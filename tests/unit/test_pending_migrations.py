@@ -20,6 +20,7 @@ def test_all_applied_is_answered_without_the_migration_graph(monkeypatch):
 
 
 def test_an_unrecorded_migration_is_pending():
-    MigrationRecorder.Migration.objects.filter(app="search", name="0002_search_structures").delete()
+    # The last one applied is the newest of its app: nothing later stands for it.
+    MigrationRecorder.Migration.objects.latest("id").delete()
     assert bootstrap._all_recorded() is False
     assert bootstrap.pending_migrations() is True
