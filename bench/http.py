@@ -39,6 +39,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 UPRHUB = str(ROOT / ".venv" / "bin" / "uprhub")
 HOST = "127.0.0.1"
+# Words common in the bundled data (each has at least 5 pages of results).
+UNCACHED_WORDS = (
+    "rights", "women", "torture", "children", "police", "water", "health", "education",
+    "violence", "discrimination", "migrants", "prison", "racial", "disabilities", "indigenous",
+    "detention", "freedom", "religion", "expression", "poverty", "housing", "gender", "girls",
+    "trafficking", "refugees", "minorities", "justice", "labour", "elections", "corruption",
+)  # fmt: skip
 
 
 def _free_port() -> int:
@@ -188,6 +195,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="passed to `uprhub serve`")
     parser.add_argument("--threads", type=int, help="passed to `uprhub serve`")
     parser.add_argument("--only", help="comma-separated page names to run")
+    parser.add_argument("--uprhub", default=UPRHUB, help="the uprhub command (another install)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -196,7 +204,7 @@ def main() -> None:
         if args.database:
             env["DATABASE_URL"] = args.database
         port = _free_port()
-        cmd = [UPRHUB, "serve", "--host", HOST, "--port", str(port), "--no-worker"]
+        cmd = [args.uprhub, "serve", "--host", HOST, "--port", str(port), "--no-worker"]
         if args.workers:
             cmd += ["--workers", str(args.workers)]
         if args.threads:
@@ -221,9 +229,10 @@ def main() -> None:
                 "api": ["/api/recommendations?q=torture&state=USA"],
                 # Every request a different query: the page cache cannot help (the worst case).
                 "explorer_uncached": [
-                    f"/recommendations/?q={word}&page={page}"
-                    for word in ("rights", "women", "torture", "children", "police", "water")
-                    for page in range(1, 200)
+                    f"/recommendations/?q={word}&page={page}&sort={sort}"
+                    for sort in ("relevance", "-date", "date", "paragraph")
+                    for page in range(1, 6)
+                    for word in UNCACHED_WORDS
                 ],
                 "static_css": ["/static/uprhub/css/site.css"],
             }

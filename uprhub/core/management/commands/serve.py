@@ -25,10 +25,10 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=server.default_workers(),
-            help=_("Web server processes (default: 2 × cores + 1). Ignored without fork."),
+            help=_("Web server processes (default: cores + 1). Ignored without fork."),
         )
         parser.add_argument(
-            "--threads", type=int, default=4, help=_("Threads in each web server process.")
+            "--threads", type=int, default=8, help=_("Threads in each web server process.")
         )
         parser.add_argument(
             "--no-worker",
