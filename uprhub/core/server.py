@@ -14,7 +14,10 @@ from typing import Any
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork")
+    """Gunicorn needs fork (not on Windows), and is not installed there."""
+    import importlib.util
+
+    return hasattr(os, "fork") and importlib.util.find_spec("gunicorn") is not None
 
 
 def default_workers() -> int:
