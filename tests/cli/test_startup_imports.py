@@ -47,6 +47,8 @@ def test_django_setup_and_the_search_command_path_import_nothing_heavy():
     )
     assert "uprhub.recommendations.management.commands.search" in modules
     assert _heavy(modules) == []
+    # The API's framework (and pydantic) is for the web: not an installed app any more.
+    assert "ninja" not in modules
 
 
 def test_help_is_printed_without_starting_django():
