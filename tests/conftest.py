@@ -132,3 +132,16 @@ def fresh_rate_limits(request):
     _clear_caches(with_database)
     yield
     _clear_caches(with_database)
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty public-page cache (see uprhub/core/pagecache.py).
+
+    Its keys carry the data version, but a test can change settings or roll back to an earlier
+    version; a page cached by the previous test must not answer for this one.
+    """
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield

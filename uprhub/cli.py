@@ -34,22 +34,23 @@ _ALIASES = {"import": "import_data", "worker": "db_worker"}
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # Answered before Django starts (settings, apps, models: most of a second).
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    if argv[0] == "--version":
+        from uprhub import __version__
+
+        print(__version__)
+        return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uprhub.settings")
     import django
 
     django.setup()
     from django.core.management import execute_from_command_line
 
-    if not argv or argv[0] in {"-h", "--help", "help"}:
-        print(__doc__)
-        return 0
     if argv[0] == "manage":
         execute_from_command_line(["uprhub manage", *argv[1:]])
-        return 0
-    if argv[0] == "--version":
-        from uprhub import __version__
-
-        print(__version__)
         return 0
 
     command = _ALIASES.get(argv[0], argv[0])

@@ -126,6 +126,8 @@ def test_openapi_document(client):
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert b"cdn.jsdelivr" not in docs.content  # no network at run time
+    assert b'src="/static/ninja/swagger-ui-bundle.js"' in docs.content
+    assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
 
 
 def test_api_is_read_only(client, data):

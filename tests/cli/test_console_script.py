@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -111,4 +112,46 @@ def test_serve_prints_its_url_and_answers(first_search, workdir, env):
             assert "UPR Hub" in response.read().decode()
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)  # gunicorn lets kept-alive connections finish first
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_serve_runs_several_worker_processes_and_caches_pages(first_search, workdir, env):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [UPRHUB, "serve", "--port", str(port), "--workers", "3", "--no-worker"],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert f"http://localhost:{port}/" in server.stdout.readline()
+        # The port is bound (and announced) before the workers are forked.
+        children_file = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+        deadline = time.monotonic() + 30
+        while len(children := children_file.read_text().split()) < 3:
+            assert time.monotonic() < deadline, children
+            time.sleep(0.2)
+        assert len(children) == 3
+        for child in children:
+            assert "serve" in Path(f"/proc/{child}/cmdline").read_text()
+        seen = []
+        for _ in range(30):  # new connections are spread over the workers: each fills its copy
+            url = f"http://127.0.0.1:{port}/recommendations/?q=death+penalty"
+            with urllib.request.urlopen(url, timeout=30) as response:
+                assert response.status == 200
+                assert "data-result-count=" in response.read().decode()
+                assert response.headers["Set-Cookie"] is None
+                seen.append(response.headers["X-Page-Cache"])
+            if "hit" in seen:
+                break
+        assert seen[0] == "miss"
+        assert "hit" in seen
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert not any(Path(f"/proc/{child}").exists() for child in children)

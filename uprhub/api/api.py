@@ -5,11 +5,14 @@ Every endpoint calls the same selectors and search service as the web pages and 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
+from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.pagination import PageNumberPagination, paginate
 
 from uprhub.recommendations import selectors as recommendations
@@ -28,7 +31,26 @@ from uprhub.search.request import (
 )
 from uprhub.search.types import SORTS
 
+
+class LocalSwagger(Swagger):
+    """Swagger UI from the local template and assets (settings/base.py adds ninja's folders).
+
+    django-ninja renders the local page only when "ninja" is an installed app, and falls back to
+    a CDN otherwise; it is not an installed app here, to keep it out of every command's start-up.
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
+    docs=LocalSwagger(),
     title="UPR Hub API",
     version="1",
     description="Read-only access to UPR recommendations, States and reviews.",

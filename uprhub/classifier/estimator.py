@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from .model import ModelUnavailable, get_model, is_available
-
 if TYPE_CHECKING:
     from uprhub.reports.quality import Estimate
 
@@ -20,9 +18,20 @@ logger = logging.getLogger(__name__)
 EXPLAIN_WORDS = 5
 
 
+def is_available() -> bool:
+    """True when the shipped model exists (imports the model module, without loading it)."""
+    from .model import is_available as available
+
+    return available()
+
+
 def model_estimate(text: str) -> Estimate | None:
     """The model's category with its probability and the words that drove it."""
     from uprhub.reports.quality import CATEGORY_NAMES, Estimate
+
+    # Imported here, not at module level: the model pulls in scikit-learn and SciPy (about a
+    # second), and this module is imported by the app registry at every start-up.
+    from .model import ModelUnavailable, get_model
 
     if not (text or "").strip() or not is_available():
         return None

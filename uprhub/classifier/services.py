@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -32,10 +32,28 @@ from django.utils.translation import gettext as _
 from uprhub.core.rules import Actor, require_perm
 from uprhub.recommendations.models import Label, Recommendation, Theme, Vocabulary
 
-from .model import Model, get_model, is_available
 from .models import Suggestion, SuggestionKind, SuggestionStatus
 
+if TYPE_CHECKING:
+    from .model import Model
+
 logger = logging.getLogger(__name__)
+
+
+# The model module imports scikit-learn and SciPy (about a second): every page and command that
+# lists suggestions imports this module, so the model is imported only when one is needed.
+def get_model() -> Model:
+    from .model import get_model as load
+
+    return load()
+
+
+def is_available() -> bool:
+    """True when the shipped model exists (without loading it)."""
+    from .model import is_available as available
+
+    return available()
+
 
 ISSUES_VOCABULARY = "uprinfo-issues"
 BATCH = 2000  # recommendations predicted and written per round

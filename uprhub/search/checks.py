@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
-from . import semantic
-
 
 @register()
 def check_similarity(app_configs=None, **kwargs):
+    # Imported here: `semantic` pulls in NumPy, and this module is imported at every start-up.
+    from . import semantic
+
     value = str(getattr(settings, "UPRHUB_SIMILARITY", semantic.TFIDF) or "").strip().lower()
     if value and value not in semantic.CHOICES:
         return [

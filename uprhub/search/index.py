@@ -53,6 +53,8 @@ VERSIONED_TABLES = (
     "reviews_state",
     # Machine suggestions: the explorer can count and filter pending ones ("suggestions=1").
     "classifier_suggestion",
+    # Deadlines: the home page shows the next one, and public pages are cached by this version.
+    "uprcalendar_deadline",
 )
 
 # A fresh random token rather than "+ 1": see IndexState's docstring.

@@ -1,3 +1,4 @@
+import importlib.util
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ninja",  # serves its Swagger UI assets locally (no CDN at run time)
     "uprhub.core",
     "uprhub.reviews",
     "uprhub.recommendations",
@@ -38,6 +38,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known, before anything reads the session, user or CSRF token.
+    "uprhub.core.pagecache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -45,13 +47,19 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# django-ninja's Swagger UI page and assets, served locally (no CDN at run time). Found without
+# importing the package: as an installed app, ninja (and pydantic) would be imported at every
+# start of every command, a fifth of `uprhub search`'s start-up. See uprhub/api/api.py.
+NINJA_DIR = Path(importlib.util.find_spec("ninja").origin).parent
+STATICFILES_DIRS = [NINJA_DIR / "static"]
+
 ROOT_URLCONF = "uprhub.urls"
 WSGI_APPLICATION = "uprhub.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,14 +1,18 @@
-"""`uprhub serve`: the production-grade WSGI server (waitress) with static files by WhiteNoise."""
+"""`uprhub serve`: the production web server (gunicorn workers; waitress where there is no fork)
+with static files by WhiteNoise, and the background worker beside it."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import subprocess
 import sys
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+
+from uprhub.core import server
 
 
 class Command(BaseCommand):
@@ -17,40 +21,66 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=server.default_workers(),
+            help=_("Web server processes (default: cores + 1). Ignored without fork."),
+        )
+        parser.add_argument(
+            "--threads", type=int, default=8, help=_("Threads in each web server process.")
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",
             help=_("Do not start the background worker (run `uprhub worker` separately)."),
         )
 
-    def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options) -> None:
-        from waitress import create_server
-
+    def handle(
+        self, *args, host: str, port: int, workers: int, threads: int, no_worker: bool, **options
+    ) -> None:
         from uprhub.core.bootstrap import prepare_database
         from uprhub.wsgi import application
 
         prepare_database(say=self.stderr.write)
         self._share_address(host, port)
-        # Bind before announcing the URL, so whoever reads it can connect at once.
-        server = create_server(application, host=host, port=port, threads=threads, ident="UPR Hub")
+        started_by = os.getpid()
+        worker: subprocess.Popen | None = None
+
+        def ready() -> None:
+            nonlocal worker
+            self._announce(host, port)
+            worker = None if no_worker else self._start_worker()
+
+        # Turn SIGTERM into a normal exit so the worker is stopped with us (gunicorn installs
+        # its own handlers, which stop its workers and then exit the same way).
+        signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
+        try:
+            self._run_server(application, host, port, workers, threads, ready)
+        finally:
+            # Gunicorn's workers are forks of this process and leave through here too: only the
+            # process that started the background worker stops it.
+            if worker is not None and os.getpid() == started_by:
+                worker.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    worker.wait(timeout=10)
+
+    def _run_server(self, application, host: str, port: int, workers: int, threads: int, ready):
+        """Serve until stopped; `ready` runs once the port is bound."""
+        if server.can_fork():
+            server.run_gunicorn(
+                application, host=host, port=port, workers=workers, threads=threads, on_ready=ready
+            )
+        else:
+            server.run_waitress(application, host=host, port=port, threads=threads, on_ready=ready)
+
+    def _announce(self, host: str, port: int) -> None:
         shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
         self.stdout.write(
             _("UPR Hub is running at http://%(host)s:%(port)s/") % {"host": shown, "port": port}
         )
         self.stdout.write(_("Press Ctrl+C to stop."))
         self.stdout.flush()
-        worker = None if no_worker else self._start_worker()
-        # Turn SIGTERM into a normal exit so the worker is stopped with us.
-        signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
-        try:
-            with contextlib.suppress(KeyboardInterrupt):
-                server.run()
-        finally:
-            if worker is not None:
-                worker.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    worker.wait(timeout=10)
 
     @staticmethod
     def _share_address(host: str, port: int) -> None:
@@ -67,4 +97,5 @@ class Command(BaseCommand):
         if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
             return None
         self.stdout.write(_("Background worker started (mailing lists, reminders)."))
+        self.stdout.flush()
         return subprocess.Popen([sys.executable, "-m", "uprhub.cli", "worker"])

@@ -14,7 +14,6 @@ from uprhub.classifier.models import SuggestionKind
 from uprhub.core.exports import csv_writer
 from uprhub.recommendations.models import Position
 from uprhub.recommendations.serializers import (
-    recommendation_to_dict,
     recommendations_to_dicts,
     result_to_dict,
 )
@@ -25,6 +24,9 @@ from uprhub.search.types import SORTS, SearchQuery
 
 class Command(BaseCommand):
     help = _("Search the recommendations database.")
+    # The system checks import every URLconf, view and API module (about half a second); a
+    # read-only search needs none of them, and `serve`/`migrate` still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("query", nargs="*", help=_("Words to search for (empty: browse)."))
@@ -130,16 +132,20 @@ class Command(BaseCommand):
             }
         )
         for hit in result.hits:
-            rec = recommendation_to_dict(hit.recommendation)
-            who = ", ".join(s["name"] for s in rec["recommending_states"]) or "—"
+            # Read from the model rather than `recommendation_to_dict`: its "url" would import
+            # every URLconf and view (half a second) for a link the table does not show.
+            rec = hit.recommendation
+            review = rec.review
+            who = ", ".join(s.short_name for s in rec.recommending_states.all()) or "—"
             head = (
-                f"[{rec['id']}] {rec['state']} · cycle {rec['cycle']} · UPR {rec['session']}"
-                f"{' · ' + rec['paragraph'] if rec['paragraph'] else ''} · {rec['position']}"
-                f"{' · cat. ' + str(rec['action_category']) if rec['action_category'] else ''}"
+                f"[{rec.pk}] {review.state.code} · cycle {review.session.cycle_id}"
+                f" · UPR {review.session_id}"
+                f"{' · ' + rec.paragraph if rec.paragraph else ''} · {rec.position}"
+                f"{' · cat. ' + str(rec.action_category) if rec.action_category else ''}"
             )
             self.stdout.write("")
             self.stdout.write(self.style.MIGRATE_HEADING(head))
             self.stdout.write(
-                textwrap.fill(rec["text"], width, initial_indent="  ", subsequent_indent="  ")
+                textwrap.fill(rec.text, width, initial_indent="  ", subsequent_indent="  ")
             )
             self.stdout.write(f"  — {who}")
