@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import subprocess
 import sys
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+
+from uprhub.core.supervisor import WorkerSupervisor
 
 
 class Command(BaseCommand):
@@ -47,15 +48,15 @@ class Command(BaseCommand):
                 server.run()
         finally:
             if worker is not None:
-                worker.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    worker.wait(timeout=10)
+                worker.stop()
 
-    def _start_worker(self) -> subprocess.Popen | None:
-        """With the database task backend, mail is sent by a worker: start one beside us."""
+    def _start_worker(self) -> WorkerSupervisor | None:
+        """With the database task backend, mail is sent by a worker: keep one alive beside us."""
         from django.conf import settings
 
         if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
             return None
         self.stdout.write(_("Background worker started (mailing lists, reminders)."))
-        return subprocess.Popen([sys.executable, "-m", "uprhub.cli", "worker"])
+        supervisor = WorkerSupervisor()  # restarts it with back-off when it dies
+        supervisor.start()
+        return supervisor
