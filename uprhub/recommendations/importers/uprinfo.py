@@ -20,18 +20,14 @@ from uprhub.recommendations.importers.base import (
     ImportSummary,
     Progress,
     Ticker,
-    file_sha256,
     read_bytes,
-    run_import,
 )
 from uprhub.recommendations.importers.csvfile import CsvTable, read_csv
 from uprhub.recommendations.importers.lookups import Lookups
-from uprhub.recommendations.importers.reference import ensure_reference_data
+from uprhub.recommendations.importers.pipeline import Parsed, import_source_file
 from uprhub.recommendations.importers.sync import (
     PledgeDraft,
     RecDraft,
-    close_source,
-    open_source,
     sync_pledges,
     sync_recommendations,
 )
@@ -247,19 +243,15 @@ def _import(
     data = read_bytes(path)
     required, optional = columns
     table = read_csv(path, data, required=required, optional=optional)
-    sha256 = file_sha256(data)
-
-    def work() -> ImportSummary:
-        summary = ImportSummary(kind=kind, file=table.name)
-        ensure_reference_data()
-        lookups = Lookups(summary)
-        source, new = open_source(kind, path, sha256)
-        drafts = parse(table, lookups, summary, progress)
-        sync(source, drafts, summary, new_source=new)
-        close_source(source, summary, sha256, new=new)
-        return summary
-
-    return run_import(work, dry_run=dry_run)
+    return import_source_file(
+        path,
+        data,
+        kind=kind,
+        parse=lambda lookups, summary: Parsed(parse(table, lookups, summary, progress)),
+        sync=sync,
+        file_name=table.name,
+        dry_run=dry_run,
+    )
 
 
 def import_uprinfo(
