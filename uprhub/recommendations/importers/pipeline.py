@@ -10,25 +10,65 @@ first when the format needs to). The skeleton does the rest, the same way for ev
 4. UN document symbols the file cites recorded on their reviews,
 5. `sync` (recommendations or pledges) and the Source's hash and summary,
 6. after the transaction: machine suggestions (`base.run_import`).
+
+On SQLite one writer at a time holds the whole database: a 250,000-row import in one
+transaction would make every web write wait for a minute and fail. There a recommendations
+import runs **in batches** instead (`_import_in_batches`), releasing the write lock between
+them, and stays all-or-nothing by undoing what it wrote:
+
+* parsing, with every check that can reject the file, comes first and writes only the few
+  rows a lookup creates (an unknown State, a new review or theme), each recorded;
+* new recommendations (with their recommending States and labels) are inserted in batches of
+  `batch_rows()`, each a short transaction, their ids recorded;
+* the rest — changes to existing recommendations, cited symbols, the Source's summary — is
+  one final transaction that reads without the lock and writes at its end;
+* any failure (a bad line, an error in a batch or at the end) deletes, in short transactions,
+  everything recorded, so the database is as before. Between batches other connections
+  write normally; readers may see a part of the new rows while the import runs.
+
+The limit: if the process itself is killed mid-import, the rows written so far stay; running
+the same import again completes it (imports are idempotent). PostgreSQL, dry runs and
+voluntary pledges use the single transaction: there it costs writers nothing.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
+import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Model
+from django.utils import timezone
 
 from uprhub.recommendations.importers.base import (
     ImportFailed,
     ImportSummary,
     file_sha256,
+    mark_search_changed,
     run_import,
+    suggest_after,
 )
 from uprhub.recommendations.importers.lookups import Lookups
 from uprhub.recommendations.importers.reference import ensure_reference_data
-from uprhub.recommendations.importers.sync import close_source, open_source, sync_recommendations
+from uprhub.recommendations.importers.sync import (
+    chunks,
+    close_source,
+    create_recommendations,
+    new_recommendations,
+    open_source,
+    sync_recommendations,
+)
+from uprhub.recommendations.models import Label, Recommendation, RecommendingState, Source
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,10 +94,22 @@ def import_source_file(
     unit: str = "line",
     empty_message: str | None = None,
     dry_run: bool = False,
+    between_batches: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """Import one file whose bytes are `data` (see the module docstring for the steps)."""
     sha256 = file_sha256(data)
     name = file_name or Path(path).name
+    if connection.vendor == "sqlite" and not dry_run and sync is sync_recommendations:
+        return _import_in_batches(
+            path,
+            sha256,
+            kind=kind,
+            parse=parse,
+            name=name,
+            unit=unit,
+            empty_message=empty_message,
+            between_batches=between_batches,
+        )
 
     def work() -> ImportSummary:
         summary = ImportSummary(kind=kind, file=name, unit=unit)
@@ -74,3 +126,136 @@ def import_source_file(
         return summary
 
     return run_import(work, dry_run=dry_run)
+
+
+DEFAULT_BATCH_ROWS = 2_000
+#: Attempts at the final step when another writer got in first (SQLite "database is locked").
+FINAL_ATTEMPTS = 20
+
+
+def batch_rows() -> int:
+    return int(getattr(settings, "UPRHUB_IMPORT_BATCH_ROWS", DEFAULT_BATCH_ROWS))
+
+
+@contextmanager
+def _deferred_transaction() -> Iterator[None]:
+    """A transaction that takes SQLite's write lock at its first write, not at BEGIN.
+
+    Our connections begin IMMEDIATE (so web writes queue instead of failing mid-way); the
+    final step of an import reads for seconds first, and must not hold the lock meanwhile.
+    """
+    connection.ensure_connection()
+    mode = connection.transaction_mode
+    connection.transaction_mode = "DEFERRED"
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        connection.transaction_mode = mode
+
+
+@dataclass
+class _Undo:
+    """What a batched import wrote, to delete it again if the import fails."""
+
+    recommendations: list[int] = field(default_factory=list)
+    rows: list[tuple[type[Model], int]] = field(default_factory=list)
+
+    def run(self) -> None:
+        for part in chunks(self.recommendations, 500):
+            with transaction.atomic():
+                _delete_children(part)
+                _raw_delete(Recommendation, part)
+        for model, pk in reversed(self.rows):
+            try:
+                with transaction.atomic():
+                    _raw_delete(model, [pk])
+            except IntegrityError:
+                # Something written meanwhile refers to it (a report on a new review, say):
+                # it stays, which is harmless; the import's own rows are gone.
+                log.warning("Kept %s %s created by a failed import: now in use", model, pk)
+
+
+def _raw_delete(model: type[Model], pks: list[int]) -> None:
+    """DELETE without the ORM's cascade: a row something else refers to fails at commit."""
+    if not pks:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    marks = ", ".join(["%s"] * len(pks))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", pks)  # noqa: S608
+
+
+def _delete_children(recommendation_ids: list[int]) -> None:
+    marks = ", ".join(["%s"] * len(recommendation_ids))
+    with connection.cursor() as cursor:
+        for model in (RecommendingState, Label):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(
+                f"DELETE FROM {table} WHERE recommendation_id IN ({marks})",  # noqa: S608
+                recommendation_ids,
+            )
+
+
+def _import_in_batches(
+    path: str | Path,
+    sha256: str,
+    *,
+    kind: str,
+    parse: Parse,
+    name: str,
+    unit: str,
+    empty_message: str | None,
+    between_batches: Callable[[], None] | None,
+) -> ImportSummary:
+    pause = between_batches or (lambda: None)
+    started = time.perf_counter()
+    started_at = timezone.now()
+    with transaction.atomic():
+        ensure_reference_data()  # reference data, not the file's: it may stay
+    summary = ImportSummary(kind=kind, file=name, unit=unit)
+    lookups = Lookups(summary)
+    undo = _Undo()
+    try:
+        with transaction.atomic():
+            source, new = open_source(kind, path, sha256)
+        if new:
+            undo.rows.append((Source, source.pk))
+        try:
+            parsed = parse(lookups, summary)
+        finally:
+            undo.rows[:0] = lookups.created  # the Source refers to none of them: delete it last
+        if not parsed.drafts and empty_message is not None:
+            raise ImportFailed(path, None, empty_message)
+        fresh = new_recommendations(source, parsed.drafts)
+        for part in chunks(fresh, batch_rows()):
+            pause()
+            with transaction.atomic():
+                undo.recommendations.extend(create_recommendations(source, part, summary))
+        pause()
+        before = copy.deepcopy(summary)
+        for attempt in range(1, FINAL_ATTEMPTS + 1):
+            try:
+                with _deferred_transaction():
+                    for review_id, cited in parsed.symbols.items():
+                        lookups.record_symbols(review_id, cited)
+                    sync_recommendations(source, parsed.drafts, summary, new_source=new)
+                    # The rows inserted above matched themselves as "unchanged".
+                    summary.unchanged -= len(fresh)
+                    close_source(source, summary, sha256, new=new)
+                    if summary.changed:
+                        mark_search_changed()
+                break
+            except OperationalError as exc:
+                if "locked" not in str(exc) or attempt == FINAL_ATTEMPTS:
+                    raise
+                summary = copy.deepcopy(before)  # the attempt's counts are void
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+    except BaseException:
+        undo.run()
+        mark_search_changed()
+        raise
+    if summary.changed:
+        suggest_after(started_at)
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -238,6 +238,7 @@ def _import(
     *,
     dry_run: bool,
     progress: Progress | None,
+    between_batches: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """The steps both UPR Info files share; ``parse`` and ``sync`` are what differ."""
     data = read_bytes(path)
@@ -251,13 +252,21 @@ def _import(
         sync=sync,
         file_name=table.name,
         dry_run=dry_run,
+        between_batches=between_batches,
     )
 
 
 def import_uprinfo(
-    path: str | Path, *, dry_run: bool = False, progress: Progress | None = None
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    between_batches: Callable[[], None] | None = None,
 ) -> ImportSummary:
-    """Import a UPR Info recommendations export (one transaction; see the module docstring)."""
+    """Import a UPR Info recommendations export (all or nothing; see the module docstring).
+
+    `between_batches` is called between the write batches of a batched (SQLite) import.
+    """
     return _import(
         path,
         SourceKind.UPRINFO_CSV,
@@ -266,6 +275,7 @@ def import_uprinfo(
         sync_recommendations,
         dry_run=dry_run,
         progress=progress,
+        between_batches=between_batches,
     )
 
 
