@@ -20,8 +20,8 @@ them, and stays all-or-nothing by undoing what it wrote:
   rows a lookup creates (an unknown State, a new review or theme), each recorded;
 * new recommendations (with their recommending States and labels) are inserted in batches of
   `batch_rows()`, each a short transaction, their ids recorded;
-* the rest — changes to existing recommendations, cited symbols, the Source's summary — is
-  one final transaction that reads without the lock and writes at its end;
+* the rest — changes to recommendations that were there before, cited symbols, the Source's
+  summary — is one final transaction, short unless the file changes many existing rows;
 * any failure (a bad line, an error in a batch or at the end) deletes, in short transactions,
   everything recorded, so the database is as before. Between batches other connections
   write normally; readers may see a part of the new rows while the import runs.
@@ -37,8 +37,7 @@ import copy
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,8 +61,8 @@ from uprhub.recommendations.importers.sync import (
     chunks,
     close_source,
     create_recommendations,
-    new_recommendations,
     open_source,
+    split_new,
     sync_recommendations,
 )
 from uprhub.recommendations.models import Label, Recommendation, RecommendingState, Source
@@ -128,30 +127,23 @@ def import_source_file(
     return run_import(work, dry_run=dry_run)
 
 
-DEFAULT_BATCH_ROWS = 2_000
+DEFAULT_BATCH_ROWS = 1_000
 #: Attempts at the final step when another writer got in first (SQLite "database is locked").
-FINAL_ATTEMPTS = 20
+FINAL_ATTEMPTS = 5
+
+
+def _let_writers_in(batch_seconds: float) -> None:
+    """Step aside after a batch so writers waiting on the lock get it.
+
+    SQLite's busy handler is not a queue: a waiting connection sleeps (up to 100 ms at a time)
+    and retries, so an importer that begins its next batch at once can take the lock again
+    and again before they wake. Half the batch's own time (20–200 ms) lets them in.
+    """
+    time.sleep(min(max(batch_seconds / 2, 0.02), 0.2))
 
 
 def batch_rows() -> int:
     return int(getattr(settings, "UPRHUB_IMPORT_BATCH_ROWS", DEFAULT_BATCH_ROWS))
-
-
-@contextmanager
-def _deferred_transaction() -> Iterator[None]:
-    """A transaction that takes SQLite's write lock at its first write, not at BEGIN.
-
-    Our connections begin IMMEDIATE (so web writes queue instead of failing mid-way); the
-    final step of an import reads for seconds first, and must not hold the lock meanwhile.
-    """
-    connection.ensure_connection()
-    mode = connection.transaction_mode
-    connection.transaction_mode = "DEFERRED"
-    try:
-        with transaction.atomic():
-            yield
-    finally:
-        connection.transaction_mode = mode
 
 
 @dataclass
@@ -227,21 +219,30 @@ def _import_in_batches(
             undo.rows[:0] = lookups.created  # the Source refers to none of them: delete it last
         if not parsed.drafts and empty_message is not None:
             raise ImportFailed(path, None, empty_message)
-        fresh = new_recommendations(source, parsed.drafts)
-        for part in chunks(fresh, batch_rows()):
+        fresh, known = split_new(source, parsed.drafts)
+        for index, part in enumerate(chunks(fresh, batch_rows())):
             pause()
+            batch_started = time.perf_counter()
             with transaction.atomic():
                 undo.recommendations.extend(create_recommendations(source, part, summary))
+            if index:  # not before the first: nobody waited long yet
+                _let_writers_in(time.perf_counter() - batch_started)
         pause()
+        # The final step holds the lock while it reads, so it only looks at the drafts that
+        # matched rows already there (none in a first import of a file).
         before = copy.deepcopy(summary)
         for attempt in range(1, FINAL_ATTEMPTS + 1):
             try:
-                with _deferred_transaction():
+                with transaction.atomic():
                     for review_id, cited in parsed.symbols.items():
                         lookups.record_symbols(review_id, cited)
-                    sync_recommendations(source, parsed.drafts, summary, new_source=new)
-                    # The rows inserted above matched themselves as "unchanged".
-                    summary.unchanged -= len(fresh)
+                    sync_recommendations(
+                        source,
+                        known,
+                        summary,
+                        new_source=new,
+                        also_in_file=undo.recommendations,
+                    )
                     close_source(source, summary, sha256, new=new)
                     if summary.changed:
                         mark_search_changed()

@@ -298,10 +298,11 @@ def _match(
     return current, matched, used
 
 
-def new_recommendations(source: Source, drafts: list[RecDraft]) -> list[RecDraft]:
-    """The drafts `sync_recommendations` would create (no existing row matches them)."""
+def split_new(source: Source, drafts: list[RecDraft]) -> tuple[list[RecDraft], list[RecDraft]]:
+    """(drafts no existing row matches: `sync_recommendations` would create them, the rest)."""
     _current, matched, _used = _match(source, drafts, sorted({d.review_id for d in drafts}))
-    return [d for i, d in enumerate(drafts) if i not in matched]
+    fresh = [d for i, d in enumerate(drafts) if i not in matched]
+    return fresh, [d for i, d in enumerate(drafts) if i in matched]
 
 
 def create_recommendations(
@@ -313,9 +314,18 @@ def create_recommendations(
 
 
 def sync_recommendations(
-    source: Source, drafts: list[RecDraft], summary: ImportSummary, *, new_source: bool
+    source: Source,
+    drafts: list[RecDraft],
+    summary: ImportSummary,
+    *,
+    new_source: bool,
+    also_in_file: Iterable[int] = (),
 ) -> None:
-    """Make the database hold ``drafts`` for ``source``; count created / updated / unchanged."""
+    """Make the database hold ``drafts`` for ``source``; count created / updated / unchanged.
+
+    ``also_in_file``: ids of this file's recommendations written already (a batched import),
+    so they are not reported as vanished from it.
+    """
     now = timezone.now()
     review_ids = sorted({d.review_id for d in drafts})
     current, matched, used = _match(source, drafts, review_ids)
@@ -372,7 +382,7 @@ def sync_recommendations(
         _create_recommendations(source, new_drafts, review_ids, summary, now)
 
     if not new_source:
-        _warn_vanished(source, used, summary)
+        _warn_vanished(source, used | set(also_in_file), summary)
 
 
 _ACTION = _REC_FIELDS.index("action_category")
