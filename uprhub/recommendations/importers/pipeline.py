@@ -127,7 +127,7 @@ def import_source_file(
     return run_import(work, dry_run=dry_run)
 
 
-DEFAULT_BATCH_ROWS = 1_000
+DEFAULT_BATCH_ROWS = 500
 #: Attempts at the final step when another writer got in first (SQLite "database is locked").
 FINAL_ATTEMPTS = 5
 
@@ -137,9 +137,15 @@ def _let_writers_in(batch_seconds: float) -> None:
 
     SQLite's busy handler is not a queue: a waiting connection sleeps (up to 100 ms at a time)
     and retries, so an importer that begins its next batch at once can take the lock again
-    and again before they wake. Half the batch's own time (20–200 ms) lets them in.
+    and again before they wake. As long as the batch took (50–300 ms) lets them all in: the
+    lock is free at least half of the time.
     """
-    time.sleep(min(max(batch_seconds / 2, 0.02), 0.2))
+    # Copy the batch from the write-ahead log into the database now, while we wait anyway:
+    # otherwise the next web write to commit past the log's size limit does it, and waits.
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    time.sleep(min(max(batch_seconds, 0.05), 0.3))
 
 
 def batch_rows() -> int:
@@ -220,13 +226,12 @@ def _import_in_batches(
         if not parsed.drafts and empty_message is not None:
             raise ImportFailed(path, None, empty_message)
         fresh, known = split_new(source, parsed.drafts)
-        for index, part in enumerate(chunks(fresh, batch_rows())):
+        for part in chunks(fresh, batch_rows()):
             pause()
             batch_started = time.perf_counter()
             with transaction.atomic():
                 undo.recommendations.extend(create_recommendations(source, part, summary))
-            if index:  # not before the first: nobody waited long yet
-                _let_writers_in(time.perf_counter() - batch_started)
+            _let_writers_in(time.perf_counter() - batch_started)
         pause()
         # The final step holds the lock while it reads, so it only looks at the drafts that
         # matched rows already there (none in a first import of a file).
