@@ -161,17 +161,32 @@ class _Undo:
 
     def run(self) -> None:
         for part in chunks(self.recommendations, 500):
-            with transaction.atomic():
-                _delete_children(part)
-                _raw_delete(Recommendation, part)
+            _while_locked(lambda part=part: _delete_recommendations(part))
         for model, pk in reversed(self.rows):
             try:
-                with transaction.atomic():
-                    _raw_delete(model, [pk])
+                _while_locked(lambda model=model, pk=pk: _raw_delete(model, [pk]))
             except IntegrityError:
                 # Something written meanwhile refers to it (a report on a new review, say):
                 # it stays, which is harmless; the import's own rows are gone.
                 log.warning("Kept %s %s created by a failed import: now in use", model, pk)
+
+
+def _while_locked(action: Callable[[], None], attempts: int = FINAL_ATTEMPTS) -> None:
+    """Run `action` in a transaction, again (with waits) while the database stays locked."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic():
+                action()
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts:
+                raise
+            time.sleep(min(0.05 * 2**attempt, 1.0))
+
+
+def _delete_recommendations(pks: list[int]) -> None:
+    _delete_children(pks)
+    _raw_delete(Recommendation, pks)
 
 
 def _raw_delete(model: type[Model], pks: list[int]) -> None:
