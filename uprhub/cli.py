@@ -3,7 +3,7 @@
 uprhub serve [--host H] [--port P]     start the web app (prepares the database first)
 uprhub import KIND FILE [--dry-run]    import a data file (uprinfo, ohchr-csv, uhri-xlsx…)
 uprhub search QUERY [options]          search recommendations (table, json or csv)
-uprhub worker [options]                run background tasks: list mail, reminders (db_worker)
+uprhub worker [options]                run background tasks: list mail, reminders
 uprhub similarity embed|status         optional semantic "similar recommendations"
 uprhub backup PATH                     consistent online backup (database, secret key, files)
 uprhub restore PATH                    restore a backup into an empty database
@@ -27,9 +27,10 @@ _NEEDS_DATA = {
     "classifier",
     "similarity",
     "db_worker",
+    "worker",
 }
-# `uprhub worker` is django-tasks-db's worker (see uprhub/settings/tasks.py).
-_ALIASES = {"import": "import_data", "worker": "db_worker"}
+# `uprhub worker` is django-tasks-db's worker made resilient (uprhub/core/worker.py).
+_ALIASES = {"import": "import_data"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ footnotes (added with `add_footnote`, the same markup as our exporter).
 from __future__ import annotations
 
 import random
+import zipfile
 from datetime import datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -266,4 +267,38 @@ def empty_draft() -> bytes:
     document = docx.Document()
     document.add_paragraph("")
     document.add_paragraph("   ")
+    return _save(document)
+
+
+def replace_part(data: bytes, name: str, content: bytes) -> bytes:
+    """The .docx `data` with part `name` replaced by `content` (highest compression)."""
+    source = zipfile.ZipFile(BytesIO(data))
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for item in source.infolist():
+            body = content if item.filename == name else source.read(item.filename)
+            archive.writestr(item.filename, body)
+    return buffer.getvalue()
+
+
+def xml_bomb(megabytes: int = 95) -> bytes:
+    """A real .docx whose body is `megabytes` MB of valid, very repetitive paragraphs."""
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body>"
+    )
+    tail = b"</w:body></w:document>"
+    paragraph = b"<w:p><w:r><w:t>The State should ratify the Convention.</w:t></w:r></w:p>"
+    count = (megabytes * 1024 * 1024 - len(head) - len(tail)) // len(paragraph)
+    return replace_part(
+        draft_typed_numbers(1), "word/document.xml", head + paragraph * count + tail
+    )
+
+
+def draft_many_paragraphs(paragraphs: int) -> bytes:
+    """A small, real draft with `paragraphs` short body paragraphs."""
+    document = docx.Document()
+    for number in range(1, paragraphs + 1):
+        document.add_paragraph(f"{number}. Short paragraph.")
     return _save(document)

@@ -304,6 +304,48 @@ def test_rejects_a_zip_bomb() -> None:
         assert "unpacks to" in rejected(data)
 
 
+def test_a_small_file_with_95_mb_of_xml_is_refused_unparsed(monkeypatch) -> None:
+    from uprhub.reports import docx_sandbox
+
+    data = samples.xml_bomb(95)
+    assert len(data) < 1024 * 1024  # a few hundred KB on the wire
+    parsed: list[bytes] = []
+    monkeypatch.setattr(docx_sandbox, "extract", parsed.append)
+    message = rejected(data)
+    assert message == (
+        "The part word/document.xml of this file unpacks to 95.0 MB of text markup; the "
+        "largest we check is 20.0 MB. A real report is far smaller: the file was not accepted."
+    )
+    assert parsed == []  # refused from the ZIP directory: no XML was parsed
+    upload = SimpleUploadedFile("bomb.docx", data)
+    with pytest.raises(DocxRejected, match="95.0 MB of text markup"):
+        read_upload(upload)
+
+
+def test_an_absurd_compression_ratio_is_refused() -> None:
+    data = samples.xml_bomb(5)
+    with override_settings(UPRHUB_UPLOAD_MAX_XML_PART_BYTES=50 * 1024 * 1024):
+        assert "compressed" in rejected(data) and "times" in rejected(data)
+
+
+def test_paragraph_count_is_capped_in_the_sandbox() -> None:
+    data = samples.draft_many_paragraphs(60)
+    with override_settings(UPRHUB_DOCX_MAX_PARAGRAPHS=50):
+        assert "more than 50 paragraphs" in rejected(data)
+    with override_settings(UPRHUB_DOCX_MAX_PARAGRAPHS=61):
+        assert len(read_docx(data).paragraphs()) == 60
+
+
+def test_the_parse_is_killed_by_its_time_and_memory_limits() -> None:
+    data = samples.draft_typed_numbers(3)
+    # The child cannot even start its interpreter within 1 ms, nor within 40 MB of address space.
+    with override_settings(UPRHUB_DOCX_CHECK_SECONDS=0.001):
+        assert "too large or complex to check" in rejected(data)
+    with override_settings(UPRHUB_DOCX_CHECK_MEMORY_MB=40):
+        assert "40 MB" in rejected(data)
+    assert len(read_docx(data).paragraphs()) == 3
+
+
 def test_rejects_missing_paths_and_folders(tmp_path: Path) -> None:
     assert "No file" in rejected(tmp_path / "missing.docx")
     assert "folder" in rejected(tmp_path)

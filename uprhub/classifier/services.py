@@ -333,12 +333,12 @@ def suggest_after_import(
     since: datetime | None = None,
     recommendation_ids: Iterable[int] | None = None,
 ) -> SuggestResult | None:
-    """Called by the import runner inside a successful import's transaction.
+    """Called by the import runner once a successful import's transaction has ended.
 
     Looks at the recommendations the import created or changed (``updated_at >= since``, or
     the given ids) plus those that received labels, and makes suggestions where a kind of label
     is missing. Off with ``UPRHUB_SUGGEST_ON_IMPORT = False``; a missing model or any failure is
-    logged and never fails the import (it runs in a savepoint).
+    logged and never fails the import (which is already committed).
     """
     if not getattr(settings, "UPRHUB_SUGGEST_ON_IMPORT", True):
         return None

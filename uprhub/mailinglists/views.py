@@ -30,7 +30,7 @@ from uprhub.core import antispam
 from uprhub.core.rules import perm_required
 from uprhub.reviews.models import State
 
-from . import services, tokens
+from . import selectors, services, tokens
 from .forms import PostForm, PreferencesForm, PreferencesLinkForm, SubscribeForm
 from .models import (
     DeliveryStatus,
@@ -373,6 +373,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "post": post,
             "body_html": post.body_html or markdown_to_html(post.body),
             "recipients": recipients,
+            "state": selectors.sending_state(post),
         },
     )
 
@@ -414,5 +415,6 @@ def deliveries(request: HttpRequest, pk: int) -> HttpResponse:
                 "pending": counts.get(DeliveryStatus.PENDING, 0),
                 "failed": counts.get(DeliveryStatus.FAILED, 0),
             },
+            "state": selectors.sending_state(post),
         },
     )

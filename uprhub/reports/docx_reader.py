@@ -17,9 +17,11 @@ Used by ``uprhub report validate FILE.docx`` and the web upload. What it underst
   and uploaded again validates the same.
 
 Untrusted input: the file is size-checked, must be a ZIP whose ``[Content_Types].xml``
-declares a WordprocessingML main part, and its total uncompressed size is capped (a ZIP bomb
-guard). python-docx parses XML without resolving entities. Anything else raises
-`DocxRejected` with a message for the user.
+declares a WordprocessingML main part, and, from the ZIP directory alone before anything is
+unpacked, its total uncompressed size, each XML part's size (20 MB) and compression ratio are
+capped (a ZIP bomb guard). The XML is then parsed in a separate process with memory, CPU,
+wall-clock and paragraph-count limits (`docx_sandbox`). python-docx parses XML without
+resolving entities. Anything else raises `DocxRejected` with a message for the user.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
@@ -50,6 +52,13 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Text, styles and a few images of a long report stay far below this once unpacked.
 DEFAULT_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 5_000
+# One XML part (the body, footnotes, styles…) of a 100-page report is a few MB at most; lxml
+# needs roughly ten times a part's size in memory, so this also bounds the parse.
+DEFAULT_MAX_XML_PART_BYTES = 20 * 1024 * 1024
+# Word's XML deflates 5–20 times; only made-up files reach hundreds. Checked on parts large
+# enough to matter, so a tiny, very repetitive part does not trip it.
+MAX_XML_RATIO = 100
+_RATIO_FLOOR_BYTES = 2 * 1024 * 1024
 
 _WORD_MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
@@ -96,6 +105,10 @@ def max_uncompressed_bytes() -> int:
     return int(
         getattr(settings, "UPRHUB_UPLOAD_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED_BYTES)
     )
+
+
+def max_xml_part_bytes() -> int:
+    return int(getattr(settings, "UPRHUB_UPLOAD_MAX_XML_PART_BYTES", DEFAULT_MAX_XML_PART_BYTES))
 
 
 def _megabytes(size: int) -> str:
@@ -163,6 +176,7 @@ def check_docx_bytes(data: bytes) -> zipfile.ZipFile:
             _("The file unpacks to %(size)s MB, far more than a report: it was not accepted.")
             % {"size": _megabytes(unpacked)}
         )
+    _check_xml_parts(entries)
     try:
         content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
     except KeyError as exc:
@@ -188,6 +202,36 @@ def check_docx_bytes(data: bytes) -> zipfile.ZipFile:
     raise DocxRejected(
         _("This file is not a Word document (.docx). Save the report from Word as .docx.")
     )
+
+
+def _check_xml_parts(entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse XML parts too big to parse safely, from the ZIP directory alone (nothing unpacked)."""
+    part_limit = max_xml_part_bytes()
+    for entry in entries:
+        if not entry.filename.endswith((".xml", ".rels")):
+            continue  # images and fonts are never parsed
+        if entry.file_size > part_limit:
+            raise DocxRejected(
+                _(
+                    "The part %(part)s of this file unpacks to %(size)s MB of text markup; "
+                    "the largest we check is %(limit)s MB. A real report is far smaller: "
+                    "the file was not accepted."
+                )
+                % {
+                    "part": entry.filename,
+                    "size": _megabytes(entry.file_size),
+                    "limit": _megabytes(part_limit),
+                }
+            )
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > _RATIO_FLOOR_BYTES and ratio > MAX_XML_RATIO:
+            raise DocxRejected(
+                _(
+                    "The part %(part)s of this file is compressed %(ratio)s times, which no "
+                    "Word document is: the file was not accepted."
+                )
+                % {"part": entry.filename, "ratio": int(ratio)}
+            )
 
 
 def _read_limited(stream: IO[bytes], limit: int) -> bytes:
@@ -536,54 +580,85 @@ def _cover_match(text: str, labels: dict[str, str]) -> tuple[str, str] | None:
     return key, value.strip()
 
 
+class TooManyParagraphs(Exception):
+    """Raised inside the extraction when the body has more paragraphs than we check."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def extract_lines(data: bytes, *, max_paragraphs: int) -> dict[str, Any]:
+    """The heavy half of reading: parse the XML parts into plain, JSON-ready lines.
+
+    Runs in the sandbox process (`docx_sandbox`), so it touches no settings, database or
+    translations: it raises `TooManyParagraphs`, or any exception for a damaged file.
+    """
+    import docx
+
+    document = docx.Document(BytesIO(data))
+    footnotes = _notes(document, "/footnotes", "footnote")
+    endnotes = _notes(document, "/endnotes", "endnote")
+    body = document.element.body
+    styles = _Styles(document)
+    numbering = _Numbering.from_document(document)
+
+    lines: list[dict[str, Any]] = []
+    for index, element in enumerate(_body_elements(body)):
+        if index >= max_paragraphs:
+            raise TooManyParagraphs(max_paragraphs)
+        if element.tag == f"{W}tbl":
+            text = _table_text(element)
+            if text:
+                lines.append(asdict(_Line(text, "", None, False, None, True, [], index, True)))
+            continue
+        line = _paragraph_line(element, index, styles, numbering, footnotes, endnotes)
+        if line.text or line.footnotes:
+            lines.append(asdict(line))
+    return {
+        "lines": lines,
+        "title": document.core_properties.title or "",
+        "language": document.core_properties.language or "",
+        "cover_styles": sorted(styles_ids_for(styles, layout.COVER_STYLE)),
+        "organisation_styles": sorted(styles_ids_for(styles, layout.ORGANISATION_STYLE)),
+    }
+
+
+def _line_from_dict(item: dict[str, Any]) -> _Line:
+    notes = [Footnote(note["text"]) for note in item.pop("footnotes")]
+    return _Line(footnotes=notes, **item)
+
+
 def read_docx(
     source: bytes | str | Path | IO[bytes],
     *,
     filename: str = "",
     submission_type: SubmissionType | str | None = None,
 ) -> ReportDocument:
-    """Read a .docx draft into a `ReportDocument`; raise `DocxRejected` when we cannot."""
-    import docx
+    """Read a .docx draft into a `ReportDocument`; raise `DocxRejected` when we cannot.
+
+    The size checks run here, on the ZIP's directory only; the XML is parsed in a separate,
+    resource-limited process (`docx_sandbox.extract`), so a hostile file cannot starve the
+    web server of memory or time.
+    """
+    from . import docx_sandbox
 
     data = load_bytes(source)
     check_docx_bytes(data)
-    try:
-        document = docx.Document(BytesIO(data))
-        footnotes = _notes(document, "/footnotes", "footnote")
-        endnotes = _notes(document, "/endnotes", "endnote")
-        body = document.element.body
-    except DocxRejected:
-        raise
-    except Exception as exc:  # noqa: BLE001 — python-docx raises many kinds on bad files
-        raise DocxRejected(
-            _("The Word document could not be read: it may be damaged. Save it again and retry.")
-        ) from exc
-
-    styles = _Styles(document)
-    numbering = _Numbering.from_document(document)
-    labels = layout.all_cover_labels()
-    org_headings = {k for k, v in labels.items() if v == "organisations_heading"}
-
-    lines: list[_Line] = []
-    for index, element in enumerate(_body_elements(body)):
-        if element.tag == f"{W}tbl":
-            text = _table_text(element)
-            if text:
-                lines.append(_Line(text, "", None, False, None, True, [], index, is_table=True))
-            continue
-        line = _paragraph_line(element, index, styles, numbering, footnotes, endnotes)
-        if line.text or line.footnotes:
-            lines.append(line)
+    extracted = docx_sandbox.extract(data)
+    lines = [_line_from_dict(item) for item in extracted["lines"]]
     if not any(line.text for line in lines):
         raise DocxRejected(_("The document has no text paragraphs: there is nothing to check."))
 
+    labels = layout.all_cover_labels()
+    org_headings = {k for k, v in labels.items() if v == "organisations_heading"}
     stem = Path(filename).stem if filename else ""
     doc = ReportDocument(
-        title=(document.core_properties.title or stem or "").strip(),
-        cover=CoverInformation(language=(document.core_properties.language or "").strip()),
+        title=(extracted["title"] or stem or "").strip(),
+        cover=CoverInformation(language=extracted["language"].strip()),
     )
-    cover_style = styles_ids_for(styles, layout.COVER_STYLE)
-    org_style = styles_ids_for(styles, layout.ORGANISATION_STYLE)
+    cover_style = set(extracted["cover_styles"])
+    org_style = set(extracted["organisation_styles"])
     started = False  # the text proper has begun: no more cover lines
     in_org_list = False
     title_taken = False

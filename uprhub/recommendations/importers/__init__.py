@@ -11,4 +11,7 @@
 Each ``import_*`` function takes a path, runs in one transaction (``dry_run`` rolls it back),
 raises ``base.ImportFailed`` ("FILE, line N: problem") on bad input and returns a
 ``base.ImportSummary``. The management command ``import_data`` is a thin front for them.
+The recommendation-file formats read and check their file, then run the one shared skeleton,
+``pipeline.import_source_file``, with their own ``parse``; machine suggestions are made after
+the import's transaction has ended (``base.run_import``).
 """

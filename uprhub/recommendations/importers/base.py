@@ -11,6 +11,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -179,7 +180,10 @@ def run_import(
 ) -> ImportSummary:
     """Run ``work`` in one transaction; roll everything back on error or when ``dry_run``.
 
-    A dry run does the whole import (so its summary is exact) and then discards it.
+    A dry run does the whole import (so its summary is exact) and then discards it. Machine
+    suggestions for what the import changed are made after its transaction has ended: loading
+    the model and predicting take seconds, and must neither hold the import's write lock nor
+    be able to undo it.
     """
     started = time.perf_counter()
     started_at = timezone.now()
@@ -187,15 +191,20 @@ def run_import(
         summary = work()
         if summary.changed:
             mark_search_changed()
-            if not dry_run:  # machine suggestions where labels are missing (never over labels)
-                from uprhub.classifier.services import suggest_after_import
-
-                suggest_after_import(since=started_at)
         if dry_run:
             transaction.set_rollback(True, using=using)
+    if summary.changed and not dry_run:
+        suggest_after(started_at)
     summary.dry_run = dry_run
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def suggest_after(started_at: datetime) -> None:
+    """Machine suggestions where labels are missing (never over labels), once committed."""
+    from uprhub.classifier.services import suggest_after_import
+
+    suggest_after_import(since=started_at)
 
 
 class Ticker:

@@ -12,6 +12,7 @@ import html
 import re
 from collections import Counter
 
+from django.db.models import Model
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -97,6 +98,8 @@ class Lookups:
         self._themes: dict[str, dict[str, int]] = {}
         self._theme_codes: dict[str, dict[str, int]] = {}
         self._unknown_seen: set[str] = set()
+        # Rows this import created, in order: a batched import that fails deletes them again.
+        self.created: list[tuple[type[Model], int]] = []
 
     # --- States ----------------------------------------------------------------------------
 
@@ -169,8 +172,10 @@ class Lookups:
             kind=StateKind.UNKNOWN,
         )
         self.summary.count(_("unknown States created"))
+        self.created.append((State, state.pk))
         if key:
-            StateAlias.objects.create(state=state, name=shown, key=key)
+            alias = StateAlias.objects.create(state=state, name=shown, key=key)
+            self.created.append((StateAlias, alias.pk))
             self.alias_index[key] = state.pk
         self.states[state.pk] = state
         self.codes.add(code)
@@ -182,8 +187,11 @@ class Lookups:
     def session(self, number: int) -> Session:
         session = self.sessions.get(number)
         if session is None:
-            cycle, _created = Cycle.objects.get_or_create(number=cycle_for_session(number))
+            cycle, new_cycle = Cycle.objects.get_or_create(number=cycle_for_session(number))
+            if new_cycle:
+                self.created.append((Cycle, cycle.pk))
             session = Session.objects.create(number=number, cycle=cycle)
+            self.created.append((Session, session.pk))
             self.summary.count(_("sessions created"))
             self.sessions[number] = session
         return session
@@ -196,6 +204,7 @@ class Lookups:
             review = Review(state=state, session=self.session(session_number))
             review.save()  # Review.save() fills the /1 /2 /3 symbols
             self.summary.count(_("reviews created"))
+            self.created.append((Review, review.pk))
             pk = self.reviews[key] = review.pk
         return pk
 
@@ -209,6 +218,7 @@ class Lookups:
             )
             if created:
                 self.summary.count(_("vocabularies created"))
+                self.created.append((Vocabulary, vocabulary.pk))
             self._vocabularies[slug] = vocabulary
             names: dict[str, int] = {}
             codes: dict[str, int] = {}
@@ -231,6 +241,7 @@ class Lookups:
         if pk is None:
             pk = Theme.objects.create(vocabulary=vocabulary, name=name[:255], code=code[:20]).pk
             self.summary.count(_("themes created"))
+            self.created.append((Theme, pk))
             names[folded] = pk
             if code:
                 self._theme_codes[slug][code] = pk

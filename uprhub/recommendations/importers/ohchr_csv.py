@@ -18,19 +18,14 @@ from uprhub.recommendations.importers.base import (
     ImportSummary,
     Progress,
     Ticker,
-    file_sha256,
     read_bytes,
-    run_import,
 )
 from uprhub.recommendations.importers.csvfile import CsvTable, read_csv
 from uprhub.recommendations.importers.lookups import Lookups, ohchr_themes_slug
-from uprhub.recommendations.importers.reference import ensure_reference_data
+from uprhub.recommendations.importers.pipeline import Parsed, import_source_file
 from uprhub.recommendations.importers.sync import (
     RecDraft,
-    close_source,
     make_keys_unique,
-    open_source,
-    sync_recommendations,
 )
 from uprhub.recommendations.importers.text import (
     map_position,
@@ -184,13 +179,9 @@ def import_ohchr_csv(
     path = Path(path)
     data = read_bytes(path)
     table = read_csv(path, data, required=REQUIRED, optional=OPTIONAL)
-    sha256 = file_sha256(data)
     match = _FILE_NAME.match(path.name)
 
-    def work() -> ImportSummary:
-        summary = ImportSummary(kind=SourceKind.OHCHR_CSV, file=table.name)
-        ensure_reference_data()
-        lookups = Lookups(summary)
+    def parse(lookups: Lookups, summary: ImportSummary) -> Parsed:
         under_review, number = resolve_review(
             path,
             lookups,
@@ -201,10 +192,8 @@ def import_ohchr_csv(
         )
         review_id = lookups.review_id(under_review, number)
         cycle = lookups.session(number).cycle_id
-        source, new = open_source(SourceKind.OHCHR_CSV, path, sha256)
-        drafts = _parse(table, lookups, summary, review_id, cycle, progress)
-        sync_recommendations(source, drafts, summary, new_source=new)
-        close_source(source, summary, sha256, new=new)
-        return summary
+        return Parsed(_parse(table, lookups, summary, review_id, cycle, progress))
 
-    return run_import(work, dry_run=dry_run)
+    return import_source_file(
+        path, data, kind=SourceKind.OHCHR_CSV, parse=parse, file_name=table.name, dry_run=dry_run
+    )

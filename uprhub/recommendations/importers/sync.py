@@ -199,8 +199,8 @@ def _create_recommendations(
     review_ids: list[int],
     summary: ImportSummary,
     now: datetime.datetime,
-) -> None:
-    """Insert new recommendations with their recommending States and labels.
+) -> list[int]:
+    """Insert new recommendations with their recommending States and labels; return their ids.
 
     Plain executemany inserts (see :func:`insert_rows`); the new ids are then read back by the
     unique (review, text_key) pair rather than trusting the order of a RETURNING clause.
@@ -241,6 +241,7 @@ def _create_recommendations(
     summary.created += len(drafts)
     summary.count(_("recommending States added"), len(recommenders))
     summary.count(_("labels added"), len(labels))
+    return pks
 
 
 def _existing_recommendations(review_ids: list[int]) -> list[tuple]:
@@ -264,12 +265,10 @@ def _owned_rows(model, review_ids: list[int], target: str, fields: Iterable[str]
     return rows
 
 
-def sync_recommendations(
-    source: Source, drafts: list[RecDraft], summary: ImportSummary, *, new_source: bool
-) -> None:
-    """Make the database hold ``drafts`` for ``source``; count created / updated / unchanged."""
-    now = timezone.now()
-    review_ids = sorted({d.review_id for d in drafts})
+def _match(
+    source: Source, drafts: list[RecDraft], review_ids: list[int]
+) -> tuple[dict[int, tuple], dict[int, int], set[int]]:
+    """(current values by pk, draft index → matched pk, matched pks) against the database."""
     existing = _existing_recommendations(review_ids)
     by_key: dict[tuple[int, str], int] = {}
     by_paragraph: dict[tuple[int, str], int] = {}
@@ -296,6 +295,40 @@ def sync_recommendations(
         if pk is not None and pk not in used:
             matched[i] = pk
             used.add(pk)
+    return current, matched, used
+
+
+def split_new(source: Source, drafts: list[RecDraft]) -> tuple[list[RecDraft], list[RecDraft]]:
+    """(drafts no existing row matches: `sync_recommendations` would create them, the rest)."""
+    _current, matched, _used = _match(source, drafts, sorted({d.review_id for d in drafts}))
+    fresh = [d for i, d in enumerate(drafts) if i not in matched]
+    return fresh, [d for i, d in enumerate(drafts) if i in matched]
+
+
+def create_recommendations(
+    source: Source, drafts: list[RecDraft], summary: ImportSummary
+) -> list[int]:
+    """Insert `drafts` (all new, see `new_recommendations`) now; return their ids."""
+    review_ids = sorted({d.review_id for d in drafts})
+    return _create_recommendations(source, drafts, review_ids, summary, timezone.now())
+
+
+def sync_recommendations(
+    source: Source,
+    drafts: list[RecDraft],
+    summary: ImportSummary,
+    *,
+    new_source: bool,
+    also_in_file: Iterable[int] = (),
+) -> None:
+    """Make the database hold ``drafts`` for ``source``; count created / updated / unchanged.
+
+    ``also_in_file``: ids of this file's recommendations written already (a batched import),
+    so they are not reported as vanished from it.
+    """
+    now = timezone.now()
+    review_ids = sorted({d.review_id for d in drafts})
+    current, matched, used = _match(source, drafts, review_ids)
 
     _keep_accepted_actions(drafts, matched, current)
 
@@ -349,7 +382,7 @@ def sync_recommendations(
         _create_recommendations(source, new_drafts, review_ids, summary, now)
 
     if not new_source:
-        _warn_vanished(source, used, summary)
+        _warn_vanished(source, used | set(also_in_file), summary)
 
 
 _ACTION = _REC_FIELDS.index("action_category")

@@ -32,9 +32,7 @@ from uprhub.recommendations.importers.base import (
     ImportSummary,
     Progress,
     Ticker,
-    file_sha256,
     read_bytes,
-    run_import,
 )
 from uprhub.recommendations.importers.lookups import (
     Lookups,
@@ -42,13 +40,10 @@ from uprhub.recommendations.importers.lookups import (
     ohchr_themes_slug,
 )
 from uprhub.recommendations.importers.ohchr_csv import resolve_review
-from uprhub.recommendations.importers.reference import ensure_reference_data
+from uprhub.recommendations.importers.pipeline import Parsed, import_source_file
 from uprhub.recommendations.importers.sync import (
     RecDraft,
-    close_source,
     make_keys_unique,
-    open_source,
-    sync_recommendations,
 )
 from uprhub.recommendations.importers.text import (
     clean_text,
@@ -319,15 +314,11 @@ def import_thematic_docx(
     path = Path(path)
     data = read_bytes(path)
     document = _open(path, data)
-    sha256 = file_sha256(data)
     table, titles = _find_table(path, document)
     columns = _Columns(titles)
     header = _HEADER.search(_header_text(document))
 
-    def work() -> ImportSummary:
-        summary = ImportSummary(kind=SourceKind.OHCHR_DOCX, file=path.name, unit="row")
-        ensure_reference_data()
-        lookups = Lookups(summary)
+    def parse(lookups: Lookups, summary: ImportSummary) -> Parsed:
         under_review, number = resolve_review(
             path,
             lookups,
@@ -351,13 +342,15 @@ def import_thematic_docx(
                 % {"header": header.group("cycle"), "session": number, "cycle": cycle},
             )
         review_id = lookups.review_id(under_review, number)
-        source, new = open_source(SourceKind.OHCHR_DOCX, path, sha256)
         drafts, symbols = _parse(path, table, columns, lookups, summary, review_id, cycle, progress)
-        if not drafts:
-            raise ImportFailed(path, None, _("the table has no recommendations"))
-        lookups.record_symbols(review_id, symbols)
-        sync_recommendations(source, drafts, summary, new_source=new)
-        close_source(source, summary, sha256, new=new)
-        return summary
+        return Parsed(drafts, {review_id: symbols} if drafts else {})
 
-    return run_import(work, dry_run=dry_run)
+    return import_source_file(
+        path,
+        data,
+        kind=SourceKind.OHCHR_DOCX,
+        parse=parse,
+        unit="row",
+        empty_message=_("the table has no recommendations"),
+        dry_run=dry_run,
+    )

@@ -24,22 +24,17 @@ from uprhub.recommendations.importers.base import (
     ImportSummary,
     Progress,
     Ticker,
-    file_sha256,
     read_bytes,
-    run_import,
 )
 from uprhub.recommendations.importers.lookups import (
     Lookups,
     ohchr_groups_slug,
     ohchr_themes_slug,
 )
-from uprhub.recommendations.importers.reference import ensure_reference_data
+from uprhub.recommendations.importers.pipeline import Parsed, import_source_file
 from uprhub.recommendations.importers.sync import (
     RecDraft,
-    close_source,
     make_keys_unique,
-    open_source,
-    sync_recommendations,
 )
 from uprhub.recommendations.importers.text import (
     clean_text,
@@ -314,27 +309,24 @@ def import_uhri_xlsx(
     path = Path(path)
     data = read_bytes(path)
     workbook = _open(path, data)
-    sha256 = file_sha256(data)
     try:
         sheet = workbook.worksheets[0]
         total = max((sheet.max_row or 1) - 1, 1)
         rows = _rows(path, sheet)
         _header_row, columns = _header(path, rows)
 
-        def work() -> ImportSummary:
-            summary = ImportSummary(kind=SourceKind.UHRI_XLSX, file=path.name, unit="row")
-            ensure_reference_data()
-            lookups = Lookups(summary)
-            source, new = open_source(SourceKind.UHRI_XLSX, path, sha256)
+        def parse(lookups: Lookups, summary: ImportSummary) -> Parsed:
             drafts, symbols = _parse(path, rows, columns, lookups, summary, total, progress)
-            if not drafts:
-                raise ImportFailed(path, None, _("the spreadsheet has no UPR recommendations"))
-            for review_id, cited in symbols.items():
-                lookups.record_symbols(review_id, cited)
-            sync_recommendations(source, drafts, summary, new_source=new)
-            close_source(source, summary, sha256, new=new)
-            return summary
+            return Parsed(drafts, symbols if drafts else {})
 
-        return run_import(work, dry_run=dry_run)
+        return import_source_file(
+            path,
+            data,
+            kind=SourceKind.UHRI_XLSX,
+            parse=parse,
+            unit="row",
+            empty_message=_("the spreadsheet has no UPR recommendations"),
+            dry_run=dry_run,
+        )
     finally:
         workbook.close()

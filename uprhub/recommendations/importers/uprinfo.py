@@ -20,18 +20,14 @@ from uprhub.recommendations.importers.base import (
     ImportSummary,
     Progress,
     Ticker,
-    file_sha256,
     read_bytes,
-    run_import,
 )
 from uprhub.recommendations.importers.csvfile import CsvTable, read_csv
 from uprhub.recommendations.importers.lookups import Lookups
-from uprhub.recommendations.importers.reference import ensure_reference_data
+from uprhub.recommendations.importers.pipeline import Parsed, import_source_file
 from uprhub.recommendations.importers.sync import (
     PledgeDraft,
     RecDraft,
-    close_source,
-    open_source,
     sync_pledges,
     sync_recommendations,
 )
@@ -242,30 +238,35 @@ def _import(
     *,
     dry_run: bool,
     progress: Progress | None,
+    between_batches: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """The steps both UPR Info files share; ``parse`` and ``sync`` are what differ."""
     data = read_bytes(path)
     required, optional = columns
     table = read_csv(path, data, required=required, optional=optional)
-    sha256 = file_sha256(data)
-
-    def work() -> ImportSummary:
-        summary = ImportSummary(kind=kind, file=table.name)
-        ensure_reference_data()
-        lookups = Lookups(summary)
-        source, new = open_source(kind, path, sha256)
-        drafts = parse(table, lookups, summary, progress)
-        sync(source, drafts, summary, new_source=new)
-        close_source(source, summary, sha256, new=new)
-        return summary
-
-    return run_import(work, dry_run=dry_run)
+    return import_source_file(
+        path,
+        data,
+        kind=kind,
+        parse=lambda lookups, summary: Parsed(parse(table, lookups, summary, progress)),
+        sync=sync,
+        file_name=table.name,
+        dry_run=dry_run,
+        between_batches=between_batches,
+    )
 
 
 def import_uprinfo(
-    path: str | Path, *, dry_run: bool = False, progress: Progress | None = None
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    between_batches: Callable[[], None] | None = None,
 ) -> ImportSummary:
-    """Import a UPR Info recommendations export (one transaction; see the module docstring)."""
+    """Import a UPR Info recommendations export (all or nothing; see the module docstring).
+
+    `between_batches` is called between the write batches of a batched (SQLite) import.
+    """
     return _import(
         path,
         SourceKind.UPRINFO_CSV,
@@ -274,6 +275,7 @@ def import_uprinfo(
         sync_recommendations,
         dry_run=dry_run,
         progress=progress,
+        between_batches=between_batches,
     )
 
 

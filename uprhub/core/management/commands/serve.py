@@ -3,16 +3,15 @@ with static files by WhiteNoise, and the background worker beside it."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import subprocess
 import sys
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from uprhub.core import server
+from uprhub.core.supervisor import WorkerSupervisor
 
 
 class Command(BaseCommand):
@@ -45,7 +44,7 @@ class Command(BaseCommand):
         prepare_database(say=self.stderr.write)
         self._share_address(host, port)
         started_by = os.getpid()
-        worker: subprocess.Popen | None = None
+        worker: WorkerSupervisor | None = None
 
         def ready() -> None:
             nonlocal worker
@@ -61,9 +60,7 @@ class Command(BaseCommand):
             # Gunicorn's workers are forks of this process and leave through here too: only the
             # process that started the background worker stops it.
             if worker is not None and os.getpid() == started_by:
-                worker.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    worker.wait(timeout=10)
+                worker.stop()
 
     def _run_server(self, application, host: str, port: int, workers: int, threads: int, ready):
         """Serve until stopped; `ready` runs once the port is bound."""
@@ -90,12 +87,14 @@ class Command(BaseCommand):
 
         use_server_address(host, port)
 
-    def _start_worker(self) -> subprocess.Popen | None:
-        """With the database task backend, mail is sent by a worker: start one beside us."""
+    def _start_worker(self) -> WorkerSupervisor | None:
+        """With the database task backend, mail is sent by a worker: keep one alive beside us."""
         from django.conf import settings
 
         if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
             return None
         self.stdout.write(_("Background worker started (mailing lists, reminders)."))
         self.stdout.flush()
-        return subprocess.Popen([sys.executable, "-m", "uprhub.cli", "worker"])
+        supervisor = WorkerSupervisor()  # restarts it with back-off when it dies
+        supervisor.start()
+        return supervisor
