@@ -30,7 +30,7 @@ from uprhub.core.supervisor import WorkerSupervisor
 from uprhub.mailinglists import services
 from uprhub.mailinglists.models import DeliveryStatus, PostStatus
 
-from .factories import PostFactory, subscribe_many
+from .factories import PostFactory, coordinator, subscribe_many
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)", "worker"]
 
@@ -140,7 +140,7 @@ def test_a_task_left_running_by_a_dead_worker_is_resumed_without_sending_twice(
 
     addresses = subscribe_many(public_list, 4)
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)
+    services.start_sending(post, actor=coordinator())
     task = DBTaskResult.objects.get()
     # The worker claimed the task, sent to the first two recipients and died.
     host = socket.gethostname()[:30]
@@ -188,7 +188,7 @@ def test_the_worker_waits_out_a_locked_database(
     caplog.set_level(logging.WARNING, logger="uprhub.worker")
     addresses = subscribe_many(public_list, 3)
     post = PostFactory(mailing_list=public_list)
-    services.start_sending(post, actor=None)
+    services.start_sending(post, actor=coordinator())
     # Another connection (an import, say) holds the write lock for a moment.
     other = sqlite3.connect(
         connection.settings_dict["NAME"], uri=True, isolation_level=None, check_same_thread=False
