@@ -89,6 +89,7 @@ def test_purge_deletes_what_outlived_its_retention(settings):
         "sessions": 1,
         "deliveries": 1,
         "reminder_logs": 1,
+        "unconfirmed_answers": 0,
     }
     assert set(Subscriber.objects.values_list("email", flat=True)) == {
         "fresh@example.org",
@@ -98,7 +99,15 @@ def test_purge_deletes_what_outlived_its_retention(settings):
     assert list(Delivery.objects.values_list("post_id", flat=True)) == [recent_post.pk]
     assert list(ReminderLog.objects.values_list("key", flat=True)) == ["USA-51-submission-30"]
     assert purge() == dict.fromkeys(
-        ["unconfirmed_subscriptions", "addresses", "sessions", "deliveries", "reminder_logs"], 0
+        [
+            "unconfirmed_subscriptions",
+            "addresses",
+            "sessions",
+            "deliveries",
+            "reminder_logs",
+            "unconfirmed_answers",
+        ],
+        0,
     )
 
     settings.UPRHUB_RETENTION_UNCONFIRMED_DAYS = 1  # the settings decide
@@ -123,3 +132,22 @@ def test_privacy_page_is_linked_from_the_footer_and_the_forms(client, name):
     MailingListFactory(slug="news")  # the subscribe form shows only when a list exists
     html = client.get(reverse(name)).content.decode()
     assert html.count(f'href="{reverse("core:privacy")}"') >= (1 if name == "core:home" else 2)
+
+
+def test_purge_deletes_unconfirmed_taskforce_answers_once_their_link_expired(settings):
+    from tests.accounts.factories import ApplicationFactory
+    from uprhub.coalition.models import ApplicationRevision
+
+    settings.UPRHUB_EMAIL_VERIFICATION_MAX_AGE = 3 * 86400
+    application = ApplicationFactory()
+    now = timezone.now()
+    old = ApplicationRevision.objects.create(
+        application=application, answers={"motivation": "typed by someone"}, token_hash="a" * 64
+    )
+    ApplicationRevision.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=4))
+    fresh = ApplicationRevision.objects.create(
+        application=application, answers={"motivation": "still valid"}, token_hash="b" * 64
+    )
+
+    assert purge()["unconfirmed_answers"] == 1
+    assert list(ApplicationRevision.objects.values_list("pk", flat=True)) == [fresh.pk]

@@ -140,3 +140,31 @@ def test_the_only_lead_of_a_shared_report_must_hand_over_first(client, person):
     assert response.status_code == 400
     assert "only lead" in response.content.decode()
     assert get_user_model().objects.filter(pk=lead.pk).exists()
+
+
+def test_organisation_events_about_the_person_are_downloaded_and_anonymised_on_deletion(
+    client, person
+):
+    from uprhub.accounts.models import OrganisationEvent
+
+    world, drafter, _paragraph, _other = person
+    organisation = OrganisationFactory(name="Riverside Tenants Union")
+    event = OrganisationEvent.objects.create(
+        organisation=organisation,
+        organisation_label="Riverside Tenants Union",
+        action="member_added",
+        user=drafter,
+        user_label=f"{drafter.email} (#{drafter.pk})",
+        actor=world.people["admin"],
+        actor_label="admin",
+    )
+    client.force_login(drafter)
+    data = json.loads(client.post(DOWNLOAD).content)
+    assert [e["organisation"] for e in data["organisation_events"]] == ["Riverside Tenants Union"]
+
+    pk, email = drafter.pk, drafter.email
+    client.post(DELETE, {"password": PASSWORD, "confirm": "on"})
+    event.refresh_from_db()
+    assert event.user_id is None
+    assert email not in event.user_label
+    assert event.user_label == f"deleted account #{pk}"

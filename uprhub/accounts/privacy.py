@@ -31,7 +31,7 @@ from uprhub.coalition.models import TaskforceApplication
 from uprhub.mailinglists.models import Delivery, ReminderLog, Subscriber
 from uprhub.reports.models import Comment, Report, ReportRole, Revision, RoleOnReport
 
-from .models import Membership, RoleChange
+from .models import Membership, OrganisationEvent, RoleChange
 
 FORMAT_VERSION = 1
 
@@ -94,6 +94,16 @@ def personal_data(user: Any) -> dict[str, Any]:
             "when": _when(change.created_at),
         }
         for change in RoleChange.objects.filter(user=user).order_by("created_at")
+    ]
+    data["organisation_events"] = [
+        {
+            "organisation": event.organisation_label,
+            "action": event.action,
+            "by": event.actor_label,
+            "note": event.note,
+            "when": _when(event.created_at),
+        }
+        for event in OrganisationEvent.objects.filter(user=user).order_by("created_at", "pk")
     ]
     data["taskforce"] = _taskforce(user)
     data["mailing_lists"] = _mailing_lists(user)
@@ -288,6 +298,11 @@ def delete_account(user: Any, *, password: str) -> Deletion:
         + ReminderLog.objects.filter(email__iexact=address).delete()[0]
     )
     result.sessions = _delete_sessions_of(user)
+    # Audit rows about the person (added to an organisation, their claim decided) stay for the
+    # organisation's record, without the address their label was written with.
+    OrganisationEvent.objects.filter(user=user).update(
+        user_label=_("deleted account #%(id)s") % {"id": user.pk}
+    )
     # Profile, memberships, roles on reports, role changes about them: CASCADE. Authored
     # paragraphs, revisions, comments, labels, posts: SET_NULL (kept, anonymised).
     user.delete()

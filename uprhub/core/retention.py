@@ -6,6 +6,9 @@ are what the public privacy page (/privacy/) announces:
 * list subscriptions never confirmed after ``UPRHUB_RETENTION_UNCONFIRMED_DAYS`` days, and
   the addresses left with no subscription, reminders or account;
 * expired login sessions (Django's ``clearsessions``);
+* taskforce answers sent with an existing application's address and never confirmed by the
+  address's owner, once their confirmation link has expired
+  (``UPRHUB_EMAIL_VERIFICATION_MAX_AGE``);
 * per-address delivery records of list posts finished more than
   ``UPRHUB_RETENTION_DELIVERY_LOG_DAYS`` days ago, and of deadline reminders sent (or given up)
   that long ago for deadlines that have passed. The posts themselves stay in the archive.
@@ -30,6 +33,7 @@ class Purged:
     sessions: int = 0
     deliveries: int = 0
     reminder_logs: int = 0
+    unconfirmed_answers: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -75,6 +79,14 @@ def purge(now: datetime | None = None) -> Purged:
     ).delete()[0]
 
     result.sessions = Session.objects.filter(expire_date__lt=now).delete()[0]
+
+    from uprhub.coalition.models import ApplicationRevision
+
+    # Their link no longer works: what they hold is someone's answers with no use left.
+    answers_cutoff = now - timedelta(seconds=settings.UPRHUB_EMAIL_VERIFICATION_MAX_AGE)
+    result.unconfirmed_answers = ApplicationRevision.objects.filter(
+        created_at__lt=answers_cutoff
+    ).delete()[0]
 
     cutoff = delivery_log_cutoff(now)
     result.deliveries = (

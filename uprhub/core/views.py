@@ -35,5 +35,6 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "unconfirmed_days": settings.UPRHUB_RETENTION_UNCONFIRMED_DAYS,
             "delivery_log_days": settings.UPRHUB_RETENTION_DELIVERY_LOG_DAYS,
             "session_days": settings.SESSION_COOKIE_AGE // 86400,
+            "answers_days": max(1, settings.UPRHUB_EMAIL_VERIFICATION_MAX_AGE // 86400),
         },
     )

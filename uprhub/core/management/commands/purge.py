@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 "sessions": _("expired sessions"),
                 "deliveries": _("list delivery records"),
                 "reminder_logs": _("reminder records"),
+                "unconfirmed_answers": _("unconfirmed taskforce answers"),
             }
             for key, count in result.as_dict().items():
                 self.stdout.write(
