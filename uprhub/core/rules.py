@@ -182,6 +182,24 @@ def perm_required(perm: str) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
+class May:
+    """Templates' view of the rules: ``{% if may.coalition.view_queue %}`` is
+    ``has_perm(user, "coalition.view_queue")``, without an object (see `perm_required`),
+    asked once per page. An unknown name raises `UnknownPermission`, as in code."""
+
+    def __init__(self, user: Person, app: str = "", cache: dict[str, bool] | None = None):
+        self._user, self._app = user, app
+        self._cache: dict[str, bool] = {} if cache is None else cache
+
+    def __getitem__(self, name: str) -> May | bool:
+        if not self._app:
+            return May(self._user, name, self._cache)
+        perm = f"{self._app}.{name}"
+        if perm not in self._cache:
+            self._cache[perm] = has_perm(self._user, perm)
+        return self._cache[perm]
+
+
 def describe() -> list[tuple[str, str, str, bool]]:
     """(name, who, required state, command line allowed) for every permission."""
     return [(r.name, r.description, r.state, r.system) for r in RULES.values()]
@@ -344,6 +362,11 @@ rule(
     "coordinators and admins",
     when=_status_is("draft"),
     state="draft (a post is sent once)",
+)
+rule(
+    "mailinglists.read_members_archive",
+    lambda user, mailing_list: is_member(user),
+    "members, coordinators and admins (public lists' archives are open to everyone)",
 )
 rule(
     "mailinglists.join_members_list",
