@@ -228,3 +228,15 @@ def test_manage_roles_pages(client, role):
         return
     status = _page_status(client, who, reverse("accounts:people"))
     assert status == (200 if role == "admin" else 302 if role == "anonymous" else 403)
+
+
+def test_a_second_confirm_click_looks_the_same_and_writes_nothing_more(client):
+    # The service refuses a confirmed claim (state half); the page still says it is confirmed.
+    organisation = _organisation_with(actor("member"), "contact", verified=False)
+    client.force_login(actor("coordinator"))
+    url = reverse("accounts:organisation_claim", args=[organisation.pk])
+    for _click in range(2):
+        response = client.post(url, {"decision": "confirm"}, follow=True)
+        assert b"The claim is confirmed" in response.content
+    events = OrganisationEvent.objects.filter(organisation=organisation, action="claim_confirmed")
+    assert events.count() == 1
