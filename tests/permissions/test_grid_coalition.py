@@ -8,6 +8,7 @@ decline or question an application by calling it.
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from tests.accounts.factories import ApplicationFactory
 from uprhub.coalition import services
@@ -65,3 +66,37 @@ def test_approve(role):
 def test_review_queue(role):
     """The queue itself (a page, no object): coordinators and admins."""
     assert has_perm(actor(role), "coalition.review_application") is (role in REVIEWERS)
+
+
+# The coordinators' pages and the members' directory: the same rules as the writes behind them.
+PAGES = [
+    ("coalition.view_queue", "coalition:queue", {"coordinator", "admin"}),
+    ("coalition.view_directory", "coalition:directory", {"member", "coordinator", "admin"}),
+]
+
+
+@pytest.mark.parametrize(("perm", "url_name", "allowed"), PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_coalition_pages(client, role, perm, url_name, allowed):
+    who = actor(role)
+    assert has_perm(who, perm) is (role in allowed)
+    if role == "system":
+        return
+    if who.is_authenticated:
+        client.force_login(who)
+    status = client.get(reverse(url_name)).status_code
+    assert status == (200 if role in allowed else 302 if role == "anonymous" else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_application_page(client, role):
+    who = actor(role)
+    application = ApplicationFactory()
+    if role == "system":
+        return
+    if who.is_authenticated:
+        client.force_login(who)
+    page = client.get(reverse("coalition:application_detail", args=[application.pk]))
+    allowed = role in {"coordinator", "admin"}
+    assert page.status_code == (200 if allowed else 302 if role == "anonymous" else 403)
+    assert (application.name.encode() in page.content) is allowed

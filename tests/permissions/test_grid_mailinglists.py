@@ -8,6 +8,7 @@ them.
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.mailinglists.factories import MailingListFactory, PostFactory, subscribe_many
@@ -108,3 +109,21 @@ def test_join_a_members_only_list_with_ones_own_address(role):
         with pytest.raises(services.SubscriptionError):
             services.request_subscription(email=email, lists=[members], user=who)
         assert not Subscription.objects.filter(mailing_list=members).exists()
+
+
+@pytest.mark.parametrize("visibility", ["public", "members"])
+@pytest.mark.parametrize("role", ROLES)
+def test_read_an_archive(client, role, visibility):
+    who = actor(role)
+    mailing_list = MailingListFactory(slug="archived", name="Archived", visibility=visibility)
+    readers = {"member", "coordinator", "admin"}
+    assert has_perm(who, "mailinglists.read_members_archive", mailing_list) is (role in readers)
+    if role == "system":
+        return
+    if who.is_authenticated:
+        client.force_login(who)
+    status = client.get(reverse("mailinglists:archive", args=["archived"])).status_code
+    if visibility == "public":
+        assert status == 200  # a public list's archive is no permission
+    else:
+        assert status == (200 if role in readers else 302 if role == "anonymous" else 403)

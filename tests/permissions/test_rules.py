@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from tests.accounts.factories import make_user
 from uprhub.core import rules
@@ -49,3 +50,25 @@ def test_every_permission_has_a_grid():
     grids = "".join(p.read_text() for p in Path(__file__).parent.glob("test_grid_*.py"))
     missing = [name for name in rules.RULES if f'"{name}"' not in grids]
     assert not missing, f"permissions without a grid test: {missing}"
+
+
+@pytest.mark.parametrize("role", ["registered", "member", "coordinator", "admin"])
+def test_navigation_asks_the_rules(client, role):
+    client.force_login(make_user(role))
+    page = client.get(reverse("core:home")).content.decode()
+    links = {
+        "coalition.view_queue": reverse("coalition:queue"),
+        "coalition.view_directory": reverse("coalition:directory"),
+        "accounts.manage_roles": reverse("accounts:people"),
+    }
+    for perm, url in links.items():
+        allowed = rules.has_perm(make_user(role), perm)
+        assert (f'href="{url}"' in page) is allowed, (role, perm)
+
+
+def test_templates_may_is_has_perm_and_refuses_typos():
+    may = rules.May(None)
+    assert may["calendar"]["load"] is True  # the command line: a system rule
+    assert may["coalition"]["view_queue"] is False
+    with pytest.raises(rules.UnknownPermission):
+        may["coalition"]["view_qeue"]

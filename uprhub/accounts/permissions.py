@@ -1,8 +1,9 @@
-"""Who may do what: roles (member < coordinator < admin) and the checks views use.
+"""Roles (member < coordinator < admin) and the predicates about people and organisations.
 
-A signed-up account without a role can edit its own profile and organisations; members see
-the taskforce directory; coordinators review applications and edit deadlines; admins also
-change roles. Superusers count as admins.
+These are the building blocks of the permission rules in `uprhub.core.rules`; views,
+services, selectors and templates ask those rules (`has_perm`, `require_perm`,
+`perm_required`), not these functions, whether someone may do something. Superusers count
+as admins.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from .choices import ROLE_RANK, Role
@@ -99,39 +98,15 @@ def sees_unlisted_members(user: Any, organisation: Any) -> bool:
     return is_coordinator(user) or can_manage_organisation_members(user, organisation)
 
 
-def role_required(
-    role: str,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """View decorator: anonymous visitors go to the login page; too low a role gets 403."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if role != Role.NONE and not has_role(request.user, role):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Any signed-in account, whatever its role."""
-    return role_required(Role.NONE)(view)
+    """View decorator: any signed-in account, whatever its role (anonymous visitors go to the
+    login page). Not a permission: pages for some people only use
+    `uprhub.core.rules.perm_required`."""
 
-
-class RoleRequiredMixin(AccessMixin):
-    """Class-based-view version of `role_required`; set `required_role`."""
-
-    required_role: str = Role.MEMBER
-    raise_exception = False
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if self.required_role != Role.NONE and not has_role(request.user, self.required_role):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from uprhub.core.rules import has_perm, sees_every_organisation
+
 from .models import Membership, Organisation
-from .permissions import is_coordinator, sees_unlisted_members
 
 
 def display_name(user: Any) -> str:
@@ -22,7 +23,7 @@ def display_name(user: Any) -> str:
 def organisations_for(user: Any) -> QuerySet[Organisation]:
     """The organisations a person may open: their own; coordinators and admins see all."""
     organisations = Organisation.objects.order_by("name")
-    if is_coordinator(user):
+    if sees_every_organisation(user):
         return organisations
     return organisations.filter(memberships__user=user).distinct()
 
@@ -38,7 +39,7 @@ def visible_members(organisation: Organisation, viewer: Any) -> list[MemberRow]:
     """The organisation's members `viewer` may see: everyone listed in the directory and the
     viewer; the contact person, coordinators and admins also see members who chose not to
     be listed (marked as such), since they manage the membership."""
-    sees_all = sees_unlisted_members(viewer, organisation)
+    sees_all = has_perm(viewer, "accounts.see_unlisted_members", organisation)
     rows = []
     memberships = organisation.memberships.select_related("user__profile").order_by("joined_at")
     for membership in memberships:

@@ -18,9 +18,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from uprhub.core.mail import absolute_url, schedule_mail
-from uprhub.core.rules import RoleGrant, require_perm
+from uprhub.core.rules import RoleGrant, has_perm, require_perm
 from uprhub.recommendations.models import Theme
 
 from . import tokens
@@ -34,7 +35,6 @@ from .models import (
     Profile,
     RoleChange,
 )
-from .permissions import can_manage_organisation_members, can_review_organisation_claims
 
 log = logging.getLogger(__name__)
 
@@ -291,7 +291,11 @@ def _record(
 
 
 class OrganisationPermissionDenied(PermissionDenied):
-    """The actor may not do this to this organisation."""
+    """The actor may not do this to this organisation (the *who* half of its rule)."""
+
+
+class ClaimAlreadyConfirmed(Exception):
+    """The organisation's claim was confirmed already: nothing left to confirm or reject."""
 
 
 @transaction.atomic
@@ -307,7 +311,7 @@ def create_organisation(
     contact = contact or actor
     require_perm(actor, "accounts.create_organisation")
     organisation = Organisation(created_by=actor, **fields)
-    if can_review_organisation_claims(actor) and contact == actor:
+    if has_perm(actor, "accounts.review_claim") and contact == actor:
         organisation.verified_at = timezone.now()
         organisation.verified_by = actor
     organisation.full_clean()
@@ -324,31 +328,41 @@ def create_organisation(
 @transaction.atomic
 def confirm_organisation_claim(organisation: Organisation, *, actor: Any) -> Organisation:
     """The organisation is real and its contact may speak for it; audited."""
-    if not can_review_organisation_claims(actor):
-        raise OrganisationPermissionDenied("Only coordinators confirm organisation claims")
+    require_perm(actor, "accounts.review_claim", denied=OrganisationPermissionDenied)
+    # The state half on the locked row, so two coordinators cannot both confirm it.
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if organisation.verified_at is None:
-        organisation.verified_at = timezone.now()
-        organisation.verified_by = actor
-        organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
-        contact = organisation.memberships.filter(role_in_org=OrganisationRole.CONTACT).first()
-        _record(
-            organisation,
-            OrganisationAction.CLAIM_CONFIRMED,
-            actor=actor,
-            user=contact.user if contact else None,
-        )
+    require_perm(
+        actor,
+        "accounts.review_claim",
+        organisation,
+        state_error=ClaimAlreadyConfirmed(_("This organisation's claim was already confirmed.")),
+        denied=OrganisationPermissionDenied,
+    )
+    organisation.verified_at = timezone.now()
+    organisation.verified_by = actor
+    organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    contact = organisation.memberships.filter(role_in_org=OrganisationRole.CONTACT).first()
+    _record(
+        organisation,
+        OrganisationAction.CLAIM_CONFIRMED,
+        actor=actor,
+        user=contact.user if contact else None,
+    )
     return organisation
 
 
 @transaction.atomic
 def reject_organisation_claim(organisation: Organisation, *, actor: Any, note: str = "") -> None:
     """A claim that does not hold: the organisation and its memberships go; the audit stays."""
-    if not can_review_organisation_claims(actor):
-        raise OrganisationPermissionDenied("Only coordinators review organisation claims")
+    require_perm(actor, "accounts.review_claim", denied=OrganisationPermissionDenied)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if organisation.verified_at is not None:
-        raise OrganisationPermissionDenied("This organisation's claim was already confirmed")
+    require_perm(
+        actor,
+        "accounts.review_claim",
+        organisation,
+        state_error=ClaimAlreadyConfirmed(_("This organisation's claim was already confirmed.")),
+        denied=OrganisationPermissionDenied,
+    )
     contact = organisation.memberships.filter(role_in_org=OrganisationRole.CONTACT).first()
     _record(
         organisation,
@@ -380,8 +394,9 @@ def add_member(
 ) -> Membership:
     """Add someone to an organisation: an explicit act of its contact person (or an admin),
     audited. Nothing else adds people to organisations."""
-    if not can_manage_organisation_members(actor, organisation):
-        raise OrganisationPermissionDenied("Only the organisation's contact person adds members")
+    require_perm(
+        actor, "accounts.manage_members", organisation, denied=OrganisationPermissionDenied
+    )
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role_in_org": role_in_org}
     )

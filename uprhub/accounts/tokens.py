@@ -84,7 +84,7 @@ def check_email_verification_token(token: str, user_lookup: Any) -> Any:
 def email_verification_url(user: Any) -> str:
     # The token is in the link's path because a link in an e-mail must carry it; the page
     # only shows a button that POSTs it in the body to a token-free address, and the paths
-    # Django logs are masked (uprhub.core.logfilters).
+    # Django logs are masked (uprhub.core.logging).
     token = make_email_verification_token(user)
     return absolute_url(reverse("accounts:verify_email", kwargs={"token": token}))
 

@@ -6,6 +6,7 @@ with our forms, templates and rate limits.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from uprhub.core.antispam import rate_limited
+from uprhub.core.rules import has_perm, perm_required
 
 from . import selectors, services
 from .choices import Role
@@ -36,14 +38,7 @@ from .forms import (
     SignupForm,
 )
 from .models import Membership, Organisation
-from .permissions import (
-    can_edit_organisation,
-    can_manage_organisation_members,
-    can_review_organisation_claims,
-    can_view_organisation,
-    login_required,
-    role_required,
-)
+from .permissions import login_required
 from .tokens import set_password_token_generator
 
 # ---------------------------------------------------------------- sign-up and verification
@@ -189,12 +184,12 @@ def profile(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- organisations
 
 
-@login_required
+@perm_required("accounts.view_organisation")
 def organisation_list(request: HttpRequest) -> HttpResponse:
     # Organisations are private to their members: each person sees their own; coordinators
     # and admins see all, with the claims waiting for their review first.
     organisations = selectors.organisations_for(request.user)
-    reviewer = can_review_organisation_claims(request.user)
+    reviewer = has_perm(request.user, "accounts.review_claim")
     if reviewer:
         organisations = organisations.order_by(F("verified_at").asc(nulls_first=True), "name")
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))
@@ -223,7 +218,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
     """The organisation, or 404 for anyone who may not see it (its existence included)."""
     organisation = get_object_or_404(Organisation, pk=pk)
-    if not can_view_organisation(request.user, organisation):
+    if not has_perm(request.user, "accounts.view_organisation", organisation):
         raise Http404
     return organisation
 
@@ -231,18 +226,18 @@ def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
-    can_manage = can_manage_organisation_members(request.user, organisation)
+    can_manage = has_perm(request.user, "accounts.manage_members", organisation)
     return render(
         request,
         "accounts/organisation_detail.html",
         {
             "organisation": organisation,
             "members": selectors.visible_members(organisation, request.user),
-            "can_edit": can_edit_organisation(request.user, organisation),
+            "can_edit": has_perm(request.user, "accounts.edit_organisation", organisation),
             "can_manage_members": can_manage,
             "add_member_form": AddMemberForm() if can_manage else None,
-            "can_review_claim": can_review_organisation_claims(request.user)
-            and not organisation.is_verified,
+            # The rule's state half: only a pending claim is reviewed.
+            "can_review_claim": has_perm(request.user, "accounts.review_claim", organisation),
         },
     )
 
@@ -251,7 +246,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_add_member(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
-    if not can_manage_organisation_members(request.user, organisation):
+    if not has_perm(request.user, "accounts.manage_members", organisation):
         raise PermissionDenied
     form = AddMemberForm(request.POST)
     person = services.find_user_by_email(form.cleaned_data["email"]) if form.is_valid() else None
@@ -271,14 +266,14 @@ def organisation_add_member(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@perm_required("accounts.review_claim")
 def organisation_claim(request: HttpRequest, pk: int) -> HttpResponse:
     """A coordinator confirms or rejects that an organisation's creator may speak for it."""
-    if not can_review_organisation_claims(request.user):
-        raise PermissionDenied
     organisation = get_object_or_404(Organisation, pk=pk)
     if request.POST.get("decision") == "confirm":
-        services.confirm_organisation_claim(organisation, actor=request.user)
+        # A second click, or another coordinator was quicker: it is confirmed all the same.
+        with contextlib.suppress(services.ClaimAlreadyConfirmed):
+            services.confirm_organisation_claim(organisation, actor=request.user)
         messages.success(request, _("The claim is confirmed; the organisation is listed."))
         return redirect("accounts:organisation_detail", pk=organisation.pk)
     if request.POST.get("decision") == "reject" and not organisation.is_verified:
@@ -294,7 +289,7 @@ def organisation_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
-    if not can_edit_organisation(request.user, organisation):
+    if not has_perm(request.user, "accounts.edit_organisation", organisation):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
@@ -309,7 +304,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- people and roles (admins)
 
 
-@role_required(Role.ADMIN)
+@perm_required("accounts.manage_roles")
 def people(request: HttpRequest) -> HttpResponse:
     users = (
         get_user_model().objects.filter(is_active=True).select_related("profile").order_by("email")
@@ -326,7 +321,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.ADMIN)
+@perm_required("accounts.manage_roles")
 def set_role(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(get_user_model(), pk=pk)
     form = RoleForm(request.POST)

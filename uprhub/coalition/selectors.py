@@ -24,7 +24,7 @@ def application_queue(status: str | None) -> QuerySet[TaskforceApplication]:
 def reviewers() -> QuerySet[Any]:
     """Active accounts with an address that may review applications.
 
-    The same people `role_required(Role.COORDINATOR)` lets into the queue: coordinators,
+    The same people the rule "coalition.view_queue" lets into the queue: coordinators,
     admins (roles include the ones below them) and superusers (who count as admins).
     """
     return (

@@ -10,9 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from uprhub.accounts.choices import Role
-from uprhub.accounts.permissions import role_required
 from uprhub.core.antispam import rate_limited
+from uprhub.core.rules import perm_required
 
 from . import selectors, services
 from .forms import ApplicationForm, DecisionForm, DirectoryFilterForm, QueueFilterForm
@@ -68,7 +67,7 @@ def confirm_submit(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.COORDINATOR)
+@perm_required("coalition.view_queue")
 def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
@@ -86,7 +85,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.COORDINATOR)
+@perm_required("coalition.view_queue")
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(TaskforceApplication.objects.prefetch_related("themes"), pk=pk)
     form = DecisionForm(request.POST or None)
@@ -121,7 +120,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.MEMBER)
+@perm_required("coalition.view_directory")
 def directory(request: HttpRequest) -> HttpResponse:
     filters = DirectoryFilterForm(request.GET or None, locations=selectors.directory_locations())
     criteria = filters.cleaned_data if filters.is_valid() else {}

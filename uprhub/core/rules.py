@@ -53,7 +53,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from uprhub.accounts.choices import Role
-from uprhub.accounts.permissions import can_edit_organisation, is_admin, is_coordinator, is_member
+from uprhub.accounts.permissions import (
+    can_edit_organisation,
+    can_manage_organisation_members,
+    can_review_organisation_claims,
+    can_view_organisation,
+    is_admin,
+    is_coordinator,
+    is_member,
+    sees_unlisted_members,
+)
 from uprhub.accounts.permissions import role_of as site_role_of
 
 if TYPE_CHECKING:
@@ -136,15 +145,17 @@ def require_perm(
     obj: object | None = None,
     *,
     state_error: Exception | None = None,
+    denied: type[PermissionDenied] = PermissionDenied,
 ) -> None:
     """Raise PermissionDenied unless `actor` may do `perm` on `obj` (a service's first step).
 
     A person allowed the action but not in the object's current state gets `state_error`
-    (the service's own, translated error) when given, else PermissionDenied.
+    (the service's own, translated error) when given, else PermissionDenied. `denied` is the
+    PermissionDenied subclass a service's callers already catch (e.g. an app's own).
     """
     found = _rule(perm)
     if not _who_allows(found, actor, obj):
-        raise PermissionDenied(perm)
+        raise denied(perm)
     if not _state_allows(found, obj):
         raise state_error if state_error is not None else PermissionDenied(perm)
 
@@ -169,6 +180,24 @@ def perm_required(perm: str) -> Callable[[ViewFunc], ViewFunc]:
         return wrapped
 
     return decorator
+
+
+class May:
+    """Templates' view of the rules: ``{% if may.coalition.view_queue %}`` is
+    ``has_perm(user, "coalition.view_queue")``, without an object (see `perm_required`),
+    asked once per page. An unknown name raises `UnknownPermission`, as in code."""
+
+    def __init__(self, user: Person, app: str = "", cache: dict[str, bool] | None = None):
+        self._user, self._app = user, app
+        self._cache: dict[str, bool] = {} if cache is None else cache
+
+    def __getitem__(self, name: str) -> May | bool:
+        if not self._app:
+            return May(self._user, name, self._cache)
+        perm = f"{self._app}.{name}"
+        if perm not in self._cache:
+            self._cache[perm] = has_perm(self._user, perm)
+        return self._cache[perm]
 
 
 def describe() -> list[tuple[str, str, str, bool]]:
@@ -226,6 +255,50 @@ rule(
     "people in the organisation; coordinators and admins",
     system=True,
 )
+rule(
+    "accounts.manage_roles",
+    lambda user, obj: is_admin(user),
+    "admins (the people page and its role form; each change is then `accounts.set_role`)",
+)
+
+
+def sees_every_organisation(user: Any) -> bool:
+    """Coordinators and admins open every organisation (they review claims); the others
+    only their own. The organisation list (`accounts.selectors.organisations_for`) uses it."""
+    return _signed_in(user) and is_coordinator(user)
+
+
+rule(
+    "accounts.view_organisation",
+    # Without an organisation: the list of one's own organisations, open to every account.
+    lambda user, organisation: organisation is None or can_view_organisation(user, organisation),
+    "its members, coordinators and admins (anyone else gets a 404, not a 403)",
+)
+rule(
+    "accounts.manage_members",
+    # The confirmed claim is part of *who*, not a state: until a coordinator confirms it the
+    # contact person is nobody special, while an admin may add people in any state.
+    lambda user, organisation: (
+        is_admin(user)
+        if organisation is None
+        else can_manage_organisation_members(user, organisation)
+    ),
+    "its contact person once its claim is confirmed; admins",
+)
+rule(
+    "accounts.review_claim",
+    lambda user, organisation: can_review_organisation_claims(user),
+    "coordinators and admins",
+    when=lambda organisation: organisation.verified_at is None,
+    state="pending claim (not yet confirmed)",
+)
+rule(
+    "accounts.see_unlisted_members",
+    lambda user, organisation: (
+        organisation is not None and sees_unlisted_members(user, organisation)
+    ),
+    "its contact person (once confirmed), coordinators and admins",
+)
 
 # --- calendar ----------------------------------------------------------------------------------
 
@@ -255,6 +328,16 @@ rule(
     "coordinators and admins (or the coalition.review_application model permission)",
 )
 rule(
+    "coalition.view_queue",
+    lambda user, obj: is_coordinator(user),
+    "coordinators and admins (the review queue and an application's page)",
+)
+rule(
+    "coalition.view_directory",
+    lambda user, obj: is_member(user),
+    "members, coordinators and admins",
+)
+rule(
     "coalition.decide_application",
     _reviews_applications,
     "coordinators and admins (or the coalition.review_application model permission)",
@@ -279,6 +362,11 @@ rule(
     "coordinators and admins",
     when=_status_is("draft"),
     state="draft (a post is sent once)",
+)
+rule(
+    "mailinglists.read_members_archive",
+    lambda user, mailing_list: is_member(user),
+    "members, coordinators and admins (public lists' archives are open to everyone)",
 )
 rule(
     "mailinglists.join_members_list",

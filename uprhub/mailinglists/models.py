@@ -39,7 +39,9 @@ class MailingListQuerySet(models.QuerySet["MailingList"]):
 
     def visible_to(self, user: Any) -> MailingListQuerySet:
         """Lists whose archive the user may read and which they may join."""
-        return self if is_member(user) else self.public()
+        from uprhub.core.rules import has_perm  # rules import auth views: not at model load
+
+        return self if has_perm(user, "mailinglists.read_members_archive") else self.public()
 
 
 class MailingList(models.Model):

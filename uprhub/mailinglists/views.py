@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from uprhub.accounts.permissions import is_member
 from uprhub.core import antispam
-from uprhub.core.rules import perm_required
+from uprhub.core.rules import has_perm, perm_required
 from uprhub.reviews.models import State
 
 from . import selectors, services, tokens
@@ -103,7 +103,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mailinglists/index.html",
-        {"form": form, "lists": all_lists, "is_member": is_member(request.user)},
+        {
+            "form": form,
+            "lists": all_lists,
+            # Whether the members-only lists' archive links are shown.
+            "is_member": has_perm(request.user, "mailinglists.read_members_archive"),
+        },
     )
 
 
@@ -285,7 +290,9 @@ def preferences_token(request: HttpRequest, token: str) -> HttpResponse:
 
 def _readable_list(request: HttpRequest, slug: str) -> MailingList | HttpResponse:
     mailing_list = get_object_or_404(MailingList, slug=slug)
-    if mailing_list.members_only and not is_member(request.user):
+    if mailing_list.members_only and not has_perm(
+        request.user, "mailinglists.read_members_archive", mailing_list
+    ):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied

@@ -114,7 +114,7 @@ UPRHUB_EXPORT_BUILDER = env_str("UPRHUB_EXPORT_BUILDER") or (
 )
 
 # Tokens in the paths of e-mailed links are masked in every logged message
-# (uprhub.core.logfilters): on the console handler, and on the loggers that write request
+# (uprhub.core.logging): on the console handler, and on the loggers that write request
 # paths (logger filters run before the record reaches any handler, test capture included).
 LOGGING = {
     "version": 1,
@@ -123,7 +123,7 @@ LOGGING = {
     # Tokens of e-mailed links are masked wherever a request path is logged.
     "filters": {
         "client_errors": {"()": "uprhub.core.logging.ClientErrorsWithoutTraceback"},
-        "mask_tokens": {"()": "uprhub.core.logfilters.MaskTokens"},
+        "mask_tokens": {"()": "uprhub.core.logging.MaskTokens"},
     },
     "formatters": {
         "django.server": {

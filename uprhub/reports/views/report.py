@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from uprhub.accounts.choices import Role
 from uprhub.accounts.models import Organisation
-from uprhub.accounts.permissions import login_required, role_required
+from uprhub.accounts.permissions import login_required
+from uprhub.core.rules import perm_required
 
 from .. import exporting, quality, selectors, services
 from ..checking import Checked, check_report
@@ -64,7 +64,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.MEMBER)
+@perm_required("reports.create")
 def report_create(request: HttpRequest) -> HttpResponse:
     form = ReportCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
