@@ -24,6 +24,33 @@ class Command(db_worker.Command):
     def add_arguments(self, parser: Any) -> None:
         super().add_arguments(parser)
         parser.set_defaults(worker_id=make_worker_id())
+        # The library's options keep their behaviour; only their help texts become ours, so
+        # that makemessages extracts them and `--help` speaks the active language.
+        helps = {
+            "queue_name": _(
+                "The queues to process, separated by commas; '*' processes every queue "
+                "(default: %(default)r)."
+            ),
+            "exclude_queues": _("Queues to leave out, separated by commas (with --queue-name=*)."),
+            "interval": _(
+                "Seconds to wait before checking again when the queue is empty "
+                "(default: %(default)r)."
+            ),
+            "batch": _("Process all waiting tasks, then exit (can be combined with --max-tasks)."),
+            "reload": _(
+                "Restart the worker when the code changes; not for production, as tasks may be "
+                "stopped uncleanly (default: DEBUG)."
+            ),
+            "backend_name": _("The task backend to use (default: %(default)r)."),
+            "startup_delay": _("Do not wait a short moment at startup."),
+            "max_tasks": _("The most tasks the worker runs before it exits (default: no limit)."),
+            "worker_id": _(
+                "The worker id; it must be unique among the workers (default: host:pid:token)."
+            ),
+        }
+        for action in parser._actions:
+            if action.dest in helps:
+                action.help = helps[action.dest]
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.configure_logging(options["verbosity"])
