@@ -21,7 +21,7 @@ def can_fork() -> bool:
 
 
 def default_workers() -> int:
-    """Cores + 1 (3 on 2 cores), each with threads. Measured with bench/http.py on 2 cores, 3
+    """Cores + 1 (3 on 2 cores), each with threads. Measured with bench/load.py on 2 cores, 3
     processes × 8 threads kept p99 lower than 5 × 4 at the same throughput (fewer processes
     competing for the cores), and each process is one more copy of the pages it caches."""
     return (os.cpu_count() or 1) + 1

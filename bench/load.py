@@ -17,20 +17,14 @@ Target (issue 12, point 15): ≥ 300 requests/s, p99 ≤ 250 ms, 0 errors at 50 
 
 from __future__ import annotations
 
-import os
-import sys
-
-# Run as `python bench/http.py`, this file's folder comes first on sys.path and its name would
-# hide the standard library's `http` package (which urllib and asyncio import): drop it.
-if sys.path and os.path.basename(sys.path[0] or ".") == "bench":
-    del sys.path[0]
-
 import argparse
 import asyncio
 import json
+import os
 import resource
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
