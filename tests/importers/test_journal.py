@@ -82,6 +82,7 @@ def _recommendation_batches(db: Path) -> int:
         return 0
 
 
+@pytest.mark.slow  # real processes: about 15 s
 @pytest.mark.skipif(UPRHUB is None, reason="the uprhub script is not installed (pip install -e .)")
 def test_an_import_killed_after_a_batch_is_undone_by_the_next_command(tmp_path) -> None:
     assert UPRHUB is not None

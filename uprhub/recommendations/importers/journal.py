@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 LOCKED_ATTEMPTS = 5
 #: A journal written on another host is taken for dead once it has not moved for this long.
 STALE_AFTER = timedelta(hours=1)
+UNDONE = ImportJournal.Status.UNDONE
 
 
 # --- deleting what an import wrote --------------------------------------------------------
@@ -89,17 +90,17 @@ class Undo:
         return ", ".join(f"{n} {label}" for label, n in sorted(counts.items())) or "no rows"
 
 
-def while_locked(action: Callable[[], None], attempts: int = LOCKED_ATTEMPTS) -> None:
+def while_locked[T](action: Callable[[], T], attempts: int = LOCKED_ATTEMPTS) -> T:
     """Run `action` in a transaction, again (with waits) while the database stays locked."""
     for attempt in range(1, attempts + 1):
         try:
             with transaction.atomic():
-                action()
-            return
+                return action()
         except OperationalError as exc:
             if "locked" not in str(exc) or attempt == attempts:
                 raise
             time.sleep(min(0.05 * 2**attempt, 1.0))
+    raise AssertionError("unreachable")  # the last attempt returned or raised
 
 
 def delete_recommendations(pks: list[int]) -> None:
@@ -172,12 +173,17 @@ class Journal:
             rows=list(dict.fromkeys(recorded.rows + known.rows)),
         )
         merged.run()
-        while_locked(partial(_close, self.entry.pk, ImportJournal.Status.UNDONE))
+        while_locked(partial(_close, self.entry.pk, UNDONE))
 
 
-def _close(pk: int, status: str) -> None:
+def _close(pk: int, status: str) -> bool:
+    """Close a running journal; False when it was closed already (by another recovery)."""
     ImportJournalBatch.objects.filter(journal_id=pk).delete()
-    ImportJournal.objects.filter(pk=pk).update(status=status, updated_at=timezone.now())
+    return bool(
+        ImportJournal.objects.filter(pk=pk, status=ImportJournal.Status.RUNNING).update(
+            status=status, updated_at=timezone.now()
+        )
+    )
 
 
 # --- recovery after a crash ----------------------------------------------------------------
@@ -222,10 +228,13 @@ def recover_unfinished_imports() -> list[ImportJournal]:
         undo = Undo.of(journal)
         try:
             undo.run()
-            _close_undone(journal)
+            closed = while_locked(partial(_close, journal.pk, UNDONE))
         except Exception:  # keep it running: the next command tries again, and says so
             log.exception("Could not undo the interrupted import of %s", journal.source_name)
             continue
+        if not closed:
+            continue  # another process recovered it at the same time, and reports it
+        journal.status = UNDONE
         log.warning(
             "Undid the interrupted import of %s %s (started %s, process %s on %s): removed %s",
             journal.source_kind,
@@ -239,8 +248,3 @@ def recover_unfinished_imports() -> list[ImportJournal]:
     if recovered:
         mark_search_changed()
     return recovered
-
-
-def _close_undone(journal: ImportJournal) -> None:
-    while_locked(partial(_close, journal.pk, ImportJournal.Status.UNDONE))
-    journal.status = ImportJournal.Status.UNDONE
