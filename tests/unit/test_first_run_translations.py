@@ -27,7 +27,10 @@ def _first_run_messages(monkeypatch, tmp_path, settings, language: str) -> list[
         ("fr", "Préparation de la base de données (application des migrations)…"),
     ],
 )
-def test_preparing_message(monkeypatch, tmp_path, settings, language: str, expected: str) -> None:
+def test_preparing_message(
+    db, monkeypatch, tmp_path, settings, language: str, expected: str
+) -> None:
+    # `db`: preparing the database also looks for interrupted imports to undo.
     assert _first_run_messages(monkeypatch, tmp_path, settings, language) == [expected]
 
 

@@ -90,6 +90,17 @@ def prepare_database(*, load_data: bool | None = None, say: Callable[[str], None
         # Cache tables live outside migrations: (re)create the rate-limit table if the
         # cache settings changed since the migration ran (a no-op when it exists).
         call_command("createcachetable", verbosity=0)
+        # A batched SQLite import killed half-way left rows behind: undo them (all or nothing).
+        from uprhub.recommendations.importers.journal import recover_unfinished_imports
+
+        for journal in recover_unfinished_imports():
+            say(
+                _("Undid the interrupted import of %(name)s (started %(started)s).")
+                % {
+                    "name": journal.source_name,
+                    "started": journal.started_at.isoformat(" ", "seconds"),
+                }
+            )
         if load_data and not is_loaded():
             say(_("Loading the bundled UPR data (first start only, about a minute)…"))
             for summary in load_bundled_data():

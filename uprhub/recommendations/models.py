@@ -254,3 +254,45 @@ class VoluntaryPledge(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ImportJournal(models.Model):
+    """A batched SQLite import in progress: what it wrote, so a crash can be undone.
+
+    Each batch of rows and its `ImportJournalBatch` are written in one transaction, so the
+    record never lags behind the data. `recover_unfinished_imports` undoes the journals left
+    ``running`` by a process that is gone (see `uprhub.recommendations.importers.journal`).
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+        UNDONE = "undone", _("undone")
+
+    source_kind = models.CharField(max_length=30)
+    source_name = models.CharField(max_length=255)
+    started_at = models.DateTimeField()
+    # Touched with every batch: a journal of another host is stale once it stops moving.
+    updated_at = models.DateTimeField()
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    # The process's start time (Linux clock ticks since boot), so a reused pid is not "alive".
+    pid_started = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.RUNNING)
+
+    class Meta:
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_kind} {self.source_name} ({self.status})"
+
+
+class ImportJournalBatch(models.Model):
+    """Ids of rows one batch (or one lookup) of a journaled import created, in one model."""
+
+    journal = models.ForeignKey(ImportJournal, on_delete=models.CASCADE, related_name="batches")
+    model = models.CharField(max_length=100)  # "app_label.ModelName"
+    ids = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.model} ×{len(self.ids)}"

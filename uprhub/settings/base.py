@@ -101,6 +101,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Load the bundled UN / UPR Info data on first use of the database.
 UPRHUB_AUTOLOAD = env_bool("UPRHUB_AUTOLOAD", True)
 UPRHUB_PAGE_SIZE = 20
+# Rows per short transaction of a batched (SQLite) recommendations import.
+UPRHUB_IMPORT_BATCH_ROWS = env_int("UPRHUB_IMPORT_BATCH_ROWS", 500)
 UPRHUB_EXPORT_MAX_ROWS = 1_000_000
 # Explorer exports of at least this many rows are cached per data version and built only in
 # one of UPRHUB_EXPORT_SLOTS slots shared by all server processes (others get "busy, retry").

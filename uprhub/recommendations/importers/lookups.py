@@ -11,7 +11,9 @@ import hashlib
 import html
 import re
 from collections import Counter
+from collections.abc import Callable
 
+from django.db import transaction
 from django.db.models import Model
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -100,6 +102,13 @@ class Lookups:
         self._unknown_seen: set[str] = set()
         # Rows this import created, in order: a batched import that fails deletes them again.
         self.created: list[tuple[type[Model], int]] = []
+        # A batched import's journal: told of each row in the transaction that creates it.
+        self.journal: Callable[[type[Model], list[int]], None] | None = None
+
+    def _created(self, model: type[Model], pk: int) -> None:
+        self.created.append((model, pk))
+        if self.journal is not None:
+            self.journal(model, [pk])
 
     # --- States ----------------------------------------------------------------------------
 
@@ -163,19 +172,22 @@ class Lookups:
             suffix = f"-{n}"
             code, n = base[: 40 - len(suffix)] + suffix, n + 1
         group = UPRINFO_REGION_NAMES.get(html.unescape(region).strip(), "")
-        state = State.objects.create(
-            code=code,
-            iso3="",
-            un_name=shown,
-            short_name=shown[:120],
-            regional_group=group if group in RegionalGroup.values else "",
-            kind=StateKind.UNKNOWN,
-        )
+        # Each creation and its journal record commit together (outside an import's transaction).
+        with transaction.atomic():
+            state = State.objects.create(
+                code=code,
+                iso3="",
+                un_name=shown,
+                short_name=shown[:120],
+                regional_group=group if group in RegionalGroup.values else "",
+                kind=StateKind.UNKNOWN,
+            )
+            self._created(State, state.pk)
+            if key:
+                alias = StateAlias.objects.create(state=state, name=shown, key=key)
+                self._created(StateAlias, alias.pk)
         self.summary.count(_("unknown States created"))
-        self.created.append((State, state.pk))
         if key:
-            alias = StateAlias.objects.create(state=state, name=shown, key=key)
-            self.created.append((StateAlias, alias.pk))
             self.alias_index[key] = state.pk
         self.states[state.pk] = state
         self.codes.add(code)
@@ -187,11 +199,12 @@ class Lookups:
     def session(self, number: int) -> Session:
         session = self.sessions.get(number)
         if session is None:
-            cycle, new_cycle = Cycle.objects.get_or_create(number=cycle_for_session(number))
-            if new_cycle:
-                self.created.append((Cycle, cycle.pk))
-            session = Session.objects.create(number=number, cycle=cycle)
-            self.created.append((Session, session.pk))
+            with transaction.atomic():
+                cycle, new_cycle = Cycle.objects.get_or_create(number=cycle_for_session(number))
+                if new_cycle:
+                    self._created(Cycle, cycle.pk)
+                session = Session.objects.create(number=number, cycle=cycle)
+                self._created(Session, session.pk)
             self.summary.count(_("sessions created"))
             self.sessions[number] = session
         return session
@@ -202,9 +215,10 @@ class Lookups:
         pk = self.reviews.get(key)
         if pk is None:
             review = Review(state=state, session=self.session(session_number))
-            review.save()  # Review.save() fills the /1 /2 /3 symbols
+            with transaction.atomic():
+                review.save()  # Review.save() fills the /1 /2 /3 symbols
+                self._created(Review, review.pk)
             self.summary.count(_("reviews created"))
-            self.created.append((Review, review.pk))
             pk = self.reviews[key] = review.pk
         return pk
 
@@ -213,12 +227,14 @@ class Lookups:
     def vocabulary(self, slug: str) -> Vocabulary:
         vocabulary = self._vocabularies.get(slug)
         if vocabulary is None:
-            vocabulary, created = Vocabulary.objects.get_or_create(
-                slug=slug, defaults=_vocabulary_defaults(slug)
-            )
+            with transaction.atomic():
+                vocabulary, created = Vocabulary.objects.get_or_create(
+                    slug=slug, defaults=_vocabulary_defaults(slug)
+                )
+                if created:
+                    self._created(Vocabulary, vocabulary.pk)
             if created:
                 self.summary.count(_("vocabularies created"))
-                self.created.append((Vocabulary, vocabulary.pk))
             self._vocabularies[slug] = vocabulary
             names: dict[str, int] = {}
             codes: dict[str, int] = {}
@@ -239,9 +255,10 @@ class Lookups:
         if pk is None and code:
             pk = self._theme_codes[slug].get(code)
         if pk is None:
-            pk = Theme.objects.create(vocabulary=vocabulary, name=name[:255], code=code[:20]).pk
+            with transaction.atomic():
+                pk = Theme.objects.create(vocabulary=vocabulary, name=name[:255], code=code[:20]).pk
+                self._created(Theme, pk)
             self.summary.count(_("themes created"))
-            self.created.append((Theme, pk))
             names[folded] = pk
             if code:
                 self._theme_codes[slug][code] = pk

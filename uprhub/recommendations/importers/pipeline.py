@@ -22,13 +22,20 @@ them, and stays all-or-nothing by undoing what it wrote:
   `batch_rows()`, each a short transaction, their ids recorded;
 * the rest — changes to recommendations that were there before, cited symbols, the Source's
   summary — is one final transaction, short unless the file changes many existing rows;
-* any failure (a bad line, an error in a batch or at the end) deletes, in short transactions,
-  everything recorded, so the database is as before. Between batches other connections
-  write normally; readers may see a part of the new rows while the import runs.
+* any failure (a bad line, an error in a batch or at the end, Ctrl+C) deletes, in short
+  transactions, everything recorded, so the database is as before. Between batches other
+  connections write normally; readers may see a part of the new rows while the import runs.
 
-The limit: if the process itself is killed mid-import, the rows written so far stay; running
-the same import again completes it (imports are idempotent). PostgreSQL, dry runs and
-voluntary pledges use the single transaction: there it costs writers nothing.
+What is recorded is also written to a durable journal (`journal.Journal`): an
+`ImportJournal` opened before the first write, and the ids of every row created (Source,
+lookups' rows, each batch of recommendations) committed *in the same transaction* as the
+rows. The final transaction marks it finished; a handled failure marks it undone. If the
+process is killed mid-import (power loss, out of memory, SIGKILL), its journal stays
+``running``: the next `uprhub` command that prepares the database, or the next batched
+import, sees that its process is gone and deletes what it recorded
+(`journal.recover_unfinished_imports`), so the import is all-or-nothing even across a crash.
+A journal whose process is still alive is never touched. PostgreSQL, dry runs and voluntary
+pledges use the single transaction: there it costs writers nothing.
 """
 
 from __future__ import annotations
@@ -43,8 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Model
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from uprhub.recommendations.importers.base import (
@@ -54,6 +60,12 @@ from uprhub.recommendations.importers.base import (
     mark_search_changed,
     run_import,
     suggest_after,
+)
+from uprhub.recommendations.importers.journal import (
+    LOCKED_ATTEMPTS,
+    Journal,
+    Undo,
+    recover_unfinished_imports,
 )
 from uprhub.recommendations.importers.lookups import Lookups
 from uprhub.recommendations.importers.reference import ensure_reference_data
@@ -65,7 +77,7 @@ from uprhub.recommendations.importers.sync import (
     split_new,
     sync_recommendations,
 )
-from uprhub.recommendations.models import Label, Recommendation, RecommendingState, Source
+from uprhub.recommendations.models import Recommendation, Source
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +141,7 @@ def import_source_file(
 
 DEFAULT_BATCH_ROWS = 500
 #: Attempts at the final step when another writer got in first (SQLite "database is locked").
-FINAL_ATTEMPTS = 5
+FINAL_ATTEMPTS = LOCKED_ATTEMPTS
 
 
 def _let_writers_in(batch_seconds: float) -> None:
@@ -152,64 +164,6 @@ def batch_rows() -> int:
     return int(getattr(settings, "UPRHUB_IMPORT_BATCH_ROWS", DEFAULT_BATCH_ROWS))
 
 
-@dataclass
-class _Undo:
-    """What a batched import wrote, to delete it again if the import fails."""
-
-    recommendations: list[int] = field(default_factory=list)
-    rows: list[tuple[type[Model], int]] = field(default_factory=list)
-
-    def run(self) -> None:
-        for part in chunks(self.recommendations, 500):
-            _while_locked(lambda part=part: _delete_recommendations(part))
-        for model, pk in reversed(self.rows):
-            try:
-                _while_locked(lambda model=model, pk=pk: _raw_delete(model, [pk]))
-            except IntegrityError:
-                # Something written meanwhile refers to it (a report on a new review, say):
-                # it stays, which is harmless; the import's own rows are gone.
-                log.warning("Kept %s %s created by a failed import: now in use", model, pk)
-
-
-def _while_locked(action: Callable[[], None], attempts: int = FINAL_ATTEMPTS) -> None:
-    """Run `action` in a transaction, again (with waits) while the database stays locked."""
-    for attempt in range(1, attempts + 1):
-        try:
-            with transaction.atomic():
-                action()
-            return
-        except OperationalError as exc:
-            if "locked" not in str(exc) or attempt == attempts:
-                raise
-            time.sleep(min(0.05 * 2**attempt, 1.0))
-
-
-def _delete_recommendations(pks: list[int]) -> None:
-    _delete_children(pks)
-    _raw_delete(Recommendation, pks)
-
-
-def _raw_delete(model: type[Model], pks: list[int]) -> None:
-    """DELETE without the ORM's cascade: a row something else refers to fails at commit."""
-    if not pks:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    marks = ", ".join(["%s"] * len(pks))
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", pks)  # noqa: S608
-
-
-def _delete_children(recommendation_ids: list[int]) -> None:
-    marks = ", ".join(["%s"] * len(recommendation_ids))
-    with connection.cursor() as cursor:
-        for model in (RecommendingState, Label):
-            table = connection.ops.quote_name(model._meta.db_table)
-            cursor.execute(
-                f"DELETE FROM {table} WHERE recommendation_id IN ({marks})",  # noqa: S608
-                recommendation_ids,
-            )
-
-
 def _import_in_batches(
     path: str | Path,
     sha256: str,
@@ -224,14 +178,20 @@ def _import_in_batches(
     pause = between_batches or (lambda: None)
     started = time.perf_counter()
     started_at = timezone.now()
+    recover_unfinished_imports()  # an earlier import of this database killed half-way
     with transaction.atomic():
         ensure_reference_data()  # reference data, not the file's: it may stay
     summary = ImportSummary(kind=kind, file=name, unit=unit)
     lookups = Lookups(summary)
-    undo = _Undo()
+    undo = Undo()
+    # From here on every row written is recorded in the journal, in its own transaction.
+    journal = Journal(kind, name)
+    lookups.journal = journal.record
     try:
         with transaction.atomic():
             source, new = open_source(kind, path, sha256)
+            if new:
+                journal.record(Source, [source.pk])
         if new:
             undo.rows.append((Source, source.pk))
         try:
@@ -245,7 +205,9 @@ def _import_in_batches(
             pause()
             batch_started = time.perf_counter()
             with transaction.atomic():
-                undo.recommendations.extend(create_recommendations(source, part, summary))
+                created = create_recommendations(source, part, summary)
+                journal.record(Recommendation, created)
+            undo.recommendations.extend(created)
             _let_writers_in(time.perf_counter() - batch_started)
         pause()
         # The final step holds the lock while it reads, so it only looks at the drafts that
@@ -266,6 +228,7 @@ def _import_in_batches(
                     close_source(source, summary, sha256, new=new)
                     if summary.changed:
                         mark_search_changed()
+                    journal.finish()
                 break
             except OperationalError as exc:
                 if "locked" not in str(exc) or attempt == FINAL_ATTEMPTS:
@@ -273,7 +236,7 @@ def _import_in_batches(
                 summary = copy.deepcopy(before)  # the attempt's counts are void
                 time.sleep(min(0.05 * 2**attempt, 1.0))
     except BaseException:
-        undo.run()
+        journal.undo(undo)
         mark_search_changed()
         raise
     if summary.changed:
