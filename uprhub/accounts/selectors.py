@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from uprhub.core.rules import has_perm, sees_every_organisation
 
+from .choices import Role
 from .models import Membership, Organisation
 
 
@@ -26,6 +29,32 @@ def organisations_for(user: Any) -> QuerySet[Organisation]:
     if sees_every_organisation(user):
         return organisations
     return organisations.filter(memberships__user=user).distinct()
+
+
+def organisation_or_404(pk: int) -> Organisation:
+    """The organisation, whoever asks; Http404 if there is none (callers check who may see it)."""
+    return get_object_or_404(Organisation, pk=pk)
+
+
+def memberships_of(user: Any) -> QuerySet[Membership]:
+    """A person's memberships, with their organisations, for their profile page."""
+    return Membership.objects.filter(user=user).select_related("organisation")
+
+
+def active_people(role: str | None = None) -> QuerySet[Any]:
+    """Active accounts by e-mail address, for the admins' roles page; only `role` if it is
+    one of the roles (anything else lists everyone)."""
+    users = (
+        get_user_model().objects.filter(is_active=True).select_related("profile").order_by("email")
+    )
+    if role in Role.values:
+        users = users.filter(profile__role=role)
+    return users
+
+
+def user_or_404(pk: int) -> Any:
+    """Any account, active or not; Http404 if there is none."""
+    return get_object_or_404(get_user_model(), pk=pk)
 
 
 @dataclass(frozen=True)

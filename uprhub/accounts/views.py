@@ -10,13 +10,12 @@ import contextlib
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -37,7 +36,7 @@ from .forms import (
     RoleForm,
     SignupForm,
 )
-from .models import Membership, Organisation
+from .models import Organisation
 from .permissions import login_required
 from .tokens import set_password_token_generator
 
@@ -173,7 +172,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.update_profile(request.user, actor=request.user, themes=themes, **data)
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
-    organisations = Membership.objects.filter(user=request.user).select_related("organisation")
+    organisations = selectors.memberships_of(request.user)
     return render(
         request,
         "accounts/profile.html",
@@ -217,7 +216,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
     """The organisation, or 404 for anyone who may not see it (its existence included)."""
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = selectors.organisation_or_404(pk)
     if not has_perm(request.user, "accounts.view_organisation", organisation):
         raise Http404
     return organisation
@@ -269,7 +268,7 @@ def organisation_add_member(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_required("accounts.review_claim")
 def organisation_claim(request: HttpRequest, pk: int) -> HttpResponse:
     """A coordinator confirms or rejects that an organisation's creator may speak for it."""
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = selectors.organisation_or_404(pk)
     if request.POST.get("decision") == "confirm":
         # A second click, or another coordinator was quicker: it is confirmed all the same.
         with contextlib.suppress(services.ClaimAlreadyConfirmed):
@@ -306,12 +305,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @perm_required("accounts.manage_roles")
 def people(request: HttpRequest) -> HttpResponse:
-    users = (
-        get_user_model().objects.filter(is_active=True).select_related("profile").order_by("email")
-    )
     role = request.GET.get("role")
-    if role in Role.values:
-        users = users.filter(profile__role=role)
+    users = selectors.active_people(role)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -323,7 +318,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @require_POST
 @perm_required("accounts.manage_roles")
 def set_role(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(get_user_model(), pk=pk)
+    person = selectors.user_or_404(pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed roles."))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from uprhub.accounts.choices import US_STATE_NAMES, Role
 from uprhub.accounts.models import Profile
@@ -19,6 +20,11 @@ def application_queue(status: str | None) -> QuerySet[TaskforceApplication]:
     if status in ApplicationStatus.values:
         return applications.filter(status=status)
     return applications.open()
+
+
+def application_for_review(pk: int) -> TaskforceApplication:
+    """One application with its themes, for a coordinator to decide; Http404 if there is none."""
+    return get_object_or_404(TaskforceApplication.objects.prefetch_related("themes"), pk=pk)
 
 
 def reviewers() -> QuerySet[Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +15,6 @@ from uprhub.core.rules import perm_required
 
 from . import selectors, services
 from .forms import ApplicationForm, DecisionForm, DirectoryFilterForm, QueueFilterForm
-from .models import TaskforceApplication
 
 
 @require_GET
@@ -87,7 +86,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @perm_required("coalition.view_queue")
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_object_or_404(TaskforceApplication.objects.prefetch_related("themes"), pk=pk)
+    application = selectors.application_for_review(pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

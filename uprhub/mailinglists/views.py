@@ -17,9 +17,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -28,17 +28,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from uprhub.accounts.permissions import is_member
 from uprhub.core import antispam
 from uprhub.core.rules import has_perm, perm_required
-from uprhub.reviews.models import State
 
 from . import selectors, services, tokens
 from .forms import PostForm, PreferencesForm, PreferencesLinkForm, SubscribeForm
 from .models import (
     DeliveryStatus,
     MailingList,
-    Post,
     PostStatus,
     Subscriber,
-    Subscription,
     SubscriptionStatus,
 )
 from .rendering import markdown_to_html
@@ -75,7 +72,7 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
 
 @rate_limited("list_subscribe")
 def index(request: HttpRequest) -> HttpResponse:
-    all_lists = MailingList.objects.active()
+    all_lists = selectors.active_lists()
     subscribable = all_lists.visible_to(request.user)
     initial = {"email": request.user.email} if request.user.is_authenticated else None
     form = SubscribeForm(request.POST or None, lists=subscribable, initial=initial)
@@ -183,28 +180,17 @@ def reminders_off(request: HttpRequest, token: str) -> HttpResponse:
 # ---------------------------------------------------------------- preferences
 
 
-def _offered_lists(subscriber: Subscriber | None, user: Any) -> Any:
-    lists = MailingList.objects.active()
-    owner = user if user is not None and user.is_authenticated else None
-    if owner is None and subscriber is not None:
-        owner = subscriber.user
-    return lists.visible_to(owner)
-
-
 def _preferences_page(
     request: HttpRequest, subscriber: Subscriber | None, *, action: str
 ) -> HttpResponse:
-    offered = _offered_lists(subscriber, request.user)
-    states = State.objects.under_review().order_by("short_name")
+    offered = selectors.offered_lists(subscriber, request.user)
+    states = selectors.reminder_states()
     preference = (
         getattr(subscriber, "reminder_preference", None) if subscriber is not None else None
     )
     initial: dict[str, Any] = {"days": [60, 30, 7, 1]}
     if subscriber is not None:
-        initial["lists"] = MailingList.objects.filter(
-            subscriptions__subscriber=subscriber,
-            subscriptions__status=SubscriptionStatus.ACTIVE,
-        )
+        initial["lists"] = selectors.subscribed_lists(subscriber)
     if preference is not None:
         initial.update(
             reminders=preference.opted_in,
@@ -226,13 +212,7 @@ def _preferences_page(
         )
         messages.success(request, _("Your preferences are saved."))
         return HttpResponseRedirect(action)
-    pending = (
-        Subscription.objects.filter(subscriber=subscriber, status=SubscriptionStatus.PENDING)
-        .select_related("mailing_list")
-        .order_by("mailing_list__name")
-        if subscriber is not None
-        else []
-    )
+    pending = selectors.pending_subscriptions(subscriber) if subscriber is not None else []
     return render(
         request,
         "mailinglists/preferences.html",
@@ -289,7 +269,7 @@ def preferences_token(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _readable_list(request: HttpRequest, slug: str) -> MailingList | HttpResponse:
-    mailing_list = get_object_or_404(MailingList, slug=slug)
+    mailing_list = selectors.list_or_404(slug)
     if mailing_list.members_only and not has_perm(
         request.user, "mailinglists.read_members_archive", mailing_list
     ):
@@ -314,7 +294,7 @@ def archive_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     mailing_list = _readable_list(request, slug)
     if isinstance(mailing_list, HttpResponse):
         return mailing_list
-    post = get_object_or_404(mailing_list.posts.published(), pk=pk)
+    post = selectors.published_post_or_404(mailing_list, pk)
     return render(
         request, "mailinglists/archive_post.html", {"mailing_list": mailing_list, "post": post}
     )
@@ -328,22 +308,15 @@ coordinator_required = perm_required("mailinglists.write_post")  # the pages aro
 
 @coordinator_required
 def posts(request: HttpRequest) -> HttpResponse:
-    queryset = (
-        Post.objects.select_related("mailing_list")
-        .annotate(
-            recipients=Count("deliveries"),
-            delivered=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
-            failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
-        )
-        .order_by("-created_at")
+    page = Paginator(selectors.posts_with_delivery_counts(), settings.UPRHUB_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(queryset, settings.UPRHUB_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "mailinglists/posts.html", {"page": page})
 
 
 @coordinator_required
 def compose(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    post = get_object_or_404(Post, pk=pk) if pk is not None else None
+    post = selectors.post_or_404(pk) if pk is not None else None
     if post is not None and post.status != PostStatus.DRAFT:
         messages.error(request, _("This post was sent; it can no longer be changed."))
         return redirect("mailinglists:preview", pk=post.pk)
@@ -367,12 +340,8 @@ def compose(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @coordinator_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("mailing_list", "author"), pk=pk)
-    recipients = (
-        Subscription.objects.recipients_of(post.mailing_list).count()
-        if post.status == PostStatus.DRAFT
-        else post.deliveries.count()
-    )
+    post = selectors.post_for_preview(pk)
+    recipients = selectors.recipient_count(post)
     return render(
         request,
         "mailinglists/preview.html",
@@ -388,7 +357,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post, pk=pk)
+    post = selectors.post_or_404(pk)
     try:
         count = services.start_sending(post, actor=request.user)
     except services.PostStateError as error:
@@ -403,7 +372,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 def deliveries(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("mailing_list"), pk=pk)
+    post = selectors.post_with_list(pk)
     counts = dict(
         post.deliveries.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )

@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
+from uprhub.accounts.models import Organisation
 from uprhub.calendar.models import DeadlineKind
 from uprhub.calendar.selectors import entries_for_reviews
 from uprhub.recommendations.models import Recommendation
@@ -186,6 +188,57 @@ def paragraph_in_report(
 
 def section_in_report(report: Report, pk: int) -> ReportSection | None:
     return ReportSection.objects.filter(pk=pk, report=report).first()
+
+
+def section_with_report(pk: int) -> ReportSection | None:
+    """Any report's section, with its report (whose access the caller checks)."""
+    return ReportSection.objects.select_related("report").filter(pk=pk).first()
+
+
+def citation_in_report_or_404(report: Report, pk: int) -> Citation:
+    """A citation in one of the report's sections, with its section; Http404 otherwise."""
+    return get_object_or_404(
+        Citation.objects.select_related("section"), pk=pk, section__report=report
+    )
+
+
+def revision_in_report_or_404(report: Report, pk: int) -> Revision:
+    """A paragraph's revision in the report, with paragraph and section; Http404 otherwise."""
+    return get_object_or_404(
+        Revision.objects.select_related("paragraph__section"),
+        pk=pk,
+        paragraph__section__report=report,
+    )
+
+
+def comment_in_report_or_404(report: Report, pk: int) -> Comment:
+    """A comment on one of the report's paragraphs, with its paragraph; Http404 otherwise."""
+    return get_object_or_404(
+        Comment.objects.select_related("paragraph"),
+        pk=pk,
+        paragraph__section__report=report,
+    )
+
+
+def member_in_report_or_404(report: Report, pk: int) -> ReportOrganisation:
+    """One of the report's organisations (by its ReportOrganisation pk); Http404 otherwise."""
+    return get_object_or_404(ReportOrganisation, pk=pk, report=report)
+
+
+def signing_member_or_404(report: Report, organisation_pk: int) -> ReportOrganisation:
+    """The report's membership of organisation `organisation_pk`, with the organisation, for
+    signing off; Http404 if that organisation is not on the report."""
+    return get_object_or_404(
+        ReportOrganisation.objects.select_related("organisation"),
+        report=report,
+        organisation_id=organisation_pk,
+    )
+
+
+def default_organisation_ids(user: Any) -> list[int]:
+    """The organisation a new report's form starts with: one the person belongs to, if any."""
+    member_of = Organisation.objects.filter(memberships__user=user)
+    return list(member_of.values_list("pk", flat=True)[:1])
 
 
 def live_target(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,9 +13,7 @@ from uprhub.accounts.permissions import login_required
 
 from .. import selectors, services
 from ..models import (
-    Citation,
     Report,
-    ReportSection,
     SectionKind,
 )
 from ..permissions import Access, access_for, can_create_report
@@ -41,7 +39,7 @@ def cite(request: HttpRequest) -> HttpResponse:
         ids = [int(v) for v in request.POST.getlist("recommendation")][:100]
     except ValueError:
         return _cite_error(request, _("Choose a report section and a recommendation."))
-    section = ReportSection.objects.select_related("report").filter(pk=section_pk).first()
+    section = selectors.section_with_report(section_pk)
     if section is None or not ids:
         return _cite_error(request, _("Choose a report section and a recommendation."))
     recommendations = selectors.recommendations_for_citing(ids)
@@ -110,8 +108,6 @@ def _cite_error(request: HttpRequest, message: str, status: int = 400) -> HttpRe
 def citation_remove(
     request: HttpRequest, report: Report, access: Access, citation_pk: int
 ) -> HttpResponse:
-    citation = get_object_or_404(
-        Citation.objects.select_related("section"), pk=citation_pk, section__report=report
-    )
+    citation = selectors.citation_in_report_or_404(report, citation_pk)
     services.uncite(citation, actor=request.user)
     return redirect(_back(report, f"section-{citation.section_id}"))

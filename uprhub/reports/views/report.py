@@ -6,15 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from uprhub.accounts.models import Organisation
+from uprhub.accounts import selectors as account_selectors
 from uprhub.accounts.permissions import login_required
 from uprhub.core.rules import perm_required
 
@@ -35,7 +34,6 @@ from ..models import (
     Comment,
     Paragraph,
     Report,
-    ReportOrganisation,
     ReportSection,
     SectionKind,
 )
@@ -87,8 +85,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The report is started. You are its lead."))
             return redirect(report)
     elif request.method == "GET":
-        member_of = Organisation.objects.filter(memberships__user=request.user)
-        form.initial.setdefault("organisations", list(member_of.values_list("pk", flat=True)[:1]))
+        form.initial.setdefault("organisations", selectors.default_organisation_ids(request.user))
     return render(request, "reports/create.html", {"form": form})
 
 
@@ -278,7 +275,7 @@ def cover_edit(request: HttpRequest, report: Report, access: Access) -> HttpResp
 def organisation_description(
     request: HttpRequest, report: Report, access: Access, member_pk: int
 ) -> HttpResponse:
-    member = get_object_or_404(ReportOrganisation, pk=member_pk, report=report)
+    member = selectors.member_in_report_or_404(report, member_pk)
     form = DescriptionForm(request.POST)
     if form.is_valid():
         services.describe_organisation(member, form.cleaned_data["description"], actor=request.user)
@@ -318,9 +315,7 @@ def people(request: HttpRequest, report: Report, access: Access) -> HttpResponse
 def remove_person(
     request: HttpRequest, report: Report, access: Access, user_pk: int
 ) -> HttpResponse:
-    user = get_user_model().objects.filter(pk=user_pk).first()
-    if user is None:
-        raise Http404
+    user = account_selectors.user_or_404(user_pk)
     try:
         services.remove_role(report, user, actor=request.user)
     except services.ReportError as error:
@@ -358,11 +353,7 @@ def sign_off(request: HttpRequest, report: Report, access: Access) -> HttpRespon
         organisation_pk = int(request.POST.get("organisation", ""))
     except ValueError:
         raise Http404 from None
-    member = get_object_or_404(
-        ReportOrganisation.objects.select_related("organisation"),
-        report=report,
-        organisation_id=organisation_pk,
-    )
+    member = selectors.signing_member_or_404(report, organisation_pk)
     try:
         if request.POST.get("action") == "withdraw":
             services.withdraw_sign_off(report, member.organisation, actor=request.user)

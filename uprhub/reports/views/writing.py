@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,10 +18,8 @@ from ..forms import (
     SectionForm,
 )
 from ..models import (
-    Comment,
     Paragraph,
     Report,
-    Revision,
 )
 from ..permissions import Access
 from .common import (
@@ -233,11 +231,7 @@ def paragraph_history(
 def revision_restore(
     request: HttpRequest, report: Report, access: Access, revision_pk: int
 ) -> HttpResponse:
-    revision = get_object_or_404(
-        Revision.objects.select_related("paragraph__section"),
-        pk=revision_pk,
-        paragraph__section__report=report,
-    )
+    revision = selectors.revision_in_report_or_404(report, revision_pk)
     try:
         paragraph = services.restore_revision(
             revision, actor=request.user, expected_version=_posted_version(request)
@@ -282,11 +276,7 @@ def comment_add(
 def comment_resolve(
     request: HttpRequest, report: Report, access: Access, comment_pk: int
 ) -> HttpResponse:
-    comment = get_object_or_404(
-        Comment.objects.select_related("paragraph"),
-        pk=comment_pk,
-        paragraph__section__report=report,
-    )
+    comment = selectors.comment_in_report_or_404(report, comment_pk)
     resolved = request.POST.get("resolved", "1") == "1"
     services.resolve_comment(comment, actor=request.user, resolved=resolved)
     return redirect(_back(report, f"para-{comment.paragraph_id}"))
