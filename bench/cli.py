@@ -49,6 +49,9 @@ def main() -> None:
         data_dir = args.data_dir or tmp
         env = {**os.environ, "UPRHUB_DATA_DIR": data_dir}
         env.pop("DATABASE_URL", None)
+        # An installed command reads cached bytecode; with writing switched off (some shells
+        # and CI set PYTHONDONTWRITEBYTECODE) every run would compile ~100 modules again.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         # First use prepares the database; not part of the figures.
         subprocess.run(COMMANDS["search"], env=env, check=True, capture_output=True, timeout=900)
         figures: dict[str, object] = {}
