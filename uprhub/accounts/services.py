@@ -325,11 +325,13 @@ def create_organisation(
     return organisation
 
 
-@transaction.atomic
-def confirm_organisation_claim(organisation: Organisation, *, actor: Any) -> Organisation:
-    """The organisation is real and its contact may speak for it; audited."""
+def _pending_claim_for_review(organisation: Organisation, actor: Any) -> Organisation:
+    """The organisation, locked, once `actor` may review claims and this one is still pending.
+
+    Who first (no row is read for someone who may not review), then the state on the locked
+    row, so two coordinators cannot both decide the same claim.
+    """
     require_perm(actor, "accounts.review_claim", denied=OrganisationPermissionDenied)
-    # The state half on the locked row, so two coordinators cannot both confirm it.
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     require_perm(
         actor,
@@ -338,6 +340,13 @@ def confirm_organisation_claim(organisation: Organisation, *, actor: Any) -> Org
         state_error=ClaimAlreadyConfirmed(_("This organisation's claim was already confirmed.")),
         denied=OrganisationPermissionDenied,
     )
+    return organisation
+
+
+@transaction.atomic
+def confirm_organisation_claim(organisation: Organisation, *, actor: Any) -> Organisation:
+    """The organisation is real and its contact may speak for it; audited."""
+    organisation = _pending_claim_for_review(organisation, actor)
     organisation.verified_at = timezone.now()
     organisation.verified_by = actor
     organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
@@ -354,15 +363,7 @@ def confirm_organisation_claim(organisation: Organisation, *, actor: Any) -> Org
 @transaction.atomic
 def reject_organisation_claim(organisation: Organisation, *, actor: Any, note: str = "") -> None:
     """A claim that does not hold: the organisation and its memberships go; the audit stays."""
-    require_perm(actor, "accounts.review_claim", denied=OrganisationPermissionDenied)
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    require_perm(
-        actor,
-        "accounts.review_claim",
-        organisation,
-        state_error=ClaimAlreadyConfirmed(_("This organisation's claim was already confirmed.")),
-        denied=OrganisationPermissionDenied,
-    )
+    organisation = _pending_claim_for_review(organisation, actor)
     contact = organisation.memberships.filter(role_in_org=OrganisationRole.CONTACT).first()
     _record(
         organisation,
