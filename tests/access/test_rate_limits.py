@@ -234,10 +234,15 @@ def test_redis_setting_selects_redis(monkeypatch):
     assert reloaded.CACHES["ratelimit"]["BACKEND"].endswith("DatabaseCache")
 
 
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_attempts_cannot_share_a_count():
     """Eight simultaneous attempts against a limit of three: exactly three get through (the
-    database cache's get-then-set `incr` would let several read the same count)."""
+    database cache's get-then-set `incr` would let several read the same count).
+
+    PostgreSQL only: there writers really run side by side. SQLite serialises every write
+    (IMMEDIATE transactions), and its in-memory shared-cache test database answers a waiting
+    thread with "database table is locked" instead of waiting as the real file does."""
     import threading
 
     from django.db import connection
