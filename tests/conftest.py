@@ -145,3 +145,11 @@ def _empty_page_cache():
 
     caches["pages"].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _exports_built_in_thread(settings):
+    """Big exports are built in a child process outside the tests; a child cannot see a test's
+    uncommitted transaction, so here they are built in the request's thread
+    (tests/web/test_export_build_process.py runs the child-process path in a real server)."""
+    settings.UPRHUB_EXPORT_BUILDER = "thread"

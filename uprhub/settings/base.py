@@ -109,11 +109,9 @@ UPRHUB_EXPORT_MAX_ROWS = 1_000_000
 UPRHUB_EXPORT_CACHE_MIN_ROWS = env_int("UPRHUB_EXPORT_CACHE_MIN_ROWS", 2_000)
 UPRHUB_EXPORT_SLOTS = env_int("UPRHUB_EXPORT_SLOTS", 2)
 # Where those exports are built: "process" (a child process, so that the web server's threads
-# keep the interpreter to themselves) or "thread" (in the request's thread; the tests' default,
-# since a child process cannot see a test's transaction).
-UPRHUB_EXPORT_BUILDER = env_str("UPRHUB_EXPORT_BUILDER") or (
-    "thread" if env_str("PYTEST_VERSION") else "process"
-)
+# keep the interpreter to themselves) or "thread" (in the request's thread; the test suite
+# uses it, since a child process cannot see a test's transaction).
+UPRHUB_EXPORT_BUILDER = env_str("UPRHUB_EXPORT_BUILDER") or "process"
 
 # Tokens in the paths of e-mailed links are masked in every logged message
 # (uprhub.core.logging): on the console handler, and on the loggers that write request
