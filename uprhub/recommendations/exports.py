@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from uprhub.classifier.models import Suggestion, SuggestionKind
 from uprhub.core import exports as tabular
+from uprhub.recommendations.models import Suggestion, SuggestionKind
 from uprhub.reviews.models import RegionalGroup, Review, State
 from uprhub.search import service
 from uprhub.search.types import SearchQuery

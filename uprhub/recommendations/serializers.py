@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from uprhub.classifier.models import Suggestion, SuggestionKind
-from uprhub.classifier.services import pending_by_recommendation
+from uprhub.recommendations.models import Suggestion, SuggestionKind
+from uprhub.recommendations.selectors import pending_by_recommendation
 from uprhub.search.types import Facet, SearchResult
 
 from .models import Recommendation

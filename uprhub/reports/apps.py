@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "uprhub.reports"
     verbose_name = "Shadow reports"
+
+    def ready(self) -> None:
+        # The quality check's action-category estimate: the trained model when it is there
+        # (it loads lazily, on the first estimate), else the rules.
+        from uprhub.classifier.estimator import model_estimate
+
+        from . import quality
+
+        quality.register_estimator("model", model_estimate)

@@ -16,6 +16,12 @@ def _ensure_after_migrate(sender: AppConfig, using: str = "default", **kwargs) -
     ensure_structures(connections[using])
 
 
+def _data_changed(sender: object, **kwargs: object) -> None:
+    from uprhub.search.index import mark_changed
+
+    mark_changed()
+
+
 class SearchConfig(AppConfig):
     name = "uprhub.search"
     verbose_name = "Search"
@@ -25,3 +31,7 @@ class SearchConfig(AppConfig):
 
         # sender=self: once per migrate run, after every app has been migrated.
         post_migrate.connect(_ensure_after_migrate, sender=self, dispatch_uid="search_ensure")
+        # Importers announce changes; the data version (page cache, facets) follows.
+        from uprhub.recommendations.signals import data_changed
+
+        data_changed.connect(_data_changed, dispatch_uid="search-data-changed")

@@ -10,9 +10,8 @@ from dataclasses import replace
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from uprhub.classifier.models import SuggestionKind
 from uprhub.core.exports import csv_writer
-from uprhub.recommendations.models import Position
+from uprhub.recommendations.models import Position, SuggestionKind
 from uprhub.recommendations.serializers import (
     recommendations_to_dicts,
     result_to_dict,
