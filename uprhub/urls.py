@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 from uprhub.core.antispam import rate_limited
 
 urlpatterns = [
-    path("", include("uprhub.core.urls")),
+    path("", include("uprhub.site.urls")),
     path("recommendations/", include("uprhub.recommendations.urls")),
     path("states/", include("uprhub.reviews.urls")),
     path("api/", include("uprhub.api.urls")),

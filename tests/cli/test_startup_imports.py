@@ -41,7 +41,7 @@ def test_django_setup_and_the_search_command_path_import_nothing_heavy():
             load_command_class("uprhub.recommendations", "search")
             from uprhub.search import service, facets
             from uprhub.recommendations import serializers
-            from uprhub.core import bootstrap
+            from uprhub.site import bootstrap
             """
         )
     )

@@ -10,6 +10,7 @@ class ReportsConfig(AppConfig):
         # (it loads lazily, on the first estimate), else the rules.
         from uprhub.classifier.estimator import model_estimate
 
-        from . import quality
+        from . import privacy, quality
 
         quality.register_estimator("model", model_estimate)
+        privacy.register()  # its part of a person's data download and account deletion

@@ -27,7 +27,12 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
+        from uprhub.core.pagecache import register_data_version
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .index import current_version
+
+        register_data_version(current_version)  # the public pages' cache key
 
         # sender=self: once per migrate run, after every app has been migrated.
         post_migrate.connect(_ensure_after_migrate, sender=self, dispatch_uid="search_ensure")

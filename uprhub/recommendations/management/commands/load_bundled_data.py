@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from uprhub.core.bootstrap import load_bundled_calendar
 from uprhub.recommendations.importers.base import ImportFailed
 from uprhub.recommendations.importers.bundled import load_bundled_data
 from uprhub.recommendations.importers.progress import TqdmProgress
+from uprhub.site.bootstrap import load_bundled_calendar
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from uprhub.core.retention import purge
+from uprhub.site.retention import purge
 
 
 class Command(BaseCommand):

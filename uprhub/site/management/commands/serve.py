@@ -10,8 +10,8 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from uprhub.core import server
 from uprhub.core.supervisor import WorkerSupervisor
+from uprhub.site import server
 
 
 class Command(BaseCommand):
@@ -38,9 +38,13 @@ class Command(BaseCommand):
     def handle(
         self, *args, host: str, port: int, workers: int, threads: int, no_worker: bool, **options
     ) -> None:
-        from uprhub.core.bootstrap import prepare_database
-        from uprhub.wsgi import application
+        from django.core.wsgi import get_wsgi_application
 
+        from uprhub.site.bootstrap import prepare_database
+
+        # What `uprhub.wsgi.application` is, built here: that module is for outside WSGI
+        # servers and sits above every app, so nothing inside the project imports it.
+        application = get_wsgi_application()
         prepare_database(say=self.stderr.write)
         self._share_address(host, port)
         started_by = os.getpid()
