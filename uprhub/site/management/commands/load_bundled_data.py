@@ -1,4 +1,5 @@
-"""``manage.py load_bundled_data``: the reference data and every bundled file (idempotent)."""
+"""``manage.py load_bundled_data``: the reference data, every bundled file and the review
+calendar (idempotent). In the site app: it loads what several apps own."""
 
 from __future__ import annotations
 
