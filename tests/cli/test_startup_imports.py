@@ -40,7 +40,7 @@ def test_django_setup_and_the_search_command_path_import_nothing_heavy():
             from django.core.management import load_command_class
             load_command_class("uprhub.recommendations", "search")
             from uprhub.search import service, facets
-            from uprhub.recommendations import serializers
+            from uprhub.search import serializers
             from uprhub.site import bootstrap
             """
         )

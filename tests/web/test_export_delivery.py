@@ -140,7 +140,7 @@ def test_eight_concurrent_exports_leave_the_site_answering(client, big, settings
 def test_a_client_leaving_mid_stream_frees_the_slot_and_caches_nothing(
     rf, big, settings, monkeypatch
 ):
-    from uprhub.recommendations.views import export
+    from uprhub.search.views import export
 
     monkeypatch.setattr(export_delivery, "STREAM_CHUNK", 200)
     # The view itself, as a WSGI server calls it (the test client would wrap the stream).

@@ -37,6 +37,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from . import docx_sandbox, layout
 from .document import (
     CoverInformation,
     Footnote,
@@ -46,7 +47,7 @@ from .document import (
     Section,
     SubmissionType,
 )
-from .export import layout
+from .docx_errors import DocxRejected, TooManyParagraphs  # noqa: F401  (callers import them from here)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Text, styles and a few images of a long report stay far below this once unpacked.
@@ -87,14 +88,6 @@ _ORG_LINE = re.compile(r"^(?P<name>.*?)(?: \((?P<acronym>[^()]*)\))?(?:, (?P<pla
 _SESSION_NUMBER = re.compile(r"\b(\d{1,3})\b")
 _SESSION_MONTH = re.compile(r"\(([^()]*)\)")
 _JOINT_WORDS = re.compile(r"joint|conjoint|conjunt", re.I)
-
-
-class DocxRejected(ValueError):
-    """The upload is not a Word document we can read; `message` is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def max_upload_bytes() -> int:
@@ -580,14 +573,6 @@ def _cover_match(text: str, labels: dict[str, str]) -> tuple[str, str] | None:
     return key, value.strip()
 
 
-class TooManyParagraphs(Exception):
-    """Raised inside the extraction when the body has more paragraphs than we check."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit)
-        self.limit = limit
-
-
 def extract_lines(data: bytes, *, max_paragraphs: int) -> dict[str, Any]:
     """The heavy half of reading: parse the XML parts into plain, JSON-ready lines.
 
@@ -641,8 +626,6 @@ def read_docx(
     resource-limited process (`docx_sandbox.extract`), so a hostile file cannot starve the
     web server of memory or time.
     """
-    from . import docx_sandbox
-
     data = load_bytes(source)
     check_docx_bytes(data)
     extracted = docx_sandbox.extract(data)

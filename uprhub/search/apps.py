@@ -22,6 +22,12 @@ def _data_changed(sender: object, **kwargs: object) -> None:
     mark_changed()
 
 
+def _enqueue_embedding(sender: object, **kwargs: object) -> None:
+    from .tasks import embed_similarity
+
+    embed_similarity.enqueue()
+
+
 class SearchConfig(AppConfig):
     name = "uprhub.search"
     verbose_name = "Search"
@@ -40,3 +46,6 @@ class SearchConfig(AppConfig):
         from uprhub.recommendations.signals import data_changed
 
         data_changed.connect(_data_changed, dispatch_uid="search-data-changed")
+        from .signals import vectors_missing
+
+        vectors_missing.connect(_enqueue_embedding, dispatch_uid="search-embed-missing")

@@ -1,6 +1,6 @@
 """Build one big export in a process of its own (started by `export_delivery`).
 
-    python -m uprhub.recommendations.export_build '{"fmt": "csv", "partial": …, …}'
+    python -m uprhub.search.export_build '{"fmt": "csv", "partial": …, …}'
 
 Building 100,000 rows is seconds of pure Python. Inside a threaded web server that work would
 hold the interpreter lock and slow every other request of the process; in a child process, at
@@ -19,7 +19,7 @@ import os
 import sys
 from typing import Any
 
-NOT_CACHED = 3
+from .export_cache import NOT_CACHED
 
 
 def build(spec: dict[str, Any]) -> int:
@@ -33,7 +33,7 @@ def build(spec: dict[str, Any]) -> int:
     from uprhub.search import service
 
     from . import exports
-    from .export_delivery import publish
+    from .export_cache import publish
 
     translation.activate(spec["language"])
     params = QueryDict(mutable=True)

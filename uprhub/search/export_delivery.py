@@ -27,7 +27,6 @@ they take a fraction of a second.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -53,22 +52,14 @@ from uprhub.search.index import current_version
 from uprhub.search.types import SearchQuery
 
 from . import exports
-from .export_build import NOT_CACHED
+from .export_cache import NOT_CACHED, cache_dir, publish
 
 log = logging.getLogger(__name__)
 
 SLOT_KIND = "export"
 RETRY_AFTER_SECONDS = 30
-CACHE_FILES = 16  # newest kept; older ones (and other data versions) are deleted
 STREAM_CHUNK = 64 * 1024
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": tabular.XLSX_CONTENT_TYPE}
-
-
-def cache_dir(*, create: bool = False) -> Path:
-    path = Path(settings.DATA_DIR) / "cache" / "exports"
-    if create:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
 
 
 def cache_name(query: SearchQuery, fmt: str, base_url: str, version: int) -> str:
@@ -100,38 +91,6 @@ def _cached_response(target: Path, fmt: str) -> FileResponse | None:
 def _partial(target: Path) -> Path:
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return target.with_name(f".{target.stem}.{uuid.uuid4().hex}.partial")
-
-
-def publish(partial: Path, target: Path, version: int) -> bool:
-    """Move a finished export into the cache, if the data did not change while it was built
-    (otherwise leave it where it is and say so)."""
-    if current_version() != version:
-        return False
-    partial.replace(target)
-    _prune(target.parent, keep_version=version)
-    return True
-
-
-def _prune(directory: Path, keep_version: int) -> None:
-    """Delete files of other data versions, left-over partial files, and the oldest ones."""
-    now = time.time()
-    current: list[tuple[float, Path]] = []
-    for path in directory.iterdir():
-        with contextlib.suppress(FileNotFoundError):
-            if path.name.endswith(".partial"):
-                if now - path.stat().st_mtime > 3600:  # a build that died
-                    path.unlink()
-                continue
-            if not path.name.startswith(f"{keep_version}-"):
-                path.unlink()
-                continue
-            current.append((path.stat().st_mtime, path))
-    for _mtime, path in sorted(current, reverse=True)[CACHE_FILES:]:
-        path.unlink(missing_ok=True)
-    # Build locks of older data versions: no request can ask for those exports any more.
-    for lock in (Path(settings.DATA_DIR) / "locks").glob("build-*.lock"):
-        if not lock.name.startswith(f"build-{keep_version}-"):
-            lock.unlink(missing_ok=True)
 
 
 def busy_response(request: HttpRequest) -> HttpResponse:
@@ -245,7 +204,7 @@ def _spawn(
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "uprhub.settings"),
     }
     child = subprocess.Popen(  # noqa: S603 - our own module, arguments built here
-        [sys.executable, "-m", "uprhub.recommendations.export_build", json.dumps(spec)],
+        [sys.executable, "-m", "uprhub.search.export_build", json.dumps(spec)],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,

@@ -26,12 +26,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uprhub.core import exports as tabular
-from uprhub.recommendations.models import Suggestion, SuggestionKind
+from uprhub.recommendations.models import (
+    ActionCategory,
+    Label,
+    Position,
+    Recommendation,
+    RecommendingState,
+    Suggestion,
+    SuggestionKind,
+    Theme,
+)
 from uprhub.reviews.models import RegionalGroup, Review, State
 from uprhub.search import service
 from uprhub.search.types import SearchQuery
-
-from .models import ActionCategory, Label, Position, Recommendation, RecommendingState, Theme
 
 CHUNK_SIZE = 2_000
 

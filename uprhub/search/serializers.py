@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from uprhub.recommendations.models import Suggestion, SuggestionKind
+from uprhub.recommendations.models import Recommendation, Suggestion, SuggestionKind
 from uprhub.recommendations.selectors import pending_by_recommendation
 from uprhub.search.types import Facet, SearchResult
-
-from .models import Recommendation
 
 
 def suggestion_to_dict(suggestion: Suggestion) -> dict[str, Any]:

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from uprhub.recommendations import selectors
 from uprhub.search import service
 from uprhub.search.request import LIMITS, SearchRequestError, parse_search_request
 from uprhub.search.types import FACETS, Facet, FacetValue, SearchQuery, SearchResult
 
-from . import export_delivery, selectors
+from . import export_delivery
 
 #: Values of a facet shown before the "more" disclosure.
 FACET_VALUES_SHOWN = 8

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from uprhub.calendar import selectors as calendar_selectors
-from uprhub.reviews import selectors
+from uprhub.recommendations import selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import override
 
 from ..document import ReportDocument
-from ..export.layout import lists_organisations, organisation_line, organisations_heading
+from ..layout import lists_organisations, organisation_line, organisations_heading
 
 _IGNORED = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 # Han (with extensions and compatibility ideographs), kana, Hangul syllables.

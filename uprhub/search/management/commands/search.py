@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from uprhub.core.exports import csv_writer
 from uprhub.recommendations.models import Position, SuggestionKind
-from uprhub.recommendations.serializers import (
+from uprhub.search import service
+from uprhub.search.request import SearchRequestError, parse_search_request
+from uprhub.search.serializers import (
     recommendations_to_dicts,
     result_to_dict,
 )
-from uprhub.search import service
-from uprhub.search.request import SearchRequestError, parse_search_request
 from uprhub.search.types import SORTS, SearchQuery
 
 

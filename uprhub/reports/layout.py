@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from ..document import CoverInformation, Organisation, ReportDocument, SubmissionType
+from .document import CoverInformation, Organisation, ReportDocument, SubmissionType
 
 #: Paragraph styles of our DOCX, so the reader can tell cover and list lines from the text.
 COVER_STYLE = "UPR Cover"

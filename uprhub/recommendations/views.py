@@ -1,8 +1,12 @@
-"""State pages: the list of reviewed States and one State's reviews with their totals."""
+"""State pages: the list of reviewed States and one State's reviews with their totals.
+
+Served by this app, not by `reviews`: what they show is statistics about recommendations."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from uprhub.reviews import selectors as reference
 
 from . import selectors
 
@@ -10,7 +14,7 @@ from . import selectors
 def state_list(request: HttpRequest) -> HttpResponse:
     # The home page's "pick a State" form lands here; without JS it is a plain GET form.
     code = request.GET.get("code", "").strip()
-    if code and selectors.state_exists(code):
+    if code and reference.state_exists(code):
         return redirect("reviews:state", code=code.upper())
     return render(request, "reviews/state_list.html", {"states": selectors.states_with_counts()})
 
