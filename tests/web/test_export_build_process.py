@@ -18,7 +18,7 @@ django.setup()
 import openpyxl
 from django.http import FileResponse
 from django.test import Client
-from uprhub.recommendations import export_delivery
+from uprhub.search import export_delivery
 from uprhub.search.export_cache import cache_dir
 
 children = []

@@ -20,8 +20,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 
 from uprhub.core import slots
-from uprhub.recommendations import export_delivery
 from uprhub.recommendations.models import Recommendation
+from uprhub.search import export_delivery
 from uprhub.search.index import current_version
 
 pytestmark = pytest.mark.django_db
