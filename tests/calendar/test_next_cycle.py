@@ -18,7 +18,7 @@ from uprhub.calendar.models import DeadlineKind as K
 from uprhub.calendar.selectors import Scope
 from uprhub.reviews.models import Review, State
 
-from .factories import DeadlineFactory, load_reference_rows, review, session, utc
+from .factories import DeadlineFactory, load_reference_rows, session, utc
 
 pytestmark = pytest.mark.django_db
 GENEVA = ZoneInfo("Europe/Zurich")
