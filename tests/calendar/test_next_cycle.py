@@ -39,16 +39,16 @@ def _stakeholder(entries, number: int) -> selectors.DeadlineEntry:
 # --- The estimate itself -------------------------------------------------------------------
 
 
-def test_next_session_is_fourteen_later_and_four_and_a_half_years_on(world) -> None:
+def test_next_session_is_fourteen_later_and_five_years_on(world) -> None:
     projected = projection.project_session(world.s50, 1, {})
     assert (projected.number, projected.cycle_id) == (64, 5)
-    # 3 Nov 2025 + 54 months = Friday 3 May 2030, moved to the Monday the session would open.
-    assert (projected.start_date, projected.end_date) == (date(2030, 4, 29), date(2030, 5, 10))
+    # 3 Nov 2025 + 5 years = Sunday 3 Nov 2030, moved to the Monday before.
+    assert (projected.start_date, projected.end_date) == (date(2030, 10, 28), date(2030, 11, 8))
     assert projected.explanation == (
         "Estimated: same position in the review order as in cycle 4 (UPR 50, November 2025) "
-        "plus 4.5 years."
+        "plus 5 years, the time between earlier cycles."
     )
-    assert "plus 9 years" in projection.project_session(world.s50, 2, {}).explanation
+    assert "plus 10 years" in projection.project_session(world.s50, 2, {}).explanation
 
 
 def test_a_rescheduled_review_keeps_the_states_place_in_the_order(world) -> None:
@@ -62,11 +62,12 @@ def test_every_kind_of_the_estimated_review_is_marked_and_explained(world) -> No
     assert {e.kind for e in nxt} == set(K.values)
     assert all(e.is_estimated and e.is_projected for e in nxt)
     stakeholder = _stakeholder(entries, 68)
-    # 25 Jan 2027 + 54 months = Wed 25 Jul 2031 → Monday 21 Jul; seven months before: Fri 21 Dec.
-    assert stakeholder.due == datetime(2030, 12, 20, 23, 59, tzinfo=GENEVA)
+    # 25 Jan 2027 + 5 years = Sun 25 Jan 2032 → Monday 19 Jan; seven months before.
+    assert stakeholder.due == datetime(2031, 6, 19, 23, 59, tzinfo=GENEVA)
     assert stakeholder.rule.startswith(
         "Estimated: same position in the review order as in cycle 4 (UPR 54, January 2027) "
-        "plus 4.5 years. Estimated as seven months before the session opens"
+        "plus 5 years, the time between earlier cycles. Estimated as seven months before the "
+        "session opens"
     )
 
 
@@ -76,15 +77,15 @@ def test_no_estimate_while_the_scheduled_review_still_has_an_open_deadline(world
 
 
 def test_later_cycles_are_estimated_as_long_as_needed(world) -> None:
-    # After the estimated UPR 68 deadline (20 Dec 2030), the one of UPR 82 is next.
-    nxt = selectors.next_stakeholder_deadline("ISL", utc(2031, 1, 10))
+    # After the estimated UPR 68 deadline (19 June 2031), the one of UPR 82 is next.
+    nxt = selectors.next_stakeholder_deadline("ISL", utc(2031, 7, 1))
     assert nxt is not None and nxt.session == 82 and nxt.is_estimated
-    assert "plus 9 years" in nxt.rule
+    assert "plus 10 years" in nxt.rule
 
 
 def test_published_session_dates_and_deadline_win_over_the_estimate(world) -> None:
-    s64 = session(64, date(2030, 5, 6), date(2030, 5, 17), cycle=5)
-    published = datetime(2029, 10, 1, 23, 59, tzinfo=GENEVA)
+    s64 = session(64, date(2030, 11, 4), date(2030, 11, 15), cycle=5)
+    published = datetime(2030, 4, 1, 23, 59, tzinfo=GENEVA)
     DeadlineFactory(session=s64, due=published, source_note="OHCHR UPR 64 page")
     entry = selectors.next_stakeholder_deadline("USA", TODAY)
     assert entry is not None and entry.session == 64
@@ -100,7 +101,7 @@ def test_published_session_dates_and_deadline_win_over_the_estimate(world) -> No
         for e in selectors.deadlines_for_state("USA", TODAY)
         if e.kind == K.REVIEW and e.session == 64
     )
-    assert review_day.due.date() == date(2030, 5, 6)
+    assert review_day.due.date() == date(2030, 11, 4)
 
     # Once the session's States are loaded, the review is no estimate any more.
     Review.objects.create(state=State.objects.get(code="USA"), session=s64)
@@ -125,7 +126,10 @@ def test_every_state_in_the_bundled_data_has_a_future_stakeholder_deadline(bundl
             missing.append(state.code)
             continue
         assert entry.is_estimated and entry.is_projected, state.code
-        assert entry.session >= 55 and "same position in the review order" in entry.rule
+        # The 5th cycle (UPR 55–68) for every State: none is pushed to the 6th by an
+        # estimate that puts its 5th-cycle deadline in the past.
+        assert 55 <= entry.session <= 68, (state.code, entry.session)
+        assert "same position in the review order" in entry.rule
     assert missing == []
 
 
@@ -168,7 +172,7 @@ def test_ical_feed_has_the_estimated_event_with_its_explanation(client, bundled)
     description = str(event["DESCRIPTION"])
     assert (
         "Estimated: same position in the review order as in cycle 4 (UPR 43, May 2023) "
-        "plus 4.5 years." in description
+        "plus 5 years" in description
     )
     assert event.decoded("DTSTART") > TODAY
 
@@ -186,8 +190,8 @@ def test_ical_feed_has_the_estimated_event_with_its_explanation(client, bundled)
 def test_whats_next_shows_the_next_submission_deadline_and_the_closed_one(client, world) -> None:
     html = client.get("/calendar/USA/").content.decode()
     assert "Next stakeholder submission deadline" in html
-    # UPR 64, estimated from UPR 50: 29 Apr 2030 − 7 months = Sat 29 Sep → Fri 28 Sep 2029.
-    assert '<time datetime="2029-09-28T23:59:00+02:00">Friday 28 September 2029, 23:59</time>' in (
+    # UPR 64, estimated from UPR 50: Monday 28 Oct 2030 − 7 months = Thursday 28 March 2030.
+    assert '<time datetime="2030-03-28T23:59:00+01:00">Thursday 28 March 2030, 23:59</time>' in (
         html
     )
     assert "same position in the review order as in cycle 4 (UPR 50, November 2025)" in html
@@ -214,9 +218,9 @@ def test_whole_calendar_lists_the_estimated_sessions(client, world) -> None:
 def test_home_and_state_page_show_the_us_stakeholder_deadline(client, world) -> None:
     home = client.get("/").content.decode()
     assert "Stakeholder submissions due" in home
-    assert "28 September 2029" in home
+    assert "28 March 2030" in home
     state_page = client.get("/states/USA/").content.decode()
     assert "Next stakeholder submission deadline" in state_page
-    assert "28 September 2029" in state_page
+    assert "28 March 2030" in state_page
     assert "closed on 2 April 2026" in state_page
     assert 'href="/calendar/USA/"' in state_page

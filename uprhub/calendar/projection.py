@@ -6,10 +6,13 @@ most States would have no upcoming stakeholder deadline at all. Two facts make a
 * the order of review repeats from cycle to cycle: a cycle has fourteen Working Group sessions
   and the State reviewed at session N is reviewed again at session N + 14 (checked on cycles 2–4,
   with rare exceptions such as Haiti, postponed in 2010);
-* OHCHR describes a cycle as "a four-and-a-half year period". Start to start, the 2nd and 3rd
-  cycles were five years apart (one session slot left empty between cycles); we take 4.5 years,
-  the early side, for the same reason as the stakeholder estimate: a date too early costs a few
-  months of waiting, one too late costs the submission.
+* start to start, cycles are five years apart: fourteen sessions at three a year, then one
+  session slot left empty before the next cycle (early 2012, early 2017, spring 2022). The
+  2nd, 3rd and 4th US reviews were five years apart (May 2015, May 2020 as first planned,
+  November 2025). OHCHR's "four-and-a-half year period" is about the time the fourteen
+  sessions take; adding 4.5 years instead would put UPR 55 in May 2027 with its stakeholder
+  deadline in October 2026, so the States of UPR 41 (Brazil, India…) would be shown that
+  deadline as already closed and their next one in 2031.
 
 A State's place in the order is its first review in its latest cycle: a review rescheduled within
 a cycle (the United States, UPR 50 → 53) keeps the State's place, as Sudan's did (UPR 39 → 40 in
@@ -37,8 +40,8 @@ if TYPE_CHECKING:
 
 #: Working Group sessions per cycle: the order of review repeats every fourteen sessions.
 SESSIONS_PER_CYCLE = 14
-#: OHCHR's stated length of a cycle.
-CYCLE_MONTHS = 54
+#: Start to start, between a State's reviews (see above).
+CYCLE_MONTHS = 60
 #: How many cycles ahead we look for a future stakeholder deadline before giving up.
 MAX_CYCLES_AHEAD = 4
 #: A session lasts two weeks: Monday of the first to Friday of the second.
@@ -84,7 +87,8 @@ class ProjectedSession:
         return (
             gettext(
                 "Estimated: same position in the review order as in cycle %(cycle)s "
-                "(UPR %(basis)s, %(month)s) plus %(years)s years."
+                "(UPR %(basis)s, %(month)s) plus %(years)s years, the time between earlier "
+                "cycles."
             )
             % values
         )
@@ -140,7 +144,7 @@ def project_session(
     basis: Session, cycles_ahead: int, calendar: dict[int, Session]
 ) -> ProjectedSession:
     """The session `cycles_ahead` cycles after `basis`; its dates from `calendar` (sessions by
-    number) when loaded there, else 4.5 years per cycle after the basis session."""
+    number) when loaded there, else five years per cycle after the basis session."""
     number = basis.number + SESSIONS_PER_CYCLE * cycles_ahead
     assert basis.start_date is not None  # basis_review() only picks dated sessions
     known = calendar.get(number)
