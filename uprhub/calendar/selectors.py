@@ -196,7 +196,8 @@ def _from_stored(row: Deadline, scope: str, **identity: object) -> DeadlineEntry
 @dataclass
 class _Stored:
     by_session: dict[tuple[int, str], Deadline] = field(default_factory=dict)
-    by_review: dict[tuple[int, str], Deadline] = field(default_factory=dict)
+    # Keyed by review id; an estimated review (no id) finds nothing here.
+    by_review: dict[tuple[int | None, str], Deadline] = field(default_factory=dict)
 
 
 def _load_stored(session_numbers: Iterable[int], review_ids: Iterable[int]) -> _Stored:
@@ -307,9 +308,9 @@ def _with_projections(
             continue
         for ahead in range(1, projection.MAX_CYCLES_AHEAD + 1):
             session = projection.project_session(basis.session, ahead, calendar)
-            review = ProjectedReview(state=basis.state, session=session)
-            more = _review_entries(review, stored)
-            projected.append(review)
+            expected = ProjectedReview(state=basis.state, session=session)
+            more = _review_entries(expected, stored)
+            projected.append(expected)
             entries.extend(more)
             if any(_is_open_submission(e, now) for e in more):
                 break
