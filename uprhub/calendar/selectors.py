@@ -17,7 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from uprhub.core.translations import sorted_by_name
+from uprhub.reviews.countries import state_name
 from uprhub.reviews.models import Review, Session, State
+from uprhub.reviews.notes import translated_note
 
 from . import estimates, projection
 from .guidance import GUIDANCE
@@ -99,6 +102,16 @@ class DeadlineEntry:
     @property
     def label(self) -> str:
         return str(_KIND_LABELS[self.kind])
+
+    @property
+    def display_state_name(self) -> str:
+        """The State's name in the active language (``state_name`` stays English)."""
+        return state_name(self.state_code, self.state_name)
+
+    @property
+    def display_source_note(self) -> str:
+        """The source note in the active language when the bundled data has it translated."""
+        return translated_note(self.source_note)
 
     @property
     def key(self) -> str:
@@ -358,7 +371,8 @@ def find_state(code: str) -> State | None:
 
 
 def states_under_review() -> list[State]:
-    return list(State.objects.under_review().order_by("short_name"))
+    """Reviewed States in the alphabetical order of the active language."""
+    return sorted_by_name(State.objects.under_review())
 
 
 def _state_reviews(state: State) -> list[Review]:

@@ -91,6 +91,13 @@ class Vocabulary(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (``data/theme_translations.csv``)."""
+        from .theme_names import vocabulary_name
+
+        return vocabulary_name(self.slug, self.name)
+
 
 class Theme(models.Model):
     vocabulary = models.ForeignKey(Vocabulary, on_delete=models.CASCADE, related_name="themes")
@@ -110,6 +117,16 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (``data/theme_translations.csv``); searching and
+        facet values keep the stored English name."""
+        from .theme_names import theme_name
+
+        # Without its vocabulary at hand, look the name up in any vocabulary (no query).
+        slug = self.vocabulary.slug if Theme.vocabulary.is_cached(self) else ""
+        return theme_name(self.name, slug)
 
 
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
+from uprhub.core.translations import sorted_by_name
 from uprhub.reviews.models import RegionalGroup, Review, State, StateKind
 
 from .models import (
@@ -28,6 +29,7 @@ from .models import (
     Vocabulary,
     VoluntaryPledge,
 )
+from .theme_names import theme_name, vocabulary_name
 
 
 def recommendation_page(pk: int) -> Recommendation | None:
@@ -262,10 +264,10 @@ def reviews_with_counts(*, state: str | None = None, cycle: int | None = None) -
     return reviews
 
 
-def states_with_counts() -> QuerySet[State]:
+def states_with_counts() -> list[State]:
     """States that have been reviewed, each annotated with ``review_count`` and
-    ``recommendation_count``; one query."""
-    return _with_counts(State.objects.filter(reviews__isnull=False)).order_by("short_name")
+    ``recommendation_count``, in the alphabetical order of the active language; one query."""
+    return sorted_by_name(_with_counts(State.objects.filter(reviews__isnull=False)))
 
 
 def _with_counts(states: QuerySet[State]) -> QuerySet[State]:
@@ -321,17 +323,30 @@ def state_overview(code: str) -> StateOverview | None:
         summaries[region_row["recommendation__review_id"]].regions.bars.append(
             Bar(region, str(_REGION_LABELS.get(region, _no_region_label())), region_row["n"])
         )
+    # Theme and vocabulary names in the visitor's language (the order stays the English one).
     themes: dict[int, dict[str, list[ThemeBar]]] = defaultdict(lambda: defaultdict(list))
     for label_row in (
         Label.objects.filter(recommendation__review__state=state)
-        .values("recommendation__review_id", "theme_id", "theme__name", "theme__vocabulary__name")
+        .values(
+            "recommendation__review_id",
+            "theme_id",
+            "theme__name",
+            "theme__vocabulary__name",
+            "theme__vocabulary__slug",
+        )
         .annotate(n=Count("recommendation_id", distinct=True))
         .order_by("recommendation__review_id", "theme__vocabulary__name", "-n", "theme__name")
     ):
         by_vocabulary = themes[label_row["recommendation__review_id"]]
         theme_id = label_row["theme_id"]
-        by_vocabulary[label_row["theme__vocabulary__name"]].append(
-            ThemeBar(str(theme_id), label_row["theme__name"], label_row["n"], theme_id=theme_id)
+        slug = label_row["theme__vocabulary__slug"]
+        by_vocabulary[vocabulary_name(slug, label_row["theme__vocabulary__name"])].append(
+            ThemeBar(
+                str(theme_id),
+                theme_name(label_row["theme__name"], slug),
+                label_row["n"],
+                theme_id=theme_id,
+            )
         )
     for pledge_row in (
         VoluntaryPledge.objects.filter(review__state=state)

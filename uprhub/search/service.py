@@ -28,6 +28,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from uprhub.recommendations.models import ActionCategory, Position, Recommendation, Theme
+from uprhub.recommendations.theme_names import theme_name, vocabulary_name
+from uprhub.reviews.countries import state_name
 from uprhub.reviews.models import RegionalGroup
 
 from . import facets as facet_index
@@ -264,7 +266,8 @@ def _load_hits(
 def _value_label(index: facet_index.FacetIndex, name: str, code: int) -> tuple[str, str]:
     """(label, group) of a facet value."""
     if name in ("state", "recommending_state"):
-        return index.state_names[code], ""
+        # Names in the visitor's language; the value (and the index) keep the code.
+        return state_name(index.states[code], index.state_names[code]), ""
     if name in ("region", "recommending_region"):
         return str(RegionalGroup(facet_index.REGIONS[code]).label), ""
     if name == "cycle":
@@ -275,7 +278,11 @@ def _value_label(index: facet_index.FacetIndex, name: str, code: int) -> tuple[s
         return str(Position(facet_index.POSITIONS[code]).label), ""
     if name == "action_category":
         return str(ActionCategory(code).label), ""
-    return index.theme_names[code], index.theme_groups[code]
+    slug = index.theme_vocabularies[code] if index.theme_vocabularies else ""
+    return (
+        theme_name(index.theme_names[code], slug),
+        vocabulary_name(slug, index.theme_groups[code]),
+    )
 
 
 def _build_facets(
