@@ -325,9 +325,12 @@ def _check_joint_organisations(rule: Rule, ctx: _Context) -> list[Finding]:
     if len(named) < len(doc.organisations):
         findings.append(_finding(rule, _("An organisation in the list has no name.")))
     main = doc.cover.main_submitter.strip().casefold()
-    if main and not any(
+    listed = any(
         main in (org.name.strip().casefold(), org.acronym.strip().casefold()) for org in named
-    ):
+    )
+    # A draft's "Submitted by the Coalition X (JS): Org A; Org B" names the coalition with
+    # its members at the start: that is the main submitter listed.
+    if main and not listed and main not in doc.organisations_text.casefold():
         findings.append(
             _finding(
                 rule,

@@ -54,13 +54,18 @@ def word_counts(doc: ReportDocument) -> WordCounts:
     text = 0
     footnotes = 0
     if lists_organisations(doc):
-        # The exports write this list under a heading in the report's language.
-        with override(doc.cover.language or "en"):
-            text += count_words(organisations_heading())
-        text += sum(count_words(organisation_line(org)) for org in doc.organisations)
+        if doc.organisations_text:
+            # A Word draft's own words ("Submitted by the Coalition X (JS): Org A (City); …").
+            text += count_words(doc.organisations_text)
+        else:
+            # The exports write this list under a heading in the report's language.
+            with override(doc.cover.language or "en"):
+                text += count_words(organisations_heading())
+            text += sum(count_words(organisation_line(org)) for org in doc.organisations)
     for section in doc.sections:
         text += count_words(section.title)
         for paragraph in section.paragraphs:
-            text += count_words(paragraph.text)
+            # A typed "12." is a word to Word; automatic numbering is not.
+            text += count_words(paragraph.typed_number) + count_words(paragraph.text)
             footnotes += sum(count_words(note.text) for note in paragraph.footnotes)
     return WordCounts(text=text, footnotes=footnotes)
