@@ -121,6 +121,9 @@ class ValidationReport:
     findings: list[Finding] = field(default_factory=list)
     # Where the limit comes from and how sure we are ("commonly cited; confirm…"), for the UI.
     limit_note: str = ""
+    # The word-limit rule's "count_footnotes": whether `word_count` (with footnotes) is the
+    # figure held against the limit; `counting_explanation` says so in words.
+    count_footnotes: bool = True
 
     @property
     def errors(self) -> list[Finding]:

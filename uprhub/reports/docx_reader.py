@@ -7,14 +7,17 @@ Used by ``uprhub report validate FILE.docx`` and the web upload. What it underst
   counts as words but not as an unnumbered paragraph;
 * numbering: Word list numbering (``w:numPr`` on the paragraph or its style, decimal
   formats; bullets are not numbers) and typed numbers ("1.", "12)"), which are taken off the
-  text so they are not counted as words; bullet items and sub-levels join the paragraph
-  before them;
+  text but kept as `Paragraph.typed_number`, because Word counts a typed number as a word
+  (and automatic numbering as none); bullet items, sub-levels and typed "(a)", "ii)", "•"
+  items join the paragraph before them;
 * real footnotes and endnotes (``word/footnotes.xml`` / ``endnotes.xml``) at their
   references; tracked deletions and field instructions are not text (Word does not count
   them either);
-* our own exports' cover block and organisations list (styles "UPR Cover" and
-  "UPR Organisation", or "Label: value" lines before the text), so a report exported here
-  and uploaded again validates the same.
+* the front matter before the text (`docx_structure`, `front_matter`): our own exports'
+  cover block and organisations list (styles "UPR Cover" and "UPR Organisation"), so a
+  report exported here and uploaded again validates the same, and real drafts' title naming
+  the State, session line, "Submitted by the Coalition X (JS): Org A (City); …", "Key
+  words: …" and contact lines.
 
 Untrusted input: the file is size-checked, must be a ZIP whose ``[Content_Types].xml``
 declares a WordprocessingML main part, and, from the ZIP directory alone before anything is

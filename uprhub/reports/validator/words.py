@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from ..document import ReportDocument
@@ -37,6 +38,45 @@ def format_count(n: int) -> str:
     JSON keeps the plain numbers.
     """
     return number_format(n, force_grouping=True)
+
+
+def counting_explanation(*, count_footnotes: bool = True) -> list[str]:
+    """How words are counted, in plain words, one sentence an item.
+
+    The one explanation shown wherever a count is: the "Check a Word draft" page, the report
+    page, the text report (CLI, ``validation.txt``) and the public submission guide, so they
+    never disagree. `count_footnotes` is the word-limit rule's parameter of the same name.
+    """
+    footnotes = (
+        _(
+            "Footnotes count towards the limit, to be safe: OHCHR has not confirmed whether "
+            "they do. Both figures are shown, with and without footnotes."
+        )
+        if count_footnotes
+        else _(
+            "Footnotes do not count towards the limit. Both figures are shown, with and "
+            "without footnotes."
+        )
+    )
+    return [
+        _("Words are counted as Word counts them, as closely as UPR Hub can."),
+        _(
+            "A word is anything between spaces that contains a letter or a digit: “2,815” and "
+            "“2024” are words, “follow-up” is one word, a web address is one word, a lone "
+            "dash or bullet is none. Each Chinese, Japanese or Korean character is one word."
+        ),
+        _(
+            "Counted: headings, paragraphs, tables, the list of organisations at the start of "
+            "a joint submission, and paragraph numbers typed by hand (Word counts a typed "
+            "“12.” as a word)."
+        ),
+        _(
+            "Not counted: the title and the cover information, automatic paragraph numbering "
+            "(Word's numbered lists, the report editor's numbers), page numbers and footnote "
+            "marks."
+        ),
+        footnotes,
+    ]
 
 
 @dataclass(frozen=True)
