@@ -182,6 +182,9 @@ def test_states_named_in_titles() -> None:
     assert find_state("Submission on the USA, UPR 53") == ("USA", "United States")
     assert find_state("Informe conjunto sobre México") == ("MEX", "Mexico")
     assert find_state("Contribution conjointe sur la France") == ("FRA", "France")
+    # The State the submission is about, not the submitter's own country.
+    assert find_state("Amnesty International UK: submission on Bahrain") == ("BHR", "Bahrain")
+    assert find_state("Human Rights Watch (USA) submission on the Republic of Chad")[0] == "TCD"
     # "us" is a pronoun, not the United States.
     assert find_state("What the review means for us") is None
 

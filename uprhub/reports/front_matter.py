@@ -247,23 +247,56 @@ def _state_index() -> tuple[dict[str, tuple[str, str]], int]:
     return index, longest
 
 
-def find_state(text: str) -> tuple[str, str] | None:
-    """(code, name) of the first State named in `text` ("… on the United States of America").
+_ARTICLES = frozenset(("the", "la", "le", "les", "l", "el", "los", "las"))
+_ABOUT = frozenset(
+    [
+        "on",
+        "of",
+        "about",
+        "concerning",
+        "regarding",
+        "for",
+        "sur",
+        "de",
+        "du",
+        "des",
+        "concernant",
+        "sobre",
+        "relativo",
+        "relativa",
+    ]
+)
 
-    Names of three letters or fewer ("US", "USA", "UK") count only when written in capitals,
-    so the English word "us" names no State.
+
+def find_state(text: str) -> tuple[str, str] | None:
+    """(code, name) of the State a title is about ("… on the United States of America").
+
+    A State named after "on", "of", "about", "sur", "sobre" … wins over one named before (the
+    submitter's own country: "Amnesty International UK: submission on Bahrain"); otherwise the
+    first named. Names of three letters or fewer ("US", "USA", "UK") count only when written
+    in capitals, so the English word "us" names no State.
     """
     from uprhub.reviews.names import normalise_name
 
     index, longest = _state_index()
     words = normalise_name(text).split()
     capitals = {normalise_name(t) for t in re.findall(r"\b[A-Z][A-Z.]{1,4}", text)}
-    for start in range(len(words)):
+    found: list[tuple[bool, tuple[str, str]]] = []
+    start = 0
+    while start < len(words):
         for size in range(min(longest, len(words) - start), 0, -1):
             key = " ".join(words[start : start + size])
             if key in index and (len(key.replace(" ", "")) > 3 or key in capitals):
-                return index[key]
-    return None
+                previous = words[start - 1] if start else ""
+                if previous in _ARTICLES and start >= 2:  # "on the United States"
+                    previous = words[start - 2]
+                found.append((previous in _ABOUT, index[key]))
+                start += size - 1
+                break
+        start += 1
+    if not found:
+        return None
+    return next((state for about, state in found if about), found[0][1])
 
 
 def find_session(text: str) -> tuple[int | None, str]:

@@ -37,6 +37,8 @@ class GuideItem:
     text: str
     rule: str = ""
     example: str = ""  # shown as an example line under the text
+    link: str = ""  # an address the text names, shown as a link after it
+    link_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -365,10 +367,11 @@ def _send() -> GuideSection:
             GuideItem(
                 REQUIRED,
                 _(
-                    "Upload the Word file through OHCHR's online system for UPR submissions "
-                    "(%(url)s). OHCHR no longer accepts submissions by e-mail."
-                )
-                % {"url": ONLINE_SYSTEM},
+                    "Upload the Word file through OHCHR's online system for UPR submissions. "
+                    "OHCHR no longer accepts submissions by e-mail."
+                ),
+                link=ONLINE_SYSTEM,
+                link_text=_("OHCHR's online system for UPR submissions"),
             ),
             GuideItem(
                 ADVICE,
