@@ -280,9 +280,11 @@ def mx_joint_spanish() -> bytes:
 
 
 def fr_joint_french() -> bytes:
-    """A joint submission in French, typed numbers with ")", submitters after a colon."""
+    """A joint submission in French: title in a Heading style, typed numbers with ")",
+    submitters after a colon."""
     d = Draft(language="fr-FR")
-    d.title("Contribution conjointe sur la France – Examen périodique universel")
+    # The title in Word's "Heading 1" style, as many drafters write it.
+    d.heading("Contribution conjointe sur la France – Examen périodique universel")
     d.line("43e session du Groupe de travail de l'EPU, mai 2023", bold_label=False)
     d.line(
         "Soumis par la Coalition Logement Digne (JS) : Fondation pour le logement (Paris) ; "

@@ -206,3 +206,13 @@ def test_contacts() -> None:
     assert parse_contact("Jane Doe, jane@example.org") == ("Jane Doe", "jane@example.org")
     assert parse_contact("Jane Doe (E-mail: jane@example.org)") == ("Jane Doe", "jane@example.org")
     assert parse_contact("Jane Doe") == ("Jane Doe", "")
+
+
+def test_a_title_in_a_heading_style_is_the_title_not_a_section() -> None:
+    doc = read_docx(DRAFTS["fr_joint_french"]())
+    assert doc.title == "Contribution conjointe sur la France – Examen périodique universel"
+    assert [s.title for s in doc.sections] == [
+        "Introduction",
+        "Suivi de l'examen précédent",
+        "Recommandations",
+    ]

@@ -105,6 +105,9 @@ def body_start(lines: list[Line], context: Context) -> int:
         if line.heading == 0:
             after_recognised = index + 1
             continue
+        if line.heading is not None and index == 0 and _cover_block_follows(lines, context):
+            after_recognised = index + 1  # the title, written in a Heading style
+            continue
         if line.heading is not None or line.numbered:
             return index
         if front_matter.cover_match(text, context.labels) is not None:
@@ -125,6 +128,28 @@ def body_start(lines: list[Line], context: Context) -> int:
     return after_recognised
 
 
+def _recognised(text: str, context: Context) -> bool:
+    return (
+        front_matter.cover_match(text, context.labels) is not None
+        or front_matter.parse_submitters(text) is not None
+    )
+
+
+def _cover_block_follows(lines: list[Line], context: Context) -> bool:
+    """Whether the lines after the first one, up to the next heading or numbered paragraph,
+    are a cover block ("Submitted by …", "Key words: …"): then the first line, even in a
+    Heading style, is the title. Many drafters write their title as Heading 1."""
+    recognised = False
+    for line in lines[1:]:
+        if line.heading is not None or line.numbered:
+            return recognised
+        if _recognised(line.text, context):
+            recognised = True
+        elif len(line.text.split()) > _FRONT_MAX_WORDS:
+            return False
+    return False
+
+
 def read_front_matter(doc: ReportDocument, lines: list[Line], context: Context) -> bool:
     """Fill the title and cover from the front matter; True when it marks a joint submission."""
     cover = doc.cover
@@ -135,11 +160,11 @@ def read_front_matter(doc: ReportDocument, lines: list[Line], context: Context) 
     in_list = ""  # "export" after our organisations heading, "draft" after "Submitted by …:"
     for line in lines:
         text = line.text
-        if line.heading == 0 and not title_taken:
-            doc.title, title_taken = text, True
-            continue
         if line.heading is not None and text.casefold() in context.organisation_headings:
             in_list = "export"
+            continue
+        if line.heading is not None and not title_taken:
+            doc.title, title_taken = text, True
             continue
         if line.style_id in context.organisation_styles:
             _add_organisation(doc, text, export=True)
