@@ -26,6 +26,11 @@ def _main(argv: list[str]) -> int:
     memory_mb, seconds, max_paragraphs = (int(value) for value in argv[:3])
     _apply_limits(memory_mb, seconds)
     data = sys.stdin.buffer.read()
+    # The parser's libraries load outside the `try`: a child that cannot even load them within
+    # its limits dies without answering, which the parent reports as "too large or complex",
+    # not as a damaged file.
+    import docx  # noqa: F401
+
     from .docx_errors import TooManyParagraphs
     from .docx_reader import extract_lines
 

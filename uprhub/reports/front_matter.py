@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import layout
 from .document import CoverInformation, Organisation, ReportDocument, SubmissionType
-from .export import layout
 
 # Labels drafters write beside those of our exports (`layout.all_cover_labels`), casefolded.
 EXTRA_LABELS: dict[str, str] = {
