@@ -125,11 +125,14 @@ def sign_up(*, email: str, full_name: str, password: str) -> Any | None:
                 "login_url": absolute_url(reverse("accounts:login")),
                 "reset_url": absolute_url(reverse("accounts:password_reset")),
             },
+            name=profile_for(existing).full_name,
         )
         return None
     schedule_mail(
         user.email,
         "verify_email",
+        # No name in the greeting: anyone may type any name with any address here, and a
+        # typed name echoed to an unconfirmed address would make the form a spam relay.
         {"name": full_name, "verify_url": tokens.email_verification_url(user)},
     )
     return user

@@ -1,22 +1,23 @@
 """The one way UPR Hub sends e-mail.
 
-`send_mail_message` refuses carriage returns and line feeds in anything that becomes a
-header (subject, addresses, extra headers), so user input can never add a `Bcc:` line.
-`schedule_mail` renders templates and sends only after the current transaction commits, so
-no message announces something that was rolled back.
+Everything that becomes a header (subject, addresses, extra headers) is refused if it holds
+a carriage return or line feed, so user input can never add a `Bcc:` line.
+`schedule_mail` renders a template and puts the message in the outbox (`core.outbox`) within
+the current transaction: no message announces something that was rolled back, and the
+background worker sends it, retrying while the mail server is down.
 """
 
 from __future__ import annotations
 
 import email.policy
 import logging
+import smtplib
 from collections.abc import Iterable, Mapping
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
@@ -107,6 +108,45 @@ def absolute_url(path: str) -> str:
     return f"{settings.UPRHUB_SITE_URL}{path}"
 
 
+def check_message(
+    recipients: Iterable[str], subject: str, headers: Mapping[str, str] | None = None
+) -> None:
+    """Raise HeaderInjectionError if anything that becomes a header holds a line break."""
+    _check_header("Subject", subject)
+    for address in recipients:
+        _check_header("To", address)
+    for name, value in (headers or {}).items():
+        _check_header(name, name)
+        _check_header(name, value)
+
+
+def describe(error: BaseException) -> str:
+    """An SMTP error in one line, as kept in the delivery logs."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        message = error.smtp_error
+        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+        return f"{error.smtp_code} {text}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
+            for code, msg in error.recipients.values()
+        )
+    return f"{type(error).__name__}: {error}"
+
+
+def classify(error: BaseException) -> str:
+    """'connection' (stop the run), 'transient' (retry this message) or 'permanent'."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in error.recipients.values()]
+        return "transient" if any(400 <= code < 500 for code in codes) else "permanent"
+    if isinstance(error, smtplib.SMTPResponseException):
+        if error.smtp_code == 421:  # "service not available, closing channel"
+            return "connection"
+        return "transient" if 400 <= error.smtp_code < 500 else "permanent"
+    # SMTPServerDisconnected, timeouts, refused connections, resets: the server, not the row.
+    return "connection"
+
+
 def send_mail_message(
     to: str | Iterable[str],
     subject: str,
@@ -114,16 +154,13 @@ def send_mail_message(
     html: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> None:
-    """Send one message now. Raises HeaderInjectionError before anything is sent."""
+    """Send one message now, bypassing the outbox (no retry, no record): for tools only;
+    people's mail goes through `schedule_mail` / `queue_mail`. Raises HeaderInjectionError
+    before anything is sent."""
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients:
         raise ValueError("No recipient")
-    _check_header("Subject", subject)
-    for address in recipients:
-        _check_header("To", address)
-    for name, value in (headers or {}).items():
-        _check_header(name, name)
-        _check_header(name, value)
+    check_message(recipients, subject, headers)
     message = Message(
         subject=subject,
         body=text,
@@ -149,21 +186,43 @@ def render_mail(template: str, context: Mapping[str, Any]) -> tuple[str, str, st
     return subject, text, html
 
 
-def schedule_mail(to: str, template: str, context: Mapping[str, Any]) -> None:
-    """Render now (so errors surface in the caller), send once the transaction commits.
+def greeting_name(name: str | None) -> str:
+    """The name a message greets its reader by ("Dear Ana,"), or "" for a neutral greeting.
 
-    The address is checked here too: a bad address fails the use case instead of being
-    discovered by a callback after the commit. Delivery failures after commit are logged,
-    not raised: the user's action has already been saved.
+    Callers pass a name only when it is known to belong to the address: an account's name,
+    or an application a coordinator has read or whose owner confirmed it. A name just typed
+    into a public form with an unconfirmed address is never echoed (the form would relay
+    spam). Never an e-mail address: a name holding one greets neutrally instead.
+    """
+    name = " ".join((name or "").split())
+    return "" if not name or "@" in name else name
+
+
+def queue_mail(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    *,
+    kind: str = "",
+) -> None:
+    """Put an already rendered message in the outbox; the worker sends it after commit."""
+    from .outbox import queue
+
+    queue(to, subject, text, html, headers, kind=kind)
+
+
+def schedule_mail(
+    to: str, template: str, context: Mapping[str, Any], *, name: str | None = None
+) -> None:
+    """Render now (so errors surface in the caller), queue in the outbox, send after commit.
+
+    `name` is the recipient's name for the greeting (`emails/_greeting.txt`); without one
+    the message greets neutrally. The address is checked here too: a bad address fails the
+    use case instead of being discovered by the worker. Delivery failures are retried by the
+    worker and shown on the Outbox page, never raised here: the user's action is saved.
     """
     _check_header("To", to)
-    subject, text, html = render_mail(template, context)
-    _check_header("Subject", subject)
-
-    def send() -> None:
-        try:
-            send_mail_message(to, subject, text, html)
-        except Exception:
-            log.exception("Could not send the %r e-mail", template)
-
-    transaction.on_commit(send)
+    subject, text, html = render_mail(template, {**context, "recipient_name": greeting_name(name)})
+    queue_mail(to, subject, text, html, kind=template)
