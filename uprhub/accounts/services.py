@@ -268,6 +268,33 @@ def set_role(user: Any, role: str, *, actor: Any | None, reason: str = "") -> Ro
     )
 
 
+@transaction.atomic
+def create_admin(
+    *, email: str, full_name: str = "", password: str | None = None, actor: Any | None
+) -> Any:
+    """Make `email` an administrator (`uprhub createadmin`): a new account, or an existing one.
+
+    The account is active, its address counts as confirmed (the operator vouches for it), it
+    gets the admin role (audited) and Django's superuser and staff flags for the admin site.
+    Without a password, the caller hands out a set-password link (`tokens.set_password_url`).
+    """
+    require_perm(actor, "accounts.set_role", RoleGrant(None, Role.ADMIN))
+    user = find_user_by_email(email)
+    if user is None:
+        user = create_account(email=email, full_name=full_name, password=password, active=True)
+    elif password is not None:
+        user.set_password(password)
+    user.is_active = user.is_staff = user.is_superuser = True
+    user.save()
+    profile = profile_for(user)
+    if full_name and not profile.full_name:
+        profile.full_name = full_name
+    profile.email_verified_at = profile.email_verified_at or timezone.now()
+    profile.save()
+    set_role(user, Role.ADMIN, actor=actor, reason="uprhub createadmin")
+    return user
+
+
 def _label(actor: Any | None) -> str:
     if actor is None:
         return "system"
