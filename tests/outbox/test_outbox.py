@@ -70,9 +70,8 @@ def test_smtp_down_the_page_says_sending_and_the_mail_arrives_once_the_server_is
     assert message.next_attempt_at > timezone.now()
 
     # Still down at the next attempt: it waits longer, nothing is lost.
-    with later(2):
-        with pytest.raises(CommandError):
-            call_command("deliver_outbox", verbosity=0)
+    with later(2), pytest.raises(CommandError):
+        call_command("deliver_outbox", verbosity=0)
     message.refresh_from_db()
     assert (message.status, message.attempts) == (OutboxStatus.PENDING, 2)
 
