@@ -20,7 +20,7 @@ from tests.smtp import _free_port
 from uprhub.core import outbox
 from uprhub.core.mail import schedule_mail
 from uprhub.core.models import OutboxMessage, OutboxStatus
-from uprhub.core.tasks import deliver_outbox
+from uprhub.core.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

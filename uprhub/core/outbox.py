@@ -1,7 +1,7 @@
 """Sending one-to-one e-mail through the outbox: queue a row, let the worker send it.
 
 `queue` stores the message in the caller's transaction (a rolled-back action sends
-nothing) and, once it commits, enqueues `core.tasks.deliver_outbox_message`. Under the
+nothing) and, once it commits, enqueues `deliver_outbox_message` (below). Under the
 database task backend the web request never waits for SMTP; the worker sends, and retries
 with back-off while the server is down or answers 4xx (`retry_delay`), up to
 `UPRHUB_EMAIL_MAX_ATTEMPTS` attempts. The guarantees are those of the list-post log
@@ -25,10 +25,11 @@ from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import F, Min, Q, QuerySet
+from django.tasks import task
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from .mail import HeaderInjectionError, Message, check_message, classify, describe
+from .mailmessage import HeaderInjectionError, Message, check_message, classify, describe
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -71,8 +72,6 @@ def queue(
     )
 
     def enqueue() -> None:
-        from .tasks import deliver_outbox_message
-
         try:
             deliver_outbox_message.enqueue(message.pk)
         except Exception:
@@ -224,3 +223,31 @@ def next_attempt_at(message_id: int | None = None) -> datetime | None:
 
 def is_pending(message_id: int) -> bool:
     return OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING).exists()
+
+
+# ------------------------------------------------------------------ background tasks
+# `deliver_outbox_message` is enqueued once per message after its transaction commits; while
+# the mail server is down it enqueues itself again for the message's next attempt (on
+# backends that can defer: the database one run by `uprhub worker`). `deliver_outbox` sends
+# every due message: the worker queues it at start, and `uprhub manage deliver_outbox` (cron)
+# runs it too, so a message whose task was lost is still sent.
+
+
+def _can_defer() -> bool:
+    return bool(getattr(deliver_outbox_message.get_backend(), "supports_defer", False))
+
+
+@task
+def deliver_outbox_message(message_id: int) -> dict[str, int]:
+    """Send one queued message; if it must wait (server down, 4xx), come back for it."""
+    counts = deliver(message_id)
+    if is_pending(message_id) and _can_defer():
+        run_after = next_attempt_at(message_id) or timezone.now() + retry_delay(1)
+        deliver_outbox_message.using(run_after=run_after).enqueue(message_id)
+    return counts
+
+
+@task
+def deliver_outbox() -> dict[str, int]:
+    """Send every due queued message (after a restart, an outage, or from cron)."""
+    return deliver()

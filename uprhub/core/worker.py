@@ -142,7 +142,7 @@ def _requeue(result: DBTaskResult, attempts: int) -> None:
 def _sweep_outbox() -> None:
     """At start, queue one run over the e-mail outbox: messages whose own task was lost (a
     database restored, a task deleted) are still sent. Sending twice is not possible."""
-    from uprhub.core.tasks import deliver_outbox
+    from uprhub.core.outbox import deliver_outbox
 
     deliver_outbox.enqueue()
 

@@ -101,7 +101,7 @@ def purge(now: datetime | None = None) -> Purged:
         .exclude(status=DeliveryStatus.PENDING)
         .delete()[0]
     )
-    from .models import OutboxMessage, OutboxStatus
+    from uprhub.core.models import OutboxMessage, OutboxStatus
 
     result.outbox_messages = (
         OutboxMessage.objects.filter(created_at__lt=cutoff)

@@ -8,9 +8,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from uprhub.accounts.choices import Role
-from uprhub.accounts.permissions import role_of
 from uprhub.accounts.selectors import display_name as _display_name
+from uprhub.core.roles import Role, role_of
 
 register = template.Library()
 

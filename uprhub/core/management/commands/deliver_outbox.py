@@ -15,7 +15,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from uprhub.core import outbox
-from uprhub.core.tasks import deliver_outbox
 
 
 class Command(BaseCommand):
@@ -28,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["enqueue"]:
-            result = deliver_outbox.enqueue()
+            result = outbox.deliver_outbox.enqueue()
             self.stdout.write(_("Enqueued %(id)s") % {"id": result.id})
             return
         counts = outbox.deliver()
