@@ -194,3 +194,17 @@ def test_a_message_refused_for_good_is_not_retried(settings, smtp_server):
     assert (message.status, message.attempts) == (OutboxStatus.FAILED, 2)
     with later(120):
         assert outbox.deliver() == {"sent": 0, "failed": 0, "deferred": 0}
+
+
+@pytest.mark.parametrize("captured", [True, False])
+def test_a_posts_delivery_log_says_when_sent_means_printed(client, settings, captured):
+    from tests.mailinglists.factories import MailingListFactory, PostFactory
+
+    if captured:
+        settings.MAILERS = {"default": {"BACKEND": CONSOLE}}
+    else:
+        smtp_at(settings, "127.0.0.1", 25)
+    post = PostFactory(mailing_list=MailingListFactory(visibility="public"))
+    client.force_login(make_user("coordinator"))
+    page = client.get(reverse("mailinglists:deliveries", args=[post.pk])).content.decode()
+    assert ("nobody received them" in page) is captured
