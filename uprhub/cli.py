@@ -3,7 +3,8 @@
 uprhub serve [--host H] [--port P]     start the web app (prepares the database first)
 uprhub import KIND FILE [--dry-run]    import a data file (uprinfo, ohchr-csv, uhri-xlsx…)
 uprhub search QUERY [options]          search recommendations (table, json or csv)
-uprhub worker [options]                run background tasks: list mail, reminders
+uprhub worker [options]                run background tasks: e-mail, reminders
+uprhub createadmin EMAIL [--password]  create an administrator (prints a set-password link)
 uprhub similarity embed|status         optional semantic "similar recommendations"
 uprhub backup PATH                     consistent online backup (database, secret key, files)
 uprhub restore PATH                    restore a backup into an empty database
@@ -28,6 +29,7 @@ _NEEDS_DATA = {
     "similarity",
     "db_worker",
     "worker",
+    "createadmin",
 }
 # `uprhub worker` is django-tasks-db's worker made resilient (uprhub/core/worker.py).
 _ALIASES = {"import": "import_data"}

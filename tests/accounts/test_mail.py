@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 
 from uprhub.core.mail import HeaderInjectionError, schedule_mail, send_mail_message
+from uprhub.core.models import OutboxMessage, OutboxStatus
 
 
 def test_send_over_smtp(smtp_server):
@@ -56,7 +57,7 @@ def test_scheduled_mail_waits_for_commit_and_is_dropped_on_rollback(smtp_server,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_delivery_failure_after_commit_is_logged_not_raised(settings, caplog):
+def test_delivery_failure_after_commit_is_kept_for_a_retry_not_raised(settings, caplog):
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -65,7 +66,11 @@ def test_delivery_failure_after_commit_is_logged_not_raised(settings, caplog):
     }
     with transaction.atomic():
         schedule_mail("someone@example.org", "application_received", {"apply_url": "x"})
-    assert "Could not send" in caplog.text
+    assert "mail server unavailable" in caplog.text
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts) == (OutboxStatus.PENDING, 1)
+    assert "ConnectionRefusedError" in message.last_error
+    assert message.next_attempt_at is not None
 
 
 def test_scheduling_refuses_injection_before_anything_is_saved():

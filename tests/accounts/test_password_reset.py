@@ -12,7 +12,8 @@ from uprhub.accounts import tokens
 from .factories import PASSWORD, make_user
 from .grid import without_csrf
 
-pytestmark = pytest.mark.django_db
+# The mail is queued in the outbox and sent once the request's transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "another-long-passphrase-77"
 

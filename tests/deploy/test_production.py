@@ -109,7 +109,13 @@ def test_check_deploy_warns_with_the_development_defaults(tmp_path):
     env = clean_env(tmp_path, UPRHUB_DATA_DIR=str(tmp_path / "open"))
     result = uprhub("manage", "check", "--deploy", env=env, cwd=tmp_path)
     output = result.stdout + result.stderr
-    for warning in ("security.W004", "security.W008", "uprhub.W001", "uprhub.W003"):
+    for warning in (
+        "security.W004",
+        "security.W008",
+        "uprhub.W001",
+        "uprhub.W003",
+        "uprhub.W004",
+    ):
         assert warning in output, output
 
 

@@ -90,6 +90,7 @@ def test_purge_deletes_what_outlived_its_retention(settings):
         "deliveries": 1,
         "reminder_logs": 1,
         "unconfirmed_answers": 0,
+        "outbox_messages": 0,
     }
     assert set(Subscriber.objects.values_list("email", flat=True)) == {
         "fresh@example.org",
@@ -106,6 +107,7 @@ def test_purge_deletes_what_outlived_its_retention(settings):
             "deliveries",
             "reminder_logs",
             "unconfirmed_answers",
+            "outbox_messages",
         ],
         0,
     )

@@ -17,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from uprhub.core.antispam import HONEYPOT_FIELD, HoneypotFormMixin
-from uprhub.core.mail import send_mail_message
+from uprhub.core.mail import greeting_name, queue_mail
 from uprhub.core.translations import DisplayNameChoicesMixin
 from uprhub.recommendations.models import Theme
 
@@ -141,6 +141,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
+        profile = getattr(context["user"], "profile", None)
+        context = {**context, "recipient_name": greeting_name(profile and profile.full_name)}
         subject = " ".join(loader.render_to_string(subject_template_name, context).split())
         body = loader.render_to_string(email_template_name, context)
         html = (
@@ -149,10 +151,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             else None
         )
         try:
-            send_mail_message(to_email, subject, body, html)
+            queue_mail(to_email, subject, body, html, kind="password_reset")
         except Exception:
             # As Django does: a mail failure must not reveal (by a 500) that the address exists.
-            log.exception("Could not send a password reset e-mail to user %s", context["user"].pk)
+            log.exception("Could not queue a password reset e-mail to user %s", context["user"].pk)
 
 
 class ProfileForm(OptionalLabelsMixin, forms.ModelForm):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,16 @@ def display_name(user: Any) -> str:
     profile = getattr(user, "profile", None)
     name = (profile.full_name if profile is not None else "").strip()
     return name or _("Member without a display name")
+
+
+def has_admin() -> bool:
+    """Whether any active account can administer the site (a superuser or the admin role)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(profile__role=Role.ADMIN))
+        .exists()
+    )
 
 
 def organisations_for(user: Any) -> QuerySet[Organisation]:

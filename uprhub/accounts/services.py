@@ -125,11 +125,14 @@ def sign_up(*, email: str, full_name: str, password: str) -> Any | None:
                 "login_url": absolute_url(reverse("accounts:login")),
                 "reset_url": absolute_url(reverse("accounts:password_reset")),
             },
+            name=profile_for(existing).full_name,
         )
         return None
     schedule_mail(
         user.email,
         "verify_email",
+        # No name in the greeting: anyone may type any name with any address here, and a
+        # typed name echoed to an unconfirmed address would make the form a spam relay.
         {"name": full_name, "verify_url": tokens.email_verification_url(user)},
     )
     return user
@@ -263,6 +266,33 @@ def set_role(user: Any, role: str, *, actor: Any | None, reason: str = "") -> Ro
         actor_label=_label(actor),
         reason=reason[:255],
     )
+
+
+@transaction.atomic
+def create_admin(
+    *, email: str, full_name: str = "", password: str | None = None, actor: Any | None
+) -> Any:
+    """Make `email` an administrator (`uprhub createadmin`): a new account, or an existing one.
+
+    The account is active, its address counts as confirmed (the operator vouches for it), it
+    gets the admin role (audited) and Django's superuser and staff flags for the admin site.
+    Without a password, the caller hands out a set-password link (`tokens.set_password_url`).
+    """
+    require_perm(actor, "accounts.set_role", RoleGrant(None, Role.ADMIN))
+    user = find_user_by_email(email)
+    if user is None:
+        user = create_account(email=email, full_name=full_name, password=password, active=True)
+    elif password is not None:
+        user.set_password(password)
+    user.is_active = user.is_staff = user.is_superuser = True
+    user.save()
+    profile = profile_for(user)
+    if full_name and not profile.full_name:
+        profile.full_name = full_name
+    profile.email_verified_at = profile.email_verified_at or timezone.now()
+    profile.save()
+    set_role(user, Role.ADMIN, actor=actor, reason="uprhub createadmin")
+    return user
 
 
 def _label(actor: Any | None) -> str:

@@ -59,13 +59,13 @@ def notify_reviewers(application: TaskforceApplication, *, returning: bool = Fal
     seen: set[str] = set()
     scheduled = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for address in selectors.reviewers().values_list("email", flat=True):
+        for address, name in selectors.reviewers().values_list("email", "profile__full_name"):
             key = address.strip().lower()
             if key in seen:
                 continue
             seen.add(key)
             try:
-                schedule_mail(address, "application_to_review", context)
+                schedule_mail(address, "application_to_review", context, name=name)
             except HeaderInjectionError:
                 # A hand-made account with a broken address must not fail the application.
                 log.warning("Reviewer address %r skipped: not a valid header", address)

@@ -138,13 +138,17 @@ def submit_application(*, themes: Iterable[Theme], **fields: Any) -> Submission:
             application = TaskforceApplication.objects.select_for_update().get(email_key=email_key)
         else:
             application.themes.set(themes)
+            # Greeted neutrally: the name was typed by whoever sent the form, for an address
+            # nobody has confirmed (echoing it would make the form a spam relay).
             schedule_mail(application.email, "application_received", _urls())
             notifications.notify_reviewers(application)
             return Submission(application, Outcome.NEW)
 
     if application.status == ApplicationStatus.APPROVED:
         # Nothing to review again; remind them how to get in.
-        schedule_mail(application.email, "application_already_member", _urls())
+        schedule_mail(
+            application.email, "application_already_member", _urls(), name=application.name
+        )
         return Submission(application, Outcome.ALREADY_MEMBER)
 
     # Someone else may have typed this address: keep the answers aside and ask the owner.
@@ -209,7 +213,7 @@ def confirm_revision(token: str) -> TaskforceApplication:
     application.themes.set(themes)
     # This link and any other unconfirmed answers for the application are spent.
     application.revisions.all().delete()
-    schedule_mail(application.email, "application_updated", _urls())
+    schedule_mail(application.email, "application_updated", _urls(), name=application.name)
     if status_before != ApplicationStatus.PENDING:
         # Back in the queue (answers to a question, or after a decline): tell the coordinators.
         # Confirmed new answers to an application still waiting are not news: the queue shows
@@ -272,7 +276,7 @@ def decide(
         actor=actor,
         actor_label=f"{actor.get_username()} (#{actor.pk})" if actor else "system",
     )
-    schedule_mail(application.email, template, context)
+    schedule_mail(application.email, template, context, name=application.name)
     return record
 
 

@@ -101,7 +101,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("coalition:application_detail", pk=application.pk)
         messages.success(
             request,
-            _("Decision saved; %(name)s has been e-mailed.") % {"name": application.name},
+            _("Decision saved; a message to %(name)s is queued and will be sent shortly.")
+            % {"name": application.name},
         )
         return redirect("coalition:queue")
     decisions = application.decisions.select_related("actor")

@@ -40,6 +40,17 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Ch
                 id="uprhub.W002",
             )
         )
+    from .outbox import mail_is_captured
+
+    if mail_is_captured():
+        found.append(
+            Warning(
+                "No mail server is configured: e-mail (confirmations, password links) is only "
+                "written to the console and the admin Outbox page; nobody receives it.",
+                hint="Set UPRHUB_EMAIL_HOST (and port, login, TLS) to your SMTP server.",
+                id="uprhub.W004",
+            )
+        )
     data_dir = settings.DATA_DIR
     if data_dir.exists() and stat.S_IMODE(data_dir.stat().st_mode) & 0o077:
         found.append(

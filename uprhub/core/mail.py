@@ -1,80 +1,31 @@
 """The one way UPR Hub sends e-mail.
 
-`send_mail_message` refuses carriage returns and line feeds in anything that becomes a
-header (subject, addresses, extra headers), so user input can never add a `Bcc:` line.
-`schedule_mail` renders templates and sends only after the current transaction commits, so
-no message announces something that was rolled back.
+Everything that becomes a header (subject, addresses, extra headers) is refused if it holds
+a carriage return or line feed (`uprhub.core.mailmessage`), so user input can never add a
+`Bcc:` line. `schedule_mail` renders a template and puts the message in the outbox
+(`uprhub.core.outbox`) within the current transaction: no message announces something that
+was rolled back, and the background worker sends it, retrying while the mail server is down.
 """
 
 from __future__ import annotations
 
-import email.policy
-import logging
 from collections.abc import Iterable, Mapping
-from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
-log = logging.getLogger(__name__)
-
-_FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00")
-
-
-class HeaderInjectionError(ValueError):
-    """A header value (subject, address, extra header) contained a line break."""
-
-
-def _check_header(name: str, value: str) -> None:
-    if any(char in value for char in _FORBIDDEN_IN_HEADERS):
-        raise HeaderInjectionError(f"Line break in e-mail header {name!r}")
-
-
-#: RFC 2369 headers: one or more <URL>s. Mail clients read the URL out of the raw header, so
-#: it must stay plain ASCII on one line (RFC 5322 allows up to 998 characters).
-URL_LIST_HEADERS = frozenset(
-    {"list-archive", "list-help", "list-owner", "list-post", "list-subscribe", "list-unsubscribe"}
+from .mailmessage import (  # noqa: F401 (the names other apps import from here)
+    URL_LIST_HEADERS,
+    HeaderInjectionError,
+    Message,
+    _check_header,
+    check_message,
+    classify,
+    describe,
 )
-_MAX_HEADER_LINE = 998
-
-
-class _UnfoldedUrlHeader(UnstructuredHeader):
-    """Written as given, never folded or RFC 2047-encoded.
-
-    The standard library folds an unstructured header at 78 characters and, when one "word"
-    (a signed unsubscribe URL) is longer than that, turns the whole value into
-    `=?utf-8?q?…?=` encoded words, which one-click unsubscribe (RFC 8058) cannot use.
-    """
-
-    def fold(self, *, policy: email.policy.Policy) -> str:
-        value = str(self)
-        line = f"{self.name}: {value}"
-        if not value.isascii() or len(line) > _MAX_HEADER_LINE:
-            raise ValueError(f"E-mail header {self.name!r} must be ASCII and under 998 chars")
-        return line + policy.linesep
-
-
-def _header_factory() -> HeaderRegistry:
-    registry = HeaderRegistry()
-    for name in URL_LIST_HEADERS:
-        registry.map_to_type(name, _UnfoldedUrlHeader)
-    return registry
-
-
-_HEADER_FACTORY = _header_factory()
-
-
-class Message(EmailMultiAlternatives):
-    """Django's message, with RFC 2369 list headers kept on one unencoded line."""
-
-    def message(self, *, policy: email.policy.Policy = email.policy.default) -> Any:
-        # Whatever policy the backend asks for (SMTP: CRLF, 78 columns) is kept; only the
-        # class of the list headers changes.
-        return super().message(policy=policy.clone(header_factory=_HEADER_FACTORY))
+from .outbox import queue
 
 
 def server_address_url(host: str, port: int) -> str:
@@ -114,16 +65,13 @@ def send_mail_message(
     html: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> None:
-    """Send one message now. Raises HeaderInjectionError before anything is sent."""
+    """Send one message now, bypassing the outbox (no retry, no record): for tools only;
+    people's mail goes through `schedule_mail` / `queue_mail`. Raises HeaderInjectionError
+    before anything is sent."""
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients:
         raise ValueError("No recipient")
-    _check_header("Subject", subject)
-    for address in recipients:
-        _check_header("To", address)
-    for name, value in (headers or {}).items():
-        _check_header(name, name)
-        _check_header(name, value)
+    check_message(recipients, subject, headers)
     message = Message(
         subject=subject,
         body=text,
@@ -149,21 +97,41 @@ def render_mail(template: str, context: Mapping[str, Any]) -> tuple[str, str, st
     return subject, text, html
 
 
-def schedule_mail(to: str, template: str, context: Mapping[str, Any]) -> None:
-    """Render now (so errors surface in the caller), send once the transaction commits.
+def greeting_name(name: str | None) -> str:
+    """The name a message greets its reader by ("Dear Ana,"), or "" for a neutral greeting.
 
-    The address is checked here too: a bad address fails the use case instead of being
-    discovered by a callback after the commit. Delivery failures after commit are logged,
-    not raised: the user's action has already been saved.
+    Callers pass a name only when it is known to belong to the address: an account's name,
+    or an application a coordinator has read or whose owner confirmed it. A name just typed
+    into a public form with an unconfirmed address is never echoed (the form would relay
+    spam). Never an e-mail address: a name holding one greets neutrally instead.
+    """
+    name = " ".join((name or "").split())
+    return "" if not name or "@" in name else name
+
+
+def queue_mail(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    *,
+    kind: str = "",
+) -> None:
+    """Put an already rendered message in the outbox; the worker sends it after commit."""
+    queue(to, subject, text, html, headers, kind=kind)
+
+
+def schedule_mail(
+    to: str, template: str, context: Mapping[str, Any], *, name: str | None = None
+) -> None:
+    """Render now (so errors surface in the caller), queue in the outbox, send after commit.
+
+    `name` is the recipient's name for the greeting (`emails/_greeting.txt`); without one
+    the message greets neutrally. The address is checked here too: a bad address fails the
+    use case instead of being discovered by the worker. Delivery failures are retried by the
+    worker and shown on the Outbox page, never raised here: the user's action is saved.
     """
     _check_header("To", to)
-    subject, text, html = render_mail(template, context)
-    _check_header("Subject", subject)
-
-    def send() -> None:
-        try:
-            send_mail_message(to, subject, text, html)
-        except Exception:
-            log.exception("Could not send the %r e-mail", template)
-
-    transaction.on_commit(send)
+    subject, text, html = render_mail(template, {**context, "recipient_name": greeting_name(name)})
+    queue_mail(to, subject, text, html, kind=template)

@@ -139,6 +139,14 @@ def _requeue(result: DBTaskResult, attempts: int) -> None:
     result.save(update_fields=["status", "started_at", "run_after"])
 
 
+def _sweep_outbox() -> None:
+    """At start, queue one run over the e-mail outbox: messages whose own task was lost (a
+    database restored, a task deleted) are still sent. Sending twice is not possible."""
+    from uprhub.core.outbox import deliver_outbox
+
+    deliver_outbox.enqueue()
+
+
 class ResilientWorker(Worker):
     """django-tasks-db's worker that resumes orphans and rides out a locked database."""
 
@@ -157,6 +165,7 @@ class ResilientWorker(Worker):
         resumed = self._retry(lambda: resume_orphaned_tasks(self.backend_name, me=self.worker_id))
         if resumed:
             log.warning("Resumed %d task(s) left running by a dead worker", len(resumed))
+        self._retry(_sweep_outbox)
         delay = self.lock_retry_first
         while True:
             try:

@@ -39,7 +39,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from uprhub.core.mail import HeaderInjectionError
+from uprhub.core.mail import HeaderInjectionError, classify, describe
 
 from .models import Delivery, DeliveryStatus, Post, PostStatus, SubscriptionStatus
 from .rendering import PostMailer
@@ -149,32 +149,6 @@ def _mark_failed(delivery: Delivery, worker: str, error: str, *, permanent: bool
         claimed_at=None,
     )
     return gave_up
-
-
-def describe(error: BaseException) -> str:
-    if isinstance(error, smtplib.SMTPResponseException):
-        message = error.smtp_error
-        text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
-        return f"{error.smtp_code} {text}"
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "; ".join(
-            f"{code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
-            for code, msg in error.recipients.values()
-        )
-    return f"{type(error).__name__}: {error}"
-
-
-def classify(error: BaseException) -> str:
-    """'connection' (stop the run), 'transient' (retry this row) or 'permanent'."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _msg in error.recipients.values()]
-        return "transient" if any(400 <= code < 500 for code in codes) else "permanent"
-    if isinstance(error, smtplib.SMTPResponseException):
-        if error.smtp_code == 421:  # "service not available, closing channel"
-            return "connection"
-        return "transient" if 400 <= error.smtp_code < 500 else "permanent"
-    # SMTPServerDisconnected, timeouts, refused connections, resets: the server, not the row.
-    return "connection"
 
 
 def _send_batch(batch: list[Delivery], mailer: PostMailer, worker: str, report: RunReport) -> None:

@@ -155,12 +155,14 @@ def request_subscription(
                 "confirm_url": tokens.confirm_url(subscriber),
                 "max_age_days": tokens.confirm_max_age() // 86400,
             },
+            name=_name_of(subscriber),
         )
     else:
         schedule_mail(
             email,
             "list_already_subscribed",
             {"lists": lists, "preferences_url": tokens.preferences_url(subscriber)},
+            name=_name_of(subscriber),
         )
     return outcome
 
@@ -311,8 +313,19 @@ def send_preferences_link(email: str) -> bool:
     subscriber = Subscriber.objects.filter(email=email).first()
     if subscriber is None or antispam.hit("list_address", email, _address_rate()):
         return False
-    schedule_mail(email, "list_manage", {"preferences_url": tokens.preferences_url(subscriber)})
+    schedule_mail(
+        email,
+        "list_manage",
+        {"preferences_url": tokens.preferences_url(subscriber)},
+        name=_name_of(subscriber),
+    )
     return True
+
+
+def _name_of(subscriber: Subscriber) -> str:
+    """The greeting's name: the linked account's, if any (an address alone has none)."""
+    profile = getattr(subscriber.user, "profile", None) if subscriber.user_id else None
+    return profile.full_name if profile is not None else ""
 
 
 # ---------------------------------------------------------------- posts

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from uprhub.accounts.permissions import is_member
 from uprhub.core import antispam
+from uprhub.core.outbox import mail_is_captured
 from uprhub.core.rules import has_perm, perm_required
 
 from . import selectors, services, tokens
@@ -392,5 +393,7 @@ def deliveries(request: HttpRequest, pk: int) -> HttpResponse:
                 "failed": counts.get(DeliveryStatus.FAILED, 0),
             },
             "state": selectors.sending_state(post),
+            # Without a mail server "sent" means "written to the console": say so.
+            "mail_captured": mail_is_captured(),
         },
     )

@@ -12,6 +12,7 @@ are what the public privacy page (/privacy/) announces:
 * per-address delivery records of list posts finished more than
   ``UPRHUB_RETENTION_DELIVERY_LOG_DAYS`` days ago, and of deadline reminders sent (or given up)
   that long ago for deadlines that have passed. The posts themselves stay in the archive.
+* one-to-one e-mail in the outbox (`core.outbox`) sent, shown or given up that long ago.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Purged:
     deliveries: int = 0
     reminder_logs: int = 0
     unconfirmed_answers: int = 0
+    outbox_messages: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -97,6 +99,13 @@ def purge(now: datetime | None = None) -> Purged:
     result.reminder_logs = (
         ReminderLog.objects.filter(created_at__lt=cutoff, due__lt=now)
         .exclude(status=DeliveryStatus.PENDING)
+        .delete()[0]
+    )
+    from uprhub.core.models import OutboxMessage, OutboxStatus
+
+    result.outbox_messages = (
+        OutboxMessage.objects.filter(created_at__lt=cutoff)
+        .exclude(status=OutboxStatus.PENDING)
         .delete()[0]
     )
     return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_outbox
 
 # The namespace stays "core" (these pages lived in uprhub.core): every `{% url 'core:home' %}`
 # and `reverse("core:privacy")` in templates, e-mails and tests keeps working.
@@ -8,4 +8,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
+    path("outbox/", views_outbox.outbox, name="outbox"),
 ]

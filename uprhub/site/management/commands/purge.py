@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 "deliveries": _("list delivery records"),
                 "reminder_logs": _("reminder records"),
                 "unconfirmed_answers": _("unconfirmed taskforce answers"),
+                "outbox_messages": _("e-mail outbox records"),
             }
             for key, count in result.as_dict().items():
                 self.stdout.write(

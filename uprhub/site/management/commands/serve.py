@@ -47,12 +47,13 @@ class Command(BaseCommand):
         application = get_wsgi_application()
         prepare_database(say=self.stderr.write)
         self._share_address(host, port)
+        notes = self._start_notes(host, port)
         started_by = os.getpid()
         worker: WorkerSupervisor | None = None
 
         def ready() -> None:
             nonlocal worker
-            self._announce(host, port)
+            self._announce(host, port, notes)
             worker = None if no_worker else self._start_worker()
 
         # Turn SIGTERM into a normal exit so the worker is stopped with us (gunicorn installs
@@ -75,13 +76,46 @@ class Command(BaseCommand):
         else:
             server.run_waitress(application, host=host, port=port, threads=threads, on_ready=ready)
 
-    def _announce(self, host: str, port: int) -> None:
+    def _announce(self, host: str, port: int, notes: list[str]) -> None:
         shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
         self.stdout.write(
             _("UPR Hub is running at http://%(host)s:%(port)s/") % {"host": shown, "port": port}
         )
+        for note in notes:
+            self.stdout.write(note)
         self.stdout.write(_("Press Ctrl+C to stop."))
         self.stdout.flush()
+
+    @staticmethod
+    def _start_notes(host: str, port: int) -> list[str]:
+        """What the person starting the server needs to know: where mail goes when there is
+        no mail server, and how to create the first administrator."""
+        from django.db import connections
+
+        from uprhub.accounts.selectors import has_admin
+        from uprhub.core.mail import server_address_url
+        from uprhub.core.outbox import mail_is_captured
+
+        notes: list[str] = []
+        if mail_is_captured():
+            notes.append(
+                _(
+                    "No mail server is configured (UPRHUB_EMAIL_HOST is not set): e-mail is not "
+                    "sent. Each message is printed here and kept on the Outbox page for "
+                    "administrators: %(url)s"
+                )
+                % {"url": f"{server_address_url(host, port)}/outbox/"}
+            )
+        if not has_admin():
+            notes.append(
+                _(
+                    "No administrator yet. Create the first one in another terminal: "
+                    "uprhub createadmin you@example.org"
+                )
+            )
+        # Asked before the web server forks its workers: they must not share this connection.
+        connections.close_all()
+        return notes
 
     @staticmethod
     def _share_address(host: str, port: int) -> None:
@@ -97,7 +131,7 @@ class Command(BaseCommand):
 
         if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
             return None
-        self.stdout.write(_("Background worker started (mailing lists, reminders)."))
+        self.stdout.write(_("Background worker started (e-mail, mailing lists, reminders)."))
         self.stdout.flush()
         supervisor = WorkerSupervisor()  # restarts it with back-off when it dies
         supervisor.start()
