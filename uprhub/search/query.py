@@ -45,6 +45,11 @@ class ParsedQuery:
     phrases: tuple[tuple[str, ...], ...] = ()
     had_terms: bool = False  # something word-like was typed, even if only stop words
     any_of: bool = False  # OR the terms instead of AND (used by "similar")
+    # Expanded terms: each group is a tuple of alternatives (token tuples), any one matching.
+    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # Set when the whole query names themes: per group, the theme names it stands for (the
+    # service adds the recommendations labelled with them).
+    themes: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_browse(self) -> bool:
@@ -54,13 +59,20 @@ class ParsedQuery:
     @property
     def matches_nothing(self) -> bool:
         """Only stop words were typed: no row can match (on either engine)."""
-        return self.had_terms and not (self.words or self.phrases)
+        return self.had_terms and not (self.words or self.phrases or self.groups)
 
     @property
     def key(self) -> str:
         """A canonical string for caching match results."""
         parts = list(self.words) + [" ".join(p) for p in self.phrases]
+        parts += ["(" + "/".join(" ".join(a) for a in g) + ")" for g in self.groups]
         return ("|" if self.any_of else "&").join(parts)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every word and phrase the engines look for (for highlighting and suggestions)."""
+        alternatives = [" ".join(a) for g in self.groups for a in g]
+        return (*self.words, *(" ".join(p) for p in self.phrases), *alternatives)
 
     def fts5_match(self) -> str:
         """An FTS5 MATCH expression: every term a double-quoted string, ANDed (or ORed).
@@ -68,6 +80,9 @@ class ParsedQuery:
         Tokens are letters and digits only, so they cannot contain a double quote.
         """
         terms = [f'"{w}"' for w in self.words] + [f'"{" ".join(p)}"' for p in self.phrases]
+        for group in self.groups:
+            alternatives = " OR ".join(f'"{" ".join(a)}"' for a in group)
+            terms.append(f"({alternatives})" if len(group) > 1 else alternatives)
         return (" OR " if self.any_of else " AND ").join(terms)
 
     def pg_tsquery(self, config: str) -> tuple[str, list[str]]:
@@ -78,6 +93,12 @@ class ParsedQuery:
         parts = [f"plainto_tsquery('{config}', %s)" for _ in self.words]
         parts += [f"phraseto_tsquery('{config}', %s)" for _ in self.phrases]
         params = list(self.words) + [" ".join(p) for p in self.phrases]
+        for group in self.groups:
+            alternatives = [
+                f"{'phraseto' if len(a) > 1 else 'plainto'}_tsquery('{config}', %s)" for a in group
+            ]
+            parts.append("(" + " || ".join(alternatives) + ")")
+            params += [" ".join(a) for a in group]
         return (" || " if self.any_of else " && ").join(parts), params
 
 
@@ -85,8 +106,11 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _WORD.findall(text.lower()) if len(t) <= MAX_WORD_CHARS]
 
 
-def parse(text: str | None, *, any_of: bool = False) -> ParsedQuery:
-    """Parse free text. Never raises; anything unusual is treated as word separators."""
+def parse(text: str | None, *, any_of: bool = False, expand: bool = False) -> ParsedQuery:
+    """Parse free text. Never raises; anything unusual is treated as word separators.
+
+    ``expand``: look the unquoted words up in the advocates' term lists (``synonyms.py``).
+    """
     if not text:
         return ParsedQuery(any_of=any_of)
     text = unicodedata.normalize("NFKC", str(text)[: MAX_CHARS * 2])[:MAX_CHARS]
@@ -116,10 +140,23 @@ def parse(text: str | None, *, any_of: bool = False) -> ParsedQuery:
         elif tokens and tuple(tokens) not in phrases:
             phrases.append(tuple(tokens))
     rest.append(text[position:])
-    for word in _tokens(" ".join(rest)):
-        had_terms = True
+    tokens = _tokens(" ".join(rest))
+    had_terms = had_terms or bool(tokens)
+    groups: list[tuple[tuple[str, ...], ...]] = []
+    themes: tuple[tuple[str, ...], ...] = ()
+    if expand and tokens:
+        from .synonyms import expand_tokens  # the term lists load on first use
+
+        expansion = expand_tokens(tokens)
+        groups, tokens = list(expansion.groups), list(expansion.rest)
+        if not tokens and not phrases and all(expansion.themes):
+            themes = expansion.themes
+    for word in tokens:
         add_word(word)
     # Cap the number of terms (phrases first: they were typed deliberately).
     phrases = phrases[:MAX_TERMS]
-    words = words[: MAX_TERMS - len(phrases)]
-    return ParsedQuery(tuple(words), tuple(phrases), had_terms, any_of)
+    groups = groups[: MAX_TERMS - len(phrases)]
+    words = words[: MAX_TERMS - len(phrases) - len(groups)]
+    if len(themes) != len(groups):
+        themes = ()
+    return ParsedQuery(tuple(words), tuple(phrases), had_terms, any_of, tuple(groups), themes)

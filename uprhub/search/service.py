@@ -31,10 +31,11 @@ from uprhub.recommendations.models import ActionCategory, Position, Recommendati
 from uprhub.reviews.models import RegionalGroup
 
 from . import facets as facet_index
-from . import highlight, semantic
+from . import highlight, semantic, suggest
 from .backends import get_backend
 from .query import ParsedQuery, parse
 from .request import MAX_PAGE, MAX_TEXT, parse_search_request
+from .synonyms import fold
 from .types import FACETS, SORTS, Facet, FacetValue, Hit, SearchQuery, SearchResult
 
 MAX_FACET_VALUES = 50  # per facet (per vocabulary for themes), plus any selected values
@@ -107,6 +108,7 @@ _matches = _MatchCache()
 def clear_caches() -> None:
     """Forget the facet index and cached matches (tests; after restoring a database)."""
     facet_index.clear_cache()
+    suggest.clear_cache()
     _matches.clear()
 
 
@@ -158,16 +160,77 @@ def _wants_scores(query: SearchQuery) -> bool:
     return query.sort not in ("date", "-date", "paragraph")  # relevance, or an unknown sort
 
 
+def _theme_codes(index: facet_index.FacetIndex, names: tuple[str, ...]) -> np.ndarray:
+    wanted = {fold(n) for n in names}
+    return np.array(
+        [code for code, name in enumerate(index.theme_names) if fold(name) in wanted],
+        dtype=np.int64,
+    )
+
+
+def named_themes(index: facet_index.FacetIndex, parsed: ParsedQuery, text: str) -> list:
+    """Theme codes per term when the whole query names themes (else []).
+
+    Either every term is a concept of ``synonyms.py`` that names themes, or the text is a
+    theme's name in some vocabulary ("Sexual Orientation and Gender Identity", an SDG...).
+    """
+    groups = [_theme_codes(index, names) for names in parsed.themes]
+    if groups and all(len(g) for g in groups):
+        return groups
+    if not parsed.phrases:
+        exact = [
+            code
+            for code, name in enumerate(index.theme_names)
+            if fold(name) == fold(" ".join(text.split()))
+        ]
+        if exact:
+            return [np.array(exact, dtype=np.int64)]
+    return []
+
+
+def _with_themes(
+    index: facet_index.FacetIndex, match: _Match, themes: list, ranked: bool
+) -> _Match:
+    """Add the recommendations labelled with the named themes (ranked after the text matches)."""
+    labelled: np.ndarray | None = None
+    for codes in themes:
+        selected = np.zeros(max(index.cardinality("theme"), int(codes.max()) + 1), dtype=bool)
+        selected[codes] = True
+        mask = index.multi["theme"].rows_with_any(selected, index.size)
+        labelled = mask if labelled is None else labelled & mask
+    if labelled is None:
+        return match
+    labelled[match.rows] = False
+    extra = np.flatnonzero(labelled)
+    if not len(extra):
+        return match
+    rows = np.concatenate([match.rows, extra])
+    order = np.argsort(rows, kind="stable")
+    scores = None
+    if ranked and match.scores is not None:
+        scores = np.concatenate([match.scores, np.zeros(len(extra))])[order]
+    return _Match(rows[order], scores)
+
+
+def parse_query(query: SearchQuery) -> ParsedQuery:
+    return parse(query.text, expand=not query.literal)
+
+
 def _plan(query: SearchQuery, connection: BaseDatabaseWrapper) -> _Plan:
     index = facet_index.get_index(connection)
     if query.suggestions:
         index = facet_index.with_suggestions(index, connection)
-    parsed = parse(query.text)
+    parsed = parse_query(query)
     masks = index.filter_masks(query.filters())
     if parsed.is_browse:
         rows, counts = index.facet_counts(None, masks)
         return _Plan(index, parsed, rows, None, counts)
-    match = _text_match(connection, index, parsed, ranked=_wants_scores(query))
+    ranked = _wants_scores(query)
+    match = _text_match(connection, index, parsed, ranked=ranked)
+    if not query.literal:
+        themes = named_themes(index, parsed, query.text)
+        if themes:
+            match = _with_themes(index, match, themes, ranked)
     rows, counts = index.facet_counts(match.rows, masks)
     scores = None
     if match.scores is not None:
@@ -215,13 +278,45 @@ def search(query: SearchQuery) -> SearchResult:
         None if plan.parsed.is_browse else plan.parsed,
         scores,
     )
-    return SearchResult(
+    result = SearchResult(
         query=query,
         total=len(plan.rows),
         hits=hits,
         facets=_build_facets(plan.index, plan.counts, query),
-        took_ms=(time.perf_counter() - started) * 1000,
+        also_searched=tuple(" ".join(a) for g in plan.parsed.groups for a in g[:3]),
+        themes_included=tuple(
+            plan.index.theme_names[c]
+            for codes in named_themes(plan.index, plan.parsed, query.text)
+            for c in codes.tolist()
+        )
+        if not query.literal and not plan.parsed.is_browse
+        else (),
     )
+    if not result.total and not plan.parsed.is_browse:
+        result.suggestions = suggest.suggestions(query, plan.index, count_matches)
+    result.took_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def count_matches(query: SearchQuery, index: facet_index.FacetIndex | None = None) -> int:
+    """How many recommendations a query finds (facet index and match cache: cheap)."""
+    connection = _connection()
+    if index is None:
+        index = facet_index.get_index(connection)
+    parsed = parse_query(query)
+    masks = index.filter_masks(query.filters())
+    if parsed.is_browse:
+        rows, _counts = index.facet_counts(None, masks)
+        return len(rows)
+    match = _text_match(connection, index, parsed, ranked=False)
+    if not query.literal:
+        themes = named_themes(index, parsed, query.text)
+        if themes:
+            match = _with_themes(index, match, themes, ranked=False)
+    rows = match.rows
+    for mask in masks.values():
+        rows = rows[mask[rows]]
+    return len(rows)
 
 
 def iter_ids(query: SearchQuery) -> Iterator[int]:
