@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from uprhub.search import service
+from uprhub.search import service, suggest
 from uprhub.search.request import LIMITS, SearchRequestError, parse_search_request
 from uprhub.search.types import FACETS, Facet, FacetValue, SearchQuery, SearchResult
 
@@ -138,6 +138,14 @@ def _explorer_context(query: SearchQuery, result: SearchResult) -> dict:
         "export_max_rows": settings.UPRHUB_EXPORT_MAX_ROWS,
         "max_text": LIMITS["max_text"],
         "export_capped": result.total > settings.UPRHUB_EXPORT_MAX_ROWS,
+        # How the words were understood, and what to try when nothing matched (search layer).
+        "suggestion_links": [(suggest.describe(s), _url(s.query)) for s in result.suggestions],
+        "literal_url": _url(dataclasses.replace(first_page, literal=True))
+        if result.also_searched or result.themes_included
+        else "",
+        "understood_url": _url(dataclasses.replace(first_page, literal=False))
+        if query.literal
+        else "",
     }
 
 

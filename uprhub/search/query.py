@@ -81,7 +81,7 @@ class ParsedQuery:
         """
         terms = [f'"{w}"' for w in self.words] + [f'"{" ".join(p)}"' for p in self.phrases]
         for group in self.groups:
-            alternatives = " OR ".join(f'"{" ".join(a)}"' for a in group)
+            alternatives = " OR ".join(_fts5_alternative(a) for a in group)
             terms.append(f"({alternatives})" if len(group) > 1 else alternatives)
         return (" OR " if self.any_of else " AND ").join(terms)
 
@@ -100,6 +100,17 @@ class ParsedQuery:
             parts.append("(" + " || ".join(alternatives) + ")")
             params += [" ".join(a) for a in group]
         return (" || " if self.any_of else " && ").join(parts), params
+
+
+def _fts5_alternative(tokens: tuple[str, ...]) -> str:
+    """An expanded term for FTS5. Inner stop words ("use of force") become a NEAR distance: as
+    phrase members they would make FTS5 read the position lists of "of" and "the", which are in
+    almost every row (PostgreSQL's phrase search skips them in the same way)."""
+    content = [t for t in tokens if t not in STOP_WORDS]
+    if len(content) == len(tokens) or len(content) < 2:
+        return f'"{" ".join(tokens)}"'
+    quoted = " ".join(f'"{t}"' for t in content)
+    return f"NEAR({quoted}, {len(tokens) - len(content)})"
 
 
 def _tokens(text: str) -> list[str]:

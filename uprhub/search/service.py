@@ -109,6 +109,7 @@ def clear_caches() -> None:
     """Forget the facet index and cached matches (tests; after restoring a database)."""
     facet_index.clear_cache()
     suggest.clear_cache()
+    _folded_names.clear()
     _matches.clear()
 
 
@@ -160,12 +161,26 @@ def _wants_scores(query: SearchQuery) -> bool:
     return query.sort not in ("date", "-date", "paragraph")  # relevance, or an unknown sort
 
 
+_folded_names: dict[tuple[int, int], dict[str, list[int]]] = {}
+
+
+def _themes_by_folded_name(index: facet_index.FacetIndex) -> dict[str, list[int]]:
+    """Theme codes by name without case or accents (once per data version)."""
+    key = (index.version, len(index.theme_names))
+    found = _folded_names.get(key)
+    if found is None:
+        found = {}
+        for code, name in enumerate(index.theme_names):
+            found.setdefault(fold(" ".join(name.split())), []).append(code)
+        _folded_names.clear()
+        _folded_names[key] = found
+    return found
+
+
 def _theme_codes(index: facet_index.FacetIndex, names: tuple[str, ...]) -> np.ndarray:
-    wanted = {fold(n) for n in names}
-    return np.array(
-        [code for code, name in enumerate(index.theme_names) if fold(name) in wanted],
-        dtype=np.int64,
-    )
+    by_name = _themes_by_folded_name(index)
+    codes = sorted({code for name in names for code in by_name.get(fold(name), ())})
+    return np.array(codes, dtype=np.int64)
 
 
 def named_themes(index: facet_index.FacetIndex, parsed: ParsedQuery, text: str) -> list:
@@ -178,11 +193,7 @@ def named_themes(index: facet_index.FacetIndex, parsed: ParsedQuery, text: str) 
     if groups and all(len(g) for g in groups):
         return groups
     if not parsed.phrases:
-        exact = [
-            code
-            for code, name in enumerate(index.theme_names)
-            if fold(name) == fold(" ".join(text.split()))
-        ]
+        exact = _themes_by_folded_name(index).get(fold(" ".join(text.split())))
         if exact:
             return [np.array(exact, dtype=np.int64)]
     return []
@@ -528,4 +539,6 @@ def query_to_params(query: SearchQuery) -> list[tuple[str, str]]:
         params.append(("page_size", str(query.page_size)))
     if query.suggestions:
         params.append(("suggestions", "1"))
+    if query.literal:
+        params.append(("literal", "1"))
     return params

@@ -26,7 +26,7 @@ from .synonyms import FOREIGN_FUNCTION_WORDS, fold, known_words
 from .types import FACETS, SearchQuery, Suggestion
 
 MAX_SUGGESTIONS = 3  # of each kind
-SAMPLE_TEXTS = 20_000  # recommendations read to learn the spelling of words
+SAMPLE_TEXTS = 10_000  # recommendations read to learn the spelling of words
 MAX_WORDS_TRIED = 6  # words dropped one at a time for "fewer words"
 
 Counter_ = Callable[[SearchQuery, facet_index.FacetIndex], int]
@@ -48,8 +48,9 @@ def _corpus_words(index: facet_index.FacetIndex) -> frozenset[str]:
         return found
     counts: Counter[str] = Counter()
     for text in Recommendation.objects.order_by().values_list("text", flat=True)[:SAMPLE_TEXTS]:
-        counts.update(fold(w) for w in _tokens(text) if len(w) > 2 and not w.isdigit())
-    words = {w for w, n in counts.items() if n >= 2}
+        counts.update(_tokens(text))
+    # Folding is the slow part: do it once per distinct word.
+    words = {fold(w) for w, n in counts.items() if n >= 2 and len(w) > 2 and not w.isdigit()}
     for name in index.theme_names:
         words.update(fold(w) for w in _tokens(name) if len(w) > 2)
     found = frozenset(words | _term_words())
@@ -109,7 +110,7 @@ def suggestions(query: SearchQuery, index: facet_index.FacetIndex, count: Counte
 
     # 3. The same words without the filters.
     if query.filters():
-        candidate = dataclasses.replace(base, **{name: () for name in FACETS})
+        candidate = dataclasses.replace(base, **dict.fromkeys(FACETS, ()))
         if (n := count(candidate, index)) > 0:
             found.append(Suggestion("filters", _("all recommendations"), candidate, n))
 
@@ -144,7 +145,30 @@ def _theme_suggestions(
     return themes
 
 
+def describe(suggestion: Suggestion) -> str:
+    """One line saying what the suggestion is and what it finds (web, API and CLI)."""
+    values = {"label": suggestion.label, "count": f"{suggestion.count:,}"}
+    if suggestion.kind == "spelling":
+        return _("Did you mean “%(label)s”? (%(count)s recommendations)") % values
+    if suggestion.kind == "broader":
+        return _("Fewer words: “%(label)s” (%(count)s recommendations)") % values
+    if suggestion.kind == "filters":
+        return _("The same words without the filters (%(count)s recommendations)") % values
+    return _("Recommendations labelled with the theme “%(label)s” (%(count)s)") % values
+
+
+def command_lines(suggestions: list[Suggestion]) -> list[str]:
+    """The suggestions as `uprhub search` users read them: the line, then the command."""
+    lines = []
+    for suggestion in suggestions:
+        if suggestion.kind == "theme":
+            command = f'uprhub search --theme "{suggestion.label}"'
+        else:
+            command = f'uprhub search "{suggestion.query.text}"'
+        lines.append(f"{describe(suggestion)}: {command}")
+    return lines
+
+
 def clear_cache() -> None:
     with _lock:
         _words_by_version.clear()
-

@@ -35,11 +35,10 @@ MAX_KEY_TOKENS = 8  # longest term, in content words
 # Spanish and French function words: ignored when matching terms, and dropped from a query in
 # which a Spanish or French term was recognised (they would otherwise be required words that no
 # English recommendation contains). "un" is not here: in English it is the UN.
-FOREIGN_FUNCTION_WORDS = frozenset(
-    """de del la las el los y e o en al para por con sin contra sobre una unos unas lo que se su
-    sus le les l d des du et ou au aux pour par avec sans sur une qui sa son ses leur leurs dans
-    à a""".split()
-)
+_FOREIGN_FUNCTION_WORDS_TEXT = """de del la las el los y e o en al para por con sin contra sobre
+    una unos unas lo que se su sus le les l d des du et ou au aux pour par avec sans sur une qui sa
+    son ses leur leurs dans à a"""
+FOREIGN_FUNCTION_WORDS = frozenset(_FOREIGN_FUNCTION_WORDS_TEXT.split())
 _FUNCTION_WORDS = STOP_WORDS | FOREIGN_FUNCTION_WORDS
 
 
@@ -121,7 +120,7 @@ def load_vocabulary(path: Path = DATA_FILE) -> Vocabulary:
             alternative = _searched_term(term, f"concept {number}")
             if alternative not in alternatives:
                 alternatives.append(alternative)
-        concept = Concept(en, tuple(entry.get("themes", ())), tuple(alternatives))
+        concept = Concept(en, tuple(entry.get("themes", ())), _without_redundant(alternatives))
         concepts.append(concept)
         for language, terms in (
             ("en", en),
@@ -137,6 +136,26 @@ def load_vocabulary(path: Path = DATA_FILE) -> Vocabulary:
                 keys.setdefault(key, (len(concepts) - 1, language))
     longest = max((len(k) for k in keys), default=0)
     return Vocabulary(tuple(concepts), keys, longest)
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def _without_redundant(alternatives: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+    """Drop alternatives that another one already finds ("indigenous peoples" when
+    "indigenous" is searched; "death sentences" beside "death sentence"): each costs time."""
+    stems = [tuple(_light_stem(t) for t in a) for a in alternatives]
+    kept: list[tuple[str, ...]] = []
+    for i, alternative in enumerate(alternatives):
+        if any(
+            j != i and _contains(stems[i], stems[j]) and (stems[i] != stems[j] or j < i)
+            for j in range(len(alternatives))
+        ):
+            continue
+        kept.append(alternative)
+    return tuple(kept)
 
 
 @cache

@@ -17,7 +17,7 @@ from uprhub.recommendations.serializers import (
     recommendations_to_dicts,
     result_to_dict,
 )
-from uprhub.search import service
+from uprhub.search import service, suggest
 from uprhub.search.request import SearchRequestError, parse_search_request
 from uprhub.search.types import SORTS, SearchQuery
 
@@ -49,6 +49,11 @@ class Command(BaseCommand):
         parser.add_argument("--limit", default="20")
         parser.add_argument("--page", default="1")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+        parser.add_argument(
+            "--literal",
+            action="store_true",
+            help=_("The words as typed: no synonyms, translations or theme labels."),
+        )
 
     def handle(self, *args, **opts) -> None:
         theme_ids: list[int] = []
@@ -69,6 +74,7 @@ class Command(BaseCommand):
             "sort": opts["sort"],
             "page": opts["page"],
             "page_size": opts["limit"],
+            "literal": "1" if opts["literal"] else "",
         }
         try:
             query = parse_search_request(params, source="cli")
@@ -82,6 +88,11 @@ class Command(BaseCommand):
             self._write_csv(replace(query, page=1), query.page_size * query.page)
         else:
             self._write_table(result)
+        if fmt != "json" and result.suggestions:
+            # On stderr: a CSV or table on stdout stays clean for scripts.
+            self.stderr.write(_("Nothing matched. Try:"))
+            for line in suggest.command_lines(result.suggestions):
+                self.stderr.write(f"  - {line}")
 
     def _write_csv(self, query: SearchQuery, limit: int) -> None:
         # Through the one export module: text cells that a spreadsheet would run as a
