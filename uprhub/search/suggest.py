@@ -23,7 +23,7 @@ from uprhub.recommendations.models import Recommendation
 from . import facets as facet_index
 from .query import STOP_WORDS, _tokens
 from .synonyms import FOREIGN_FUNCTION_WORDS, fold, known_words
-from .types import FACETS, SearchQuery, Suggestion
+from .types import SearchQuery, Suggestion
 
 MAX_SUGGESTIONS = 3  # of each kind
 SAMPLE_TEXTS = 10_000  # recommendations read to learn the spelling of words
@@ -110,7 +110,9 @@ def suggestions(query: SearchQuery, index: facet_index.FacetIndex, count: Counte
 
     # 3. The same words without the filters.
     if query.filters():
-        candidate = dataclasses.replace(base, **dict.fromkeys(FACETS, ()))
+        candidate = SearchQuery(
+            text=base.text, sort=base.sort, page_size=base.page_size, literal=base.literal
+        )
         if (n := count(candidate, index)) > 0:
             found.append(Suggestion("filters", _("all recommendations"), candidate, n))
 
