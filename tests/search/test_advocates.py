@@ -165,6 +165,7 @@ def test_filters_that_exclude_everything_get_the_same_words_without_them(advocat
     assert result.total == 0
     suggestion = next(s for s in result.suggestions if s.kind == "filters")
     assert suggestion.count == 2 and suggestion.query.state == ()
+    assert suggestion.label == "torture"
 
 
 def test_a_word_of_a_theme_suggests_the_theme_filter(advocates):

@@ -296,9 +296,11 @@ def search(query: SearchQuery) -> SearchResult:
         facets=_build_facets(plan.index, plan.counts, query),
         also_searched=tuple(" ".join(a) for g in plan.parsed.groups for a in g[:3]),
         themes_included=tuple(
-            plan.index.theme_names[c]
-            for codes in named_themes(plan.index, plan.parsed, query.text)
-            for c in codes.tolist()
+            dict.fromkeys(  # one name, even when two vocabularies have it
+                plan.index.theme_names[c]
+                for codes in named_themes(plan.index, plan.parsed, query.text)
+                for c in codes.tolist()
+            )
         )
         if not query.literal and not plan.parsed.is_browse
         else (),

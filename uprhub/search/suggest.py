@@ -22,11 +22,11 @@ from uprhub.recommendations.models import Recommendation
 
 from . import facets as facet_index
 from .query import STOP_WORDS, _tokens
-from .synonyms import FOREIGN_FUNCTION_WORDS, fold, known_words
+from .synonyms import FOREIGN_FUNCTION_WORDS, expand_tokens, fold, known_words
 from .types import SearchQuery, Suggestion
 
 MAX_SUGGESTIONS = 3  # of each kind
-SAMPLE_TEXTS = 10_000  # recommendations read to learn the spelling of words
+SAMPLE_TEXTS = 5_000  # recommendations read to learn the spelling of words
 MAX_WORDS_TRIED = 6  # words dropped one at a time for "fewer words"
 
 Counter_ = Callable[[SearchQuery, facet_index.FacetIndex], int]
@@ -82,20 +82,22 @@ def suggestions(query: SearchQuery, index: facet_index.FacetIndex, count: Counte
     found: list[Suggestion] = []
     words = _content_words(query.text)
 
-    # 1. Spelling: each unknown word replaced by the closest known one.
+    # 1. Spelling: each unknown word replaced by the closest known one, or left out when no
+    # known word is close (a typo beside a stray word must not hide the correction).
     vocabulary = _corpus_words(index)
-    corrected = query.text
+    corrected, respelt = query.text, False
     for word in words:
         folded = fold(word)
-        if len(folded) < 3 or folded in vocabulary:
+        if folded in vocabulary or word.isdigit():
             continue
         close = difflib.get_close_matches(folded, vocabulary, n=1, cutoff=0.75)
-        if close:
-            corrected = _replace_word(corrected, word, close[0])
-    if corrected != query.text:
+        corrected = _replace_word(corrected, word, close[0] if close else None)
+        respelt = respelt or bool(close)
+    if corrected and corrected != query.text:
         candidate = dataclasses.replace(base, text=corrected)
         if (n := count(candidate, index)) > 0:
-            found.append(Suggestion("spelling", corrected, candidate, n))
+            kind = "spelling" if respelt else "broader"  # only unknown words left out
+            found.append(Suggestion(kind, corrected, candidate, n))
 
     # 2. Fewer words: drop one word at a time; the drops that find most.
     if len(words) > 1:
@@ -103,45 +105,62 @@ def suggestions(query: SearchQuery, index: facet_index.FacetIndex, count: Counte
         for word in words[:MAX_WORDS_TRIED]:
             text = _replace_word(query.text, word, None)
             candidate = dataclasses.replace(base, text=text)
-            if text and (n := count(candidate, index)) > 0:
+            if text and text != corrected and (n := count(candidate, index)) > 0:
                 shorter.append(Suggestion("broader", text, candidate, n))
         shorter.sort(key=lambda s: -s.count)
         found += shorter[:MAX_SUGGESTIONS]
 
-    # 3. The same words without the filters.
+    # 3. The same words (or their correction) without the filters.
     if query.filters():
-        candidate = SearchQuery(
-            text=base.text, sort=base.sort, page_size=base.page_size, literal=base.literal
-        )
-        if (n := count(candidate, index)) > 0:
-            found.append(Suggestion("filters", _("all recommendations"), candidate, n))
+        for text in dict.fromkeys(t for t in (query.text, corrected) if t):
+            candidate = SearchQuery(
+                text=text, sort=base.sort, page_size=base.page_size, literal=base.literal
+            )
+            if (n := count(candidate, index)) > 0:
+                found.append(Suggestion("filters", text, candidate, n))
+                break
 
-    # 4. A theme whose name shares a word with the query (its labelled recommendations).
-    found += _theme_suggestions(base, index, words, count)
+    # 4. Themes: those the words name (in any of the three languages), then those whose name
+    # shares a word with the query (their labelled recommendations, within the filters).
+    named = [t for c in expand_tokens(_tokens(corrected or query.text)).concepts for t in c.themes]
+    found += _theme_suggestions(base, index, named, _content_words(corrected) + words, count)
     return found
 
 
 def _theme_suggestions(
-    base: SearchQuery, index: facet_index.FacetIndex, words: list[str], count: Counter_
+    base: SearchQuery,
+    index: facet_index.FacetIndex,
+    named: list[str],
+    words: list[str],
+    count: Counter_,
 ) -> list[Suggestion]:
+    folded_named = {fold(n) for n in named}
     stems = {fold(w)[:5] for w in words if len(w) > 3}
-    if not stems:
-        return []
     codes = [
         code
         for code, name in enumerate(index.theme_names)
-        if stems & {fold(w)[:5] for w in _tokens(name) if len(w) > 3}
+        if fold(name) in folded_named or stems & {fold(w)[:5] for w in _tokens(name) if len(w) > 3}
     ]
     if not codes:
         return []
     totals = index.totals["theme"]
-    codes.sort(key=lambda c: -int(totals[c]) if c < len(totals) else 0)
+    codes.sort(
+        key=lambda c: (
+            fold(index.theme_names[c]) not in folded_named,
+            -int(totals[c]) if c < len(totals) else 0,
+        )
+    )
     themes: list[Suggestion] = []
+    seen: set[str] = set()
     for code in codes[: MAX_SUGGESTIONS * 3]:
+        name = index.theme_names[code]
+        if name in seen:  # the same name in two vocabularies
+            continue
         theme_id = int(index.value_of("theme", code))
         candidate = dataclasses.replace(base, text="", theme=(*base.theme, theme_id))
         if (n := count(candidate, index)) > 0:
-            themes.append(Suggestion("theme", index.theme_names[code], candidate, n))
+            themes.append(Suggestion("theme", name, candidate, n))
+            seen.add(name)
         if len(themes) >= MAX_SUGGESTIONS:
             break
     return themes
@@ -155,7 +174,7 @@ def describe(suggestion: Suggestion) -> str:
     if suggestion.kind == "broader":
         return _("Fewer words: “%(label)s” (%(count)s recommendations)") % values
     if suggestion.kind == "filters":
-        return _("The same words without the filters (%(count)s recommendations)") % values
+        return _("“%(label)s” without the filters (%(count)s recommendations)") % values
     return _("Recommendations labelled with the theme “%(label)s” (%(count)s)") % values
 
 
