@@ -149,19 +149,19 @@ def kinds(result) -> dict[str, tuple[str, int]]:
 
 
 def test_a_misspelt_word_gets_a_correction_that_finds_something(advocates):
-    result = service.search(SearchQuery(text="tortre"))
+    result = service.search(SearchQuery(text="tortre"), suggest_when_empty=True)
     assert result.total == 0
     assert kinds(result)["spelling"] == ("torture", 2)
 
 
 def test_too_many_words_get_fewer_words(advocates):
-    result = service.search(SearchQuery(text="torture zzzunknown"))
+    result = service.search(SearchQuery(text="torture zzzunknown"), suggest_when_empty=True)
     assert result.total == 0
     assert kinds(result)["broader"] == ("torture", 2)
 
 
 def test_filters_that_exclude_everything_get_the_same_words_without_them(advocates):
-    result = service.search(SearchQuery(text="torture", state=("AAA",)))
+    result = service.search(SearchQuery(text="torture", state=("AAA",)), suggest_when_empty=True)
     assert result.total == 0
     suggestion = next(s for s in result.suggestions if s.kind == "filters")
     assert suggestion.count == 2 and suggestion.query.state == ()
@@ -169,7 +169,9 @@ def test_filters_that_exclude_everything_get_the_same_words_without_them(advocat
 
 
 def test_a_word_of_a_theme_suggests_the_theme_filter(advocates):
-    result = service.search(SearchQuery(text="zzzunknown penalty", literal=True))
+    query = SearchQuery(text="zzzunknown penalty", literal=True)
+    assert service.search(query).suggestions == []  # only when asked for
+    result = service.search(query, suggest_when_empty=True)
     assert result.total == 0
     theme = next(s for s in result.suggestions if s.kind == "theme")
     assert theme.label == "Death penalty"

@@ -255,7 +255,7 @@ def search_recommendations(request: HttpRequest, params: Query[SearchParams]):
                 for message in messages
             ]
         ) from error
-    return result_to_dict(service.search(query))
+    return result_to_dict(service.search(query, suggest_when_empty=True))
 
 
 @api.get("/recommendations/{rec_id}", response=RecommendationDetailOut, tags=["recommendations"])

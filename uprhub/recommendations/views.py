@@ -64,7 +64,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
         query = parse_search_request(request.GET, source="web")
     except SearchRequestError as error:
         return _bad_request(request, error)
-    result = service.search(query)
+    result = service.search(query, suggest_when_empty=True)
     if query.page > result.pages:
         # A shared link to a page that no longer exists: show the last one instead.
         return redirect(_url(dataclasses.replace(query, page=result.pages)))

@@ -223,6 +223,27 @@ def _with_themes(
     return _Match(rows[order], scores)
 
 
+def _understood_match(
+    connection: BaseDatabaseWrapper,
+    index: facet_index.FacetIndex,
+    parsed: ParsedQuery,
+    query: SearchQuery,
+    ranked: bool,
+) -> _Match:
+    """The text's matches plus, when the words name themes, the rows labelled with them."""
+    match = _text_match(connection, index, parsed, ranked=ranked)
+    themes = [] if query.literal else named_themes(index, parsed, query.text)
+    if not themes:
+        return match
+    # Cached apart from the text's match: with machine suggestions the theme rows differ.
+    key = (connection.alias, index.version, parsed.key, "themes", query.suggestions)
+    found = _matches.get(key)
+    if found is None or (ranked and found.scores is None):
+        found = _with_themes(index, match, themes, ranked)
+        _matches.put(key, found)
+    return found
+
+
 def parse_query(query: SearchQuery) -> ParsedQuery:
     return parse(query.text, expand=not query.literal)
 
@@ -237,11 +258,7 @@ def _plan(query: SearchQuery, connection: BaseDatabaseWrapper) -> _Plan:
         rows, counts = index.facet_counts(None, masks)
         return _Plan(index, parsed, rows, None, counts)
     ranked = _wants_scores(query)
-    match = _text_match(connection, index, parsed, ranked=ranked)
-    if not query.literal:
-        themes = named_themes(index, parsed, query.text)
-        if themes:
-            match = _with_themes(index, match, themes, ranked)
+    match = _understood_match(connection, index, parsed, query, ranked)
     rows, counts = index.facet_counts(match.rows, masks)
     scores = None
     if match.scores is not None:
@@ -269,8 +286,12 @@ def _ordered(plan: _Plan, sort: str, limit: int | None = None) -> np.ndarray:
     return rows[np.lexsort((ids, -scores))]
 
 
-def search(query: SearchQuery) -> SearchResult:
-    """Ranked, filtered, faceted search (or browsing, when the query has no words)."""
+def search(query: SearchQuery, *, suggest_when_empty: bool = False) -> SearchResult:
+    """Ranked, filtered, faceted search (or browsing, when the query has no words).
+
+    ``suggest_when_empty``: when words find nothing, fill ``suggestions`` (``suggest.py``; a
+    few more engine queries, so only the explorer, the API and the CLI ask for it).
+    """
     started = time.perf_counter()
     connection = _connection()
     plan = _plan(query, connection)
@@ -305,7 +326,7 @@ def search(query: SearchQuery) -> SearchResult:
         if not query.literal and not plan.parsed.is_browse
         else (),
     )
-    if not result.total and not plan.parsed.is_browse:
+    if suggest_when_empty and not result.total and not plan.parsed.is_browse:
         result.suggestions = suggest.suggestions(query, plan.index, count_matches)
     result.took_ms = (time.perf_counter() - started) * 1000
     return result
@@ -321,11 +342,7 @@ def count_matches(query: SearchQuery, index: facet_index.FacetIndex | None = Non
     if parsed.is_browse:
         rows, _counts = index.facet_counts(None, masks)
         return len(rows)
-    match = _text_match(connection, index, parsed, ranked=False)
-    if not query.literal:
-        themes = named_themes(index, parsed, query.text)
-        if themes:
-            match = _with_themes(index, match, themes, ranked=False)
+    match = _understood_match(connection, index, parsed, query, ranked=False)
     rows = match.rows
     for mask in masks.values():
         rows = rows[mask[rows]]

@@ -78,7 +78,7 @@ class Command(BaseCommand):
             query = parse_search_request(params, source="cli")
         except SearchRequestError as error:
             raise CommandError("\n".join(error.messages())) from error
-        result = service.search(query)
+        result = service.search(query, suggest_when_empty=True)
         fmt = opts["format"]
         if fmt == "json":
             self.stdout.write(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2))
