@@ -39,6 +39,7 @@ EXTRA_ROWS = [
         "Human rights violations by state agents",
         "Investigate every allegation of excessive use of force by law enforcement officers.",
     ),
+    ("4.6", "Justice", "Give juvenile offenders access to justice and to legal aid."),
     # Labelled "Death penalty" without saying so.
     ("4.5", "Death penalty", "Ratify the Second Optional Protocol to the Covenant."),
 ]
@@ -125,6 +126,13 @@ def test_words_beside_a_theme_still_narrow_the_search(advocates):
     # "moratorium" is not a theme: the query no longer names only a theme, so labels are not
     # added, and every word is required.
     assert found(advocates, "moratorium death penalty") == ["1.2"]
+
+
+def test_understanding_the_words_never_loses_what_the_words_alone_find(advocates):
+    # "juvenile justice" is a known term, searched as a phrase and as its synonyms; the typed
+    # words also still match apart, as unquoted words always do.
+    assert found(advocates, "juvenile justice", literal=True) == ["4.6"]
+    assert "4.6" in found(advocates, "juvenile justice")
 
 
 def test_quoted_words_are_searched_as_typed(advocates):

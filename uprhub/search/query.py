@@ -22,6 +22,8 @@ MAX_CHARS = 1000  # of user input considered; the rest is ignored
 MAX_TERMS = 32  # words + phrases
 MAX_PHRASE_WORDS = 12
 MAX_WORD_CHARS = 64
+# First member of an expanded alternative meaning "all these words, anywhere" (not a phrase).
+ALL_WORDS = ""
 
 _WORD = re.compile(r"[^\W_]+")
 _PHRASE = re.compile(r'"([^"]*)"')
@@ -65,13 +67,13 @@ class ParsedQuery:
     def key(self) -> str:
         """A canonical string for caching match results."""
         parts = list(self.words) + [" ".join(p) for p in self.phrases]
-        parts += ["(" + "/".join(" ".join(a) for a in g) + ")" for g in self.groups]
+        parts += ["(" + "/".join("+".join(a) for a in g) + ")" for g in self.groups]
         return ("|" if self.any_of else "&").join(parts)
 
     @property
     def terms(self) -> tuple[str, ...]:
         """Every word and phrase the engines look for (for highlighting and suggestions)."""
-        alternatives = [" ".join(a) for g in self.groups for a in g]
+        alternatives = [" ".join(a).strip() for g in self.groups for a in g]
         return (*self.words, *(" ".join(p) for p in self.phrases), *alternatives)
 
     def fts5_match(self) -> str:
@@ -95,10 +97,12 @@ class ParsedQuery:
         params = list(self.words) + [" ".join(p) for p in self.phrases]
         for group in self.groups:
             alternatives = [
-                f"{'phraseto' if len(a) > 1 else 'plainto'}_tsquery('{config}', %s)" for a in group
+                f"{'phraseto' if len(a) > 1 and a[0] != ALL_WORDS else 'plainto'}"
+                f"_tsquery('{config}', %s)"
+                for a in group
             ]
             parts.append("(" + " || ".join(alternatives) + ")")
-            params += [" ".join(a) for a in group]
+            params += [" ".join(a).strip() for a in group]
         return (" || " if self.any_of else " && ").join(parts), params
 
 
@@ -106,6 +110,8 @@ def _fts5_alternative(tokens: tuple[str, ...]) -> str:
     """An expanded term for FTS5. Inner stop words ("use of force") become a NEAR distance: as
     phrase members they would make FTS5 read the position lists of "of" and "the", which are in
     almost every row (PostgreSQL's phrase search skips them in the same way)."""
+    if tokens[0] == ALL_WORDS:
+        return "(" + " AND ".join(f'"{t}"' for t in tokens[1:]) + ")"
     content = [t for t in tokens if t not in STOP_WORDS]
     if len(content) == len(tokens) or len(content) < 2:
         return f'"{" ".join(tokens)}"'

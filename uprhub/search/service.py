@@ -33,7 +33,7 @@ from uprhub.reviews.models import RegionalGroup
 from . import facets as facet_index
 from . import highlight, semantic, suggest
 from .backends import get_backend
-from .query import ParsedQuery, parse
+from .query import ALL_WORDS, ParsedQuery, parse
 from .request import MAX_PAGE, MAX_TEXT, parse_search_request
 from .synonyms import fold
 from .types import FACETS, SORTS, Facet, FacetValue, Hit, SearchQuery, SearchResult
@@ -315,7 +315,11 @@ def search(query: SearchQuery, *, suggest_when_empty: bool = False) -> SearchRes
         total=len(plan.rows),
         hits=hits,
         facets=_build_facets(plan.index, plan.counts, query),
-        also_searched=tuple(" ".join(a) for g in plan.parsed.groups for a in g[:3]),
+        also_searched=tuple(
+            " ".join(a)
+            for g in plan.parsed.groups
+            for a in [a for a in g if a[0] != ALL_WORDS][:3]  # not the typed words themselves
+        ),
         themes_included=tuple(
             dict.fromkeys(  # one name, even when two vocabularies have it
                 plan.index.theme_names[c]

@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import query as query_module
 from .query import STOP_WORDS, _tokens
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "advocate_terms.json"
+ALL_WORDS = query_module.ALL_WORDS
 LANGUAGES = ("en", "es", "fr")
 MAX_KEY_TOKENS = 8  # longest term, in content words
 
@@ -170,7 +172,7 @@ def expand_tokens(tokens: list[str]) -> Expansion:
         (i, _light_stem(fold(t))) for i, t in enumerate(tokens) if fold(t) not in _FUNCTION_WORDS
     ]
     used: set[int] = set()
-    found: list[tuple[int, Concept, tuple[str, ...]]] = []  # (first token, concept, typed)
+    found: list[tuple[Concept, tuple[str, ...], bool]] = []  # (concept, typed, in English)
     foreign = False
     position = 0
     while position < len(content):
@@ -183,7 +185,7 @@ def expand_tokens(tokens: list[str]) -> Expansion:
             used.update(range(first, last + 1))
             concept = vocab.concepts[match[0]]
             typed = tuple(t for t in tokens[first : last + 1])
-            found.append((first, concept, typed))
+            found.append((concept, typed, match[1] == "en"))
             foreign = foreign or match[1] != "en"
             position += length
             break
@@ -192,11 +194,20 @@ def expand_tokens(tokens: list[str]) -> Expansion:
     groups: list[tuple[tuple[str, ...], ...]] = []
     themes: list[tuple[str, ...]] = []
     concepts: list[Concept] = []
-    for _first, concept, typed in found:
-        alternatives = list(concept.alternatives)
-        typed_alternative = _alternative(" ".join(typed))
-        if typed_alternative and typed_alternative not in alternatives:
-            alternatives.append(typed_alternative)  # a Spanish or French text may say it so
+    for concept, typed, english in found:
+        # What was typed stays an alternative, as unquoted words always are: all of them,
+        # anywhere in the text (so an expanded query finds at least what the words alone did).
+        words = tuple(
+            dict.fromkeys(
+                t
+                for t in typed
+                if t not in STOP_WORDS and (english or fold(t) not in FOREIGN_FUNCTION_WORDS)
+            )
+        )
+        typed_alternative = words if len(words) == 1 else (ALL_WORDS, *words)
+        alternatives = [a for a in concept.alternatives if a != words]
+        if words:
+            alternatives.append(typed_alternative)
         group = tuple(alternatives)
         if group in groups:
             continue
