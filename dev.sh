@@ -77,6 +77,8 @@ cmd_test() {
   UPRHUB_DATA_DIR="$(mktemp -d)" $py manage.py makemigrations --check --dry-run
   echo "== types (mypy: services, selectors, search layer)"
   .venv/bin/mypy
+  echo "== floors (import-linter: the contracts in pyproject.toml)"
+  .venv/bin/lint-imports --no-cache
   # One pytest worker per core (pytest-django gives each its own test database); a file stays
   # on one worker so module fixtures (a first-run data directory, a trained model) run once.
   local parallel=(-n "${UPRHUB_TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}" --dist loadfile)

@@ -137,9 +137,14 @@ def main() -> None:
     import django
 
     django.setup()
-    from uprhub.classifier.evaluation import holdout
     from uprhub.classifier.model import Model, artifact_path
-    from uprhub.classifier.training import BUNDLED_DATA, TrainingParams, read_examples, train
+    from uprhub.classifier.training import (
+        BUNDLED_DATA,
+        TrainingParams,
+        holdout,
+        read_examples,
+        train,
+    )
 
     params = TrainingParams(n_jobs=args.jobs)
     examples = read_examples(BUNDLED_DATA)

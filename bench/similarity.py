@@ -229,9 +229,9 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from uprhub.core.bootstrap import prepare_database
     from uprhub.recommendations.models import Recommendation
     from uprhub.search import semantic, service
+    from uprhub.site.bootstrap import prepare_database
 
     started = time.perf_counter()
     prepare_database(say=lambda msg: print(msg, file=sys.stderr))

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     command = _ALIASES.get(argv[0], argv[0])
     if command in _NEEDS_DATA and not any(a in {"-h", "--help"} for a in argv[1:]):
-        from uprhub.core.bootstrap import prepare_database
+        from uprhub.site.bootstrap import prepare_database
 
         prepare_database(say=lambda msg: print(msg, file=sys.stderr))
     if command != argv[0]:

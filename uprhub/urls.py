@@ -6,9 +6,9 @@ from django.views.i18n import set_language
 from uprhub.core.antispam import rate_limited
 
 urlpatterns = [
-    path("", include("uprhub.core.urls")),
-    path("recommendations/", include("uprhub.recommendations.urls")),
-    path("states/", include("uprhub.reviews.urls")),
+    path("", include("uprhub.site.urls")),
+    path("recommendations/", include("uprhub.search.urls")),
+    path("states/", include("uprhub.recommendations.state_urls")),
     path("api/", include("uprhub.api.urls")),
     path("accounts/", include("uprhub.accounts.urls")),
     path("taskforce/", include("uprhub.coalition.urls")),

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import RecommendationFactory, ReviewFactory, StateFactory, ThemeFactory
-from uprhub.classifier.models import Suggestion, SuggestionKind, SuggestionStatus
+from uprhub.recommendations.models import Suggestion, SuggestionKind, SuggestionStatus
 from uprhub.search import service
 
 pytestmark = pytest.mark.django_db

@@ -61,7 +61,9 @@ def test_all_includes_past_deadlines(world) -> None:
     everything = json.loads(_run("deadlines", "USA", "--format", "json", "--all"))["deadlines"]
     assert all(d["days_left"] >= 0 for d in upcoming)
     assert any(d["days_left"] < 0 for d in everything)
-    assert len(everything) == 14 > len(upcoming)  # 7 kinds × 2 reviews
+    # 7 kinds × 3 reviews: 50, 53 and the estimated review of the next cycle (UPR 64).
+    assert len(everything) == 21 > len(upcoming)
+    assert {d["session"] for d in everything} == {50, 53, 64}
 
 
 @time_machine.travel(utc(2026, 6, 20, 10), tick=False)

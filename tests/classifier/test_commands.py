@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from tests.factories import RecommendationFactory, ThemeFactory, VocabularyFactory
 from uprhub.classifier.model import Model
-from uprhub.classifier.models import Suggestion
+from uprhub.recommendations.models import Suggestion
 
 from .fixtures import ROWS, write_uprinfo_csv
 

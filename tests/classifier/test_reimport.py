@@ -7,10 +7,16 @@ from pathlib import Path
 import pytest
 
 from uprhub.classifier import services
-from uprhub.classifier.models import Suggestion, SuggestionKind, SuggestionStatus
 from uprhub.recommendations.importers.reference import load_reference_data
 from uprhub.recommendations.importers.uprinfo import import_uprinfo
-from uprhub.recommendations.models import Label, Recommendation, Source
+from uprhub.recommendations.models import (
+    Label,
+    Recommendation,
+    Source,
+    Suggestion,
+    SuggestionKind,
+    SuggestionStatus,
+)
 
 from .fixtures import write_uprinfo_csv
 from .test_services import make_user

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.search.factories import Corpus, make_corpus
-from uprhub.classifier.models import Suggestion, SuggestionStatus
+from uprhub.recommendations.models import Suggestion, SuggestionStatus
 from uprhub.search import service
 from uprhub.search.types import SearchQuery
 

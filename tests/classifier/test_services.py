@@ -10,10 +10,15 @@ from django.core.exceptions import PermissionDenied
 from tests.accounts.factories import make_user as _make_user
 from tests.factories import RecommendationFactory, ThemeFactory, VocabularyFactory
 from uprhub.classifier import services
-from uprhub.classifier.models import Suggestion, SuggestionKind, SuggestionStatus
 from uprhub.recommendations.importers.reference import load_reference_data
 from uprhub.recommendations.importers.uprinfo import import_uprinfo
-from uprhub.recommendations.models import Label, Recommendation
+from uprhub.recommendations.models import (
+    Label,
+    Recommendation,
+    Suggestion,
+    SuggestionKind,
+    SuggestionStatus,
+)
 from uprhub.search.index import current_version
 
 from .fixtures import DP, write_uprinfo_csv

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from uprhub.classifier.evaluation import evaluate, holdout
+from uprhub.classifier.evaluation import evaluate
 from uprhub.classifier.model import Model
 from uprhub.classifier.training import (
     Example,
@@ -15,6 +15,7 @@ from uprhub.classifier.training import (
     _label_matrix,
     fit_platt,
     fit_temperature,
+    holdout,
     nb_ratio,
     read_examples,
     split_by_session,

@@ -10,8 +10,7 @@ from django.urls import reverse
 from tests.accounts.factories import make_user
 from tests.factories import RecommendationFactory, VocabularyFactory
 from uprhub.classifier import services
-from uprhub.classifier.models import Suggestion, SuggestionStatus
-from uprhub.recommendations.models import Label
+from uprhub.recommendations.models import Label, Suggestion, SuggestionStatus
 
 pytestmark = pytest.mark.django_db
 

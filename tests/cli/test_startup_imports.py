@@ -38,14 +38,14 @@ def test_django_setup_and_the_search_command_path_import_nothing_heavy():
             django.setup()
             import uprhub.cli
             from django.core.management import load_command_class
-            load_command_class("uprhub.recommendations", "search")
+            load_command_class("uprhub.search", "search")
             from uprhub.search import service, facets
-            from uprhub.recommendations import serializers
-            from uprhub.core import bootstrap
+            from uprhub.search import serializers
+            from uprhub.site import bootstrap
             """
         )
     )
-    assert "uprhub.recommendations.management.commands.search" in modules
+    assert "uprhub.search.management.commands.search" in modules
     assert _heavy(modules) == []
     # The API's framework (and pydantic) is for the web: not an installed app any more.
     assert "ninja" not in modules

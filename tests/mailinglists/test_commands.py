@@ -58,7 +58,7 @@ def test_send_reminders_refuses_a_naive_time():
 def test_uprhub_worker_runs_db_worker_after_preparing_the_database(monkeypatch):
     calls: list = []
     monkeypatch.setattr(
-        "uprhub.core.bootstrap.prepare_database", lambda **kwargs: calls.append("prepare")
+        "uprhub.site.bootstrap.prepare_database", lambda **kwargs: calls.append("prepare")
     )
     from django_tasks_db.management.commands.db_worker import Command
 

@@ -17,7 +17,8 @@ from uprhub.accounts.models import (
     Profile,
     RoleChange,
 )
-from uprhub.core.rules import RoleGrant, has_perm
+from uprhub.accounts.policy import RoleGrant
+from uprhub.core.rules import has_perm
 
 from .grid import ROLES, actor, check_cell, row
 

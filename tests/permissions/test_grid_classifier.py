@@ -6,8 +6,7 @@ import pytest
 
 from tests.factories import RecommendationFactory, ThemeFactory
 from uprhub.classifier import services
-from uprhub.classifier.models import Suggestion, SuggestionKind, SuggestionStatus
-from uprhub.recommendations.models import Label
+from uprhub.recommendations.models import Label, Suggestion, SuggestionKind, SuggestionStatus
 
 from .grid import ROLES, actor, check_cell, row
 

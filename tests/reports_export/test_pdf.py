@@ -13,8 +13,8 @@ from io import BytesIO
 import pytest
 from django.utils import translation
 
+from uprhub.reports import layout
 from uprhub.reports.document import Footnote, SubmissionType
-from uprhub.reports.export import layout
 from uprhub.reports.export.pdf import PdfUnavailable, build_pdf, render_html
 from uprhub.reports.rules import default_rules
 from uprhub.reports.validator import count_words, validate

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from uprhub.calendar.loader import LoadSummary
-from uprhub.core import bootstrap
+from uprhub.site import bootstrap
 
 
 def _first_run_messages(monkeypatch, tmp_path, settings, language: str) -> list[str]:

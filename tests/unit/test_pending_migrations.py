@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db.migrations.recorder import MigrationRecorder
 
-from uprhub.core import bootstrap
+from uprhub.site import bootstrap
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ django.setup()
 import openpyxl
 from django.http import FileResponse
 from django.test import Client
-from uprhub.recommendations import export_delivery
-from uprhub.recommendations.export_delivery import cache_dir
+from uprhub.search import export_delivery
+from uprhub.search.export_cache import cache_dir
 
 children = []
 spawn = export_delivery._spawn

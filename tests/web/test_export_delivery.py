@@ -20,8 +20,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 
 from uprhub.core import slots
-from uprhub.recommendations import export_delivery
 from uprhub.recommendations.models import Recommendation
+from uprhub.search import export_delivery
 from uprhub.search.index import current_version
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_eight_concurrent_exports_leave_the_site_answering(client, big, settings
 def test_a_client_leaving_mid_stream_frees_the_slot_and_caches_nothing(
     rf, big, settings, monkeypatch
 ):
-    from uprhub.recommendations.views import export
+    from uprhub.search.views import export
 
     monkeypatch.setattr(export_delivery, "STREAM_CHUNK", 200)
     # The view itself, as a WSGI server calls it (the test client would wrap the stream).

@@ -12,9 +12,13 @@ from django.utils import timezone
 
 from tests.factories import ThemeFactory
 from tests.web.factories import WebData, make_web_data
-from uprhub.classifier.models import Suggestion, SuggestionKind, SuggestionStatus
-from uprhub.recommendations import exports
-from uprhub.recommendations.models import Recommendation
+from uprhub.recommendations.models import (
+    Recommendation,
+    Suggestion,
+    SuggestionKind,
+    SuggestionStatus,
+)
+from uprhub.search import exports
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from uprhub.recommendations import exports
+from uprhub.search import exports
 from uprhub.search.types import SearchQuery
 
 pytestmark = pytest.mark.django_db

@@ -2,16 +2,18 @@
 
 Each page is measured at two data sizes; the budget is the same for both.
 
-* State page: 8 — State, reviews, then one aggregate each for positions, action categories,
+* State page: 11 — State, reviews, then one aggregate each for positions, action categories,
   recommending regions, themes and voluntary pledges, and the count of recommendations the
-  State made. It does not grow with the number of reviews.
+  State made; then its next stakeholder deadline (3: reviews, sessions of the estimated next
+  cycle, stored deadlines). It does not grow with the number of reviews.
 * Explorer, warm: 7 — the search layer's data-version check, the full-text match (text mode
   only; cached across pages and facet changes), then the page of results with ``with_details()``
   (recommendations, recommending States, labels, themes, vocabularies).
 * Explorer, cold (first request after the data changed): 14 — the above plus the seven reads
   that rebuild the in-memory facet index.
 * Recommendation page: 12 — the recommendation and its prefetches (3), then ``similar()``.
-* Home: 3; State list: 1.
+* Home: 9 (featured State, State list, its next deadline and its next stakeholder deadline,
+  3 each); State list: 1.
 
 Each budget is one higher for the public pages' cache (uprhub/core/pagecache.py): a miss reads
 the data version for its key before the page is built (a hit costs that one read only).
@@ -29,9 +31,9 @@ from uprhub.search import service
 pytestmark = pytest.mark.django_db
 
 PAGE_CACHE_KEY = 1  # the data-version read of the page cache
-STATE_PAGE_BUDGET = 8 + PAGE_CACHE_KEY
+STATE_PAGE_BUDGET = 11 + PAGE_CACHE_KEY
 STATE_LIST_BUDGET = 1 + PAGE_CACHE_KEY
-HOME_BUDGET = 6 + PAGE_CACHE_KEY  # featured State, State list, and its next deadline (3 queries)
+HOME_BUDGET = 9 + PAGE_CACHE_KEY  # featured State, State list, 2 × 3 for its deadlines
 EXPLORER_BUDGET = 7 + PAGE_CACHE_KEY
 EXPLORER_COLD_BUDGET = 14 + PAGE_CACHE_KEY
 DETAIL_BUDGET = 12 + PAGE_CACHE_KEY

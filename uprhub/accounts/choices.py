@@ -5,17 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    """What a person may do on UPR Hub. Each role includes the ones before it."""
-
-    NONE = "", _("Registered (no role yet)")
-    MEMBER = "member", _("Member")
-    COORDINATOR = "coordinator", _("Coordinator")
-    ADMIN = "admin", _("Administrator")
-
-
-ROLE_RANK: dict[str, int] = {Role.NONE: 0, Role.MEMBER: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}
+from uprhub.core.roles import ROLE_RANK, Role  # noqa: F401  (the roles are the core's; re-exported)
 
 
 class Experience(models.TextChoices):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from uprhub.core.antispam import HONEYPOT_FIELD, HoneypotFormMixin
 from uprhub.core.mail import send_mail_message
+from uprhub.core.translations import DisplayNameChoicesMixin
 from uprhub.recommendations.models import Theme
 
 from .choices import Role
@@ -60,8 +61,9 @@ class OptionalLabelsMixin:
                 field.label = format_lazy("{} ({})", field.label, _("optional"))
 
 
-class ThemesField(forms.ModelMultipleChoiceField):
-    """Focus themes as a group of checkboxes (rendered in a fieldset with a legend)."""
+class ThemesField(DisplayNameChoicesMixin, forms.ModelMultipleChoiceField):
+    """Focus themes as a group of checkboxes (rendered in a fieldset with a legend), named
+    and sorted in the visitor's language."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Focus themes"))

@@ -1,6 +1,7 @@
-"""Roles (member < coordinator < admin) and the predicates about people and organisations.
+"""The predicates about people and organisations (roles themselves: `uprhub.core.roles`).
 
-These are the building blocks of the permission rules in `uprhub.core.rules`; views,
+These are the building blocks of the permission rules in `accounts/policy.py` and the other
+apps' policy modules (checked through `uprhub.core.rules`); views,
 services, selectors and templates ask those rules (`has_perm`, `require_perm`,
 `perm_required`), not these functions, whether someone may do something. Superusers count
 as admins.
@@ -15,35 +16,14 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-from .choices import ROLE_RANK, Role
-
-
-def role_of(user: Any) -> str:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Role.NONE
-    if user.is_superuser:
-        return Role.ADMIN
-    profile = getattr(user, "profile", None)  # RelatedObjectDoesNotExist is an AttributeError
-    return profile.role if profile is not None else Role.NONE
-
-
-def has_role(user: Any, role: str) -> bool:
-    """True when the user's role is `role` or a higher one."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return ROLE_RANK[role_of(user)] >= ROLE_RANK[role]
-
-
-def is_member(user: Any) -> bool:
-    return has_role(user, Role.MEMBER)
-
-
-def is_coordinator(user: Any) -> bool:
-    return has_role(user, Role.COORDINATOR)
-
-
-def is_admin(user: Any) -> bool:
-    return has_role(user, Role.ADMIN)
+# The site roles are the core's (every app's rules use them); re-exported for this app's callers.
+from uprhub.core.roles import (  # noqa: F401
+    has_role,
+    is_admin,
+    is_coordinator,
+    is_member,
+    role_of,
+)
 
 
 def can_edit_organisation(user: Any, organisation: Any) -> bool:

@@ -10,10 +10,11 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from uprhub.core.rules import has_perm, sees_every_organisation
+from uprhub.core.rules import has_perm
 
 from .choices import Role
 from .models import Membership, Organisation
+from .policy import sees_every_organisation
 
 
 def display_name(user: Any) -> str:

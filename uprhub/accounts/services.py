@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uprhub.core.mail import absolute_url, schedule_mail
-from uprhub.core.rules import RoleGrant, has_perm, require_perm
+from uprhub.core.rules import has_perm, require_perm
 from uprhub.recommendations.models import Theme
 
 from . import tokens
@@ -35,6 +35,7 @@ from .models import (
     Profile,
     RoleChange,
 )
+from .policy import RoleGrant
 
 log = logging.getLogger(__name__)
 

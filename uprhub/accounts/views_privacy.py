@@ -1,6 +1,6 @@
 """A person's own data: the "your data" page, the download, and deleting the account.
 
-Thin views over `uprhub.accounts.privacy`; the public privacy notice is `uprhub.core`'s.
+Thin views over `uprhub.accounts.privacy`; the public privacy notice is `uprhub.site`'s.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def your_data(request: HttpRequest) -> HttpResponse:
         "accounts/your_data.html",
         {
             "form": DeleteAccountForm(),
-            "blocking_reports": privacy.reports_only_led_by(request.user),
+            "blockers": privacy.blockers(request.user),
         },
     )
 
@@ -72,6 +72,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/your_data.html",
-        {"form": form, "blocking_reports": privacy.reports_only_led_by(request.user)},
+        {"form": form, "blockers": privacy.blockers(request.user)},
         status=400,
     )

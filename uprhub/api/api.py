@@ -17,7 +17,6 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from uprhub.recommendations import selectors as recommendations
 from uprhub.recommendations.models import Theme
-from uprhub.recommendations.serializers import recommendations_to_dicts, result_to_dict
 from uprhub.reports.api import router as reports_router
 from uprhub.reviews import selectors as reviews
 from uprhub.reviews.models import Review
@@ -29,6 +28,7 @@ from uprhub.search.request import (
     SearchRequestError,
     parse_search_request,
 )
+from uprhub.search.serializers import recommendations_to_dicts, result_to_dict
 from uprhub.search.types import SORTS
 
 
@@ -281,7 +281,7 @@ def get_state(request: HttpRequest, code: str):
     if state is None:
         raise Http404
     state.reviews_list = list(
-        reviews.reviews_with_counts(state=state.code).order_by("session__number")
+        recommendations.reviews_with_counts(state=state.code).order_by("session__number")
     )
     return {**StateOut.from_orm(state).dict(), "reviews": state.reviews_list}
 
@@ -289,14 +289,14 @@ def get_state(request: HttpRequest, code: str):
 @api.get("/reviews", response=list[ReviewOut], tags=["reviews"])
 @paginate(Pagination)
 def list_reviews(request: HttpRequest, state: str | None = None, cycle: int | None = None):
-    return reviews.reviews_with_counts(state=state, cycle=cycle).order_by(
+    return recommendations.reviews_with_counts(state=state, cycle=cycle).order_by(
         "session__number", "state__short_name"
     )
 
 
 @api.get("/reviews/{review_id}", response=ReviewOut, tags=["reviews"])
 def get_review(request: HttpRequest, review_id: int):
-    review = reviews.reviews_with_counts().filter(pk=review_id).first()
+    review = recommendations.reviews_with_counts().filter(pk=review_id).first()
     if review is None:
         raise Http404
     return review

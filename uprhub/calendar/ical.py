@@ -24,7 +24,7 @@ PRODID = "-//UPR Hub//Review calendar//EN"
 
 
 def _summary(entry: DeadlineEntry) -> str:
-    where = entry.state_name or _("all States")
+    where = entry.display_state_name or _("all States")
     text = _("%(label)s — %(where)s (UPR %(session)s)") % {
         "label": entry.label,
         "where": where,
@@ -53,7 +53,7 @@ def _description(entry: DeadlineEntry, url: str) -> str:
             _("Due %(when)s, Geneva time.") % {"when": entry.local_due.strftime("%Y-%m-%d %H:%M")}
         )
     if entry.source_note:
-        lines.append(_("Source: %(source)s") % {"source": entry.source_note})
+        lines.append(_("Source: %(source)s") % {"source": entry.display_source_note})
     if entry.guidance and not entry.cancelled:
         lines.append(_("What to do before it:"))
         lines.extend(f"- {step}" for step in entry.guidance)

@@ -8,7 +8,7 @@ from `estimates.py`. Each function runs a fixed, small number of queries.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,14 +17,27 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from uprhub.core.translations import sorted_by_name
+from uprhub.reviews.countries import state_name
 from uprhub.reviews.models import Review, Session, State
+from uprhub.reviews.notes import translated_note
 
-from . import estimates
+from . import estimates, projection
 from .guidance import GUIDANCE
 from .models import KIND_ORDER, Deadline, DeadlineKind
+from .projection import ProjectedReview, ProjectedSession
 
 #: Kinds that OHCHR sets for a whole session; the others usually differ from State to State.
 SESSION_WIDE_KINDS = frozenset({DeadlineKind.STAKEHOLDER_SUBMISSION, DeadlineKind.NATIONAL_REPORT})
+
+#: Kinds by which something must be sent: once past, they are shown as "closed on …".
+CLOSING_KINDS = frozenset(
+    {
+        DeadlineKind.STAKEHOLDER_SUBMISSION,
+        DeadlineKind.NATIONAL_REPORT,
+        DeadlineKind.MIDTERM_WINDOW_CLOSE,
+    }
+)
 
 _KIND_LABELS = dict(DeadlineKind.choices)
 
@@ -83,10 +96,22 @@ class DeadlineEntry:
     deadline_id: int | None = None
     version: int | None = None
     updated_at: datetime | None = None
+    # Set when the review itself is estimated (see projection.py): how it was estimated.
+    projection: str = ""
 
     @property
     def label(self) -> str:
         return str(_KIND_LABELS[self.kind])
+
+    @property
+    def display_state_name(self) -> str:
+        """The State's name in the active language (``state_name`` stays English)."""
+        return state_name(self.state_code, self.state_name)
+
+    @property
+    def display_source_note(self) -> str:
+        """The source note in the active language when the bundled data has it translated."""
+        return translated_note(self.source_note)
 
     @property
     def key(self) -> str:
@@ -119,7 +144,19 @@ class DeadlineEntry:
 
     @property
     def rule(self) -> str:
-        return str(estimates.RULES[self.kind]) if self.scope == Scope.ESTIMATE else ""
+        """How the date was estimated: the review's session, then the date within it."""
+        kind_rule = str(estimates.RULES[self.kind]) if self.scope == Scope.ESTIMATE else ""
+        return " ".join(part for part in (self.projection, kind_rule) if part)
+
+    @property
+    def is_projected(self) -> bool:
+        """Whether the review this date belongs to is itself an estimate (a later cycle)."""
+        return bool(self.projection)
+
+    @property
+    def is_deadline(self) -> bool:
+        """Whether something must be sent by then (a past one "closed"), not an event."""
+        return self.kind in CLOSING_KINDS
 
     @property
     def guidance(self) -> list[str]:
@@ -172,7 +209,8 @@ def _from_stored(row: Deadline, scope: str, **identity: object) -> DeadlineEntry
 @dataclass
 class _Stored:
     by_session: dict[tuple[int, str], Deadline] = field(default_factory=dict)
-    by_review: dict[tuple[int, str], Deadline] = field(default_factory=dict)
+    # Keyed by review id; an estimated review (no id) finds nothing here.
+    by_review: dict[tuple[int | None, str], Deadline] = field(default_factory=dict)
 
 
 def _load_stored(session_numbers: Iterable[int], review_ids: Iterable[int]) -> _Stored:
@@ -189,7 +227,7 @@ def _load_stored(session_numbers: Iterable[int], review_ids: Iterable[int]) -> _
     return stored
 
 
-def _review_entries(review: Review, stored: _Stored) -> list[DeadlineEntry]:
+def _review_entries(review: Review | ProjectedReview, stored: _Stored) -> list[DeadlineEntry]:
     session = review.session
     identity = {
         "session": session.number,
@@ -236,6 +274,11 @@ def _review_entries(review: Review, stored: _Stored) -> list[DeadlineEntry]:
                 **identity,  # type: ignore[arg-type]
             )
         )
+    if isinstance(review, ProjectedReview):
+        # Even a date OHCHR published for the session is only ours to show for this State
+        # as long as its place in the session is a guess.
+        note = review.note
+        entries = [replace(e, is_estimated=True, projection=note) for e in entries]
     return entries
 
 
@@ -247,9 +290,50 @@ def entries_for_reviews(reviews: Iterable[Review]) -> list[DeadlineEntry]:
     return sorted(entries, key=_sort_key)
 
 
-def entries_for_sessions(sessions: Iterable[Session]) -> list[DeadlineEntry]:
+def _is_open_submission(entry: DeadlineEntry, now: datetime) -> bool:
+    return entry.kind == DeadlineKind.STAKEHOLDER_SUBMISSION and entry.is_upcoming(now)
+
+
+def _with_projections(
+    reviews: list[Review], now: datetime, calendar: dict[int, Session] | None = None
+) -> tuple[list[DeadlineEntry], list[ProjectedReview]]:
+    """The deadlines of `reviews` (with `state` and `session` loaded), plus the estimated next
+    reviews of each of their States whose stakeholder deadlines are all over, one cycle after
+    another until one is in the future (see projection.py). Two queries, one when `calendar`
+    (the sessions by number) is given."""
+    by_state: dict[int, list[Review]] = {}
+    for review in reviews:
+        by_state.setdefault(review.state_id, []).append(review)
+    bases = [b for rs in by_state.values() if (b := projection.basis_review(rs)) is not None]
+    candidates = {number for basis in bases for number in projection.candidate_numbers(basis)}
+    if calendar is None:
+        calendar = (
+            {s.number: s for s in Session.objects.filter(number__in=candidates)}
+            if candidates
+            else {}
+        )
+    stored = _load_stored({r.session_id for r in reviews} | candidates, [r.pk for r in reviews])
+    entries = [entry for review in reviews for entry in _review_entries(review, stored)]
+    served = {e.state_code for e in entries if _is_open_submission(e, now)}
+    projected: list[ProjectedReview] = []
+    for basis in bases:
+        if basis.state.code in served:
+            continue
+        for ahead in range(1, projection.MAX_CYCLES_AHEAD + 1):
+            session = projection.project_session(basis.session, ahead, calendar)
+            expected = ProjectedReview(state=basis.state, session=session)
+            more = _review_entries(expected, stored)
+            projected.append(expected)
+            entries.extend(more)
+            if any(_is_open_submission(e, now) for e in more):
+                break
+    return sorted(entries, key=_sort_key), projected
+
+
+def entries_for_sessions(sessions: Iterable[Session | ProjectedSession]) -> list[DeadlineEntry]:
     """Session-wide deadlines (no State) of the given sessions, stored or estimated."""
     sessions = list(sessions)
+    projected = {s.number: s for s in sessions if isinstance(s, ProjectedSession)}
     stored = _load_stored([s.number for s in sessions], [])
     entries = []
     for session in sessions:
@@ -273,6 +357,12 @@ def entries_for_sessions(sessions: Iterable[Session]) -> list[DeadlineEntry]:
                         scope=Scope.ESTIMATE,
                     )
                 )
+    entries = [
+        replace(e, is_estimated=True, projection=projected[e.session].explanation)
+        if e.session in projected
+        else e
+        for e in entries
+    ]
     return sorted(entries, key=_sort_key)
 
 
@@ -281,7 +371,8 @@ def find_state(code: str) -> State | None:
 
 
 def states_under_review() -> list[State]:
-    return list(State.objects.under_review().order_by("short_name"))
+    """Reviewed States in the alphabetical order of the active language."""
+    return sorted_by_name(State.objects.under_review())
 
 
 def _state_reviews(state: State) -> list[Review]:
@@ -293,17 +384,23 @@ def _state_reviews(state: State) -> list[Review]:
 def deadlines_for_state(
     code: str, now: datetime | None = None, *, include_past: bool = True
 ) -> list[DeadlineEntry]:
-    """All deadlines of a State's reviews by date; only those not yet over unless include_past.
+    """All deadlines of a State's reviews by date, with its estimated next reviews when its
+    stakeholder deadlines are all over at `now`; only those not yet over unless include_past.
 
     Raises State.DoesNotExist for an unknown code.
     """
-    state = find_state(code)
-    if state is None:
+    # The reviews bring their State along: a separate read only for a State without review.
+    reviews = list(
+        Review.objects.filter(state__code=code.upper())
+        .select_related("state", "session")
+        .order_by("session")
+    )
+    if not reviews and find_state(code) is None:
         raise State.DoesNotExist(code)
-    entries = entries_for_reviews(_state_reviews(state))
+    now = now or timezone.now()
+    entries, _projected = _with_projections(reviews, now)
     if include_past:
         return entries
-    now = now or timezone.now()
     return [e for e in entries if e.is_upcoming(now)]
 
 
@@ -312,6 +409,45 @@ def next_deadline(code: str, now: datetime | None = None) -> DeadlineEntry | Non
     now = now or timezone.now()
     upcoming = deadlines_for_state(code, now, include_past=False)
     return upcoming[0] if upcoming else None
+
+
+def next_stakeholder_deadline(code: str, now: datetime | None = None) -> DeadlineEntry | None:
+    """A State's next stakeholder-submission deadline, published or estimated; None only for
+    an unknown State or one with no review at all."""
+    now = now or timezone.now()
+    try:
+        entries = deadlines_for_state(code, now, include_past=False)
+    except State.DoesNotExist:
+        return None
+    return next((e for e in entries if e.kind == DeadlineKind.STAKEHOLDER_SUBMISSION), None)
+
+
+def stakeholder_deadlines(code: str, now: datetime | None = None) -> SubmissionDeadlines:
+    """The next stakeholder deadline of a State and the last one that closed."""
+    now = now or timezone.now()
+    try:
+        entries = deadlines_for_state(code, now)
+    except State.DoesNotExist:
+        return SubmissionDeadlines(None, None, now)
+    return SubmissionDeadlines.from_entries(entries, now)
+
+
+@dataclass(frozen=True)
+class SubmissionDeadlines:
+    """When civil society must send its submission next, and when it last could."""
+
+    next: DeadlineEntry | None
+    last_closed: DeadlineEntry | None
+    now: datetime
+
+    @classmethod
+    def from_entries(cls, entries: list[DeadlineEntry], now: datetime) -> SubmissionDeadlines:
+        ours = [
+            e for e in entries if e.kind == DeadlineKind.STAKEHOLDER_SUBMISSION and not e.cancelled
+        ]
+        upcoming = [e for e in ours if e.is_upcoming(now)]
+        past = [e for e in ours if not e.is_upcoming(now)]
+        return cls(upcoming[0] if upcoming else None, past[-1] if past else None, now)
 
 
 @dataclass
@@ -323,16 +459,19 @@ class StateCalendar:
     upcoming: list[DeadlineEntry]
     past: list[DeadlineEntry]
     now: datetime
+    projected: list[ProjectedReview] = field(default_factory=list)
+    submissions: SubmissionDeadlines | None = None
 
     @property
     def next(self) -> DeadlineEntry | None:
         return self.upcoming[0] if self.upcoming else None
 
     @property
-    def next_review(self) -> Review | None:
+    def next_review(self) -> Review | ProjectedReview | None:
         """The review the upcoming deadlines belong to (latest review when all are past)."""
         if self.next is not None:
-            return next((r for r in self.reviews if r.session_id == self.next.session), None)
+            known: list[Review | ProjectedReview] = [*self.reviews, *self.projected]
+            return next((r for r in known if r.session_id == self.next.session), None)
         return self.reviews[-1] if self.reviews else None
 
 
@@ -342,16 +481,24 @@ def state_calendar(code: str, now: datetime | None = None) -> StateCalendar | No
     if state is None:
         return None
     reviews = _state_reviews(state)
-    entries = entries_for_reviews(reviews)
+    entries, projected = _with_projections(reviews, now)
     upcoming = [e for e in entries if e.is_upcoming(now)]
     past = [e for e in reversed(entries) if not e.is_upcoming(now)]
-    return StateCalendar(state=state, reviews=reviews, upcoming=upcoming, past=past, now=now)
+    return StateCalendar(
+        state=state,
+        reviews=reviews,
+        upcoming=upcoming,
+        past=past,
+        now=now,
+        projected=projected,
+        submissions=SubmissionDeadlines.from_entries(entries, now),
+    )
 
 
 @dataclass
 class SessionRow:
-    session: Session
-    reviews: list[Review]
+    session: Session | ProjectedSession
+    reviews: list[Review] | list[ProjectedReview]
     entries: list[DeadlineEntry]
 
     @property
@@ -383,11 +530,25 @@ def whole_calendar(now: datetime | None = None, *, deadline_limit: int = 12) -> 
         )
         .order_by("number")
     )
-    entries = entries_for_sessions(sessions)
+    projected = _projected_by_session(now, sessions)
+    known = {s.number for s in sessions}
+    extra = sorted(
+        (reviews[0].session for number, reviews in projected.items() if number not in known),
+        key=lambda s: s.number,
+    )
+    entries = entries_for_sessions([*sessions, *extra])
     by_session: dict[int, list[DeadlineEntry]] = {}
     for entry in entries:
         by_session.setdefault(entry.session, []).append(entry)
-    rows = [SessionRow(s, list(s.reviews.all()), by_session.get(s.number, [])) for s in sessions]
+    rows = [
+        SessionRow(
+            s,
+            list(s.reviews.all()) or projected.get(s.number, []),
+            by_session.get(s.number, []),
+        )
+        for s in sessions
+    ]
+    rows += [SessionRow(s, projected[s.number], by_session.get(s.number, [])) for s in extra]
 
     def is_upcoming(row: SessionRow) -> bool:
         last = row.session.end_date or row.session.start_date
@@ -401,13 +562,44 @@ def whole_calendar(now: datetime | None = None, *, deadline_limit: int = 12) -> 
     )
 
 
-def feed_entries_all() -> list[DeadlineEntry]:
+def _projected_by_session(
+    now: datetime, sessions: list[Session] | None = None
+) -> dict[int, list[ProjectedReview]]:
+    """Every State's estimated next reviews (see `_with_projections`), by session number.
+
+    `sessions`, when given, are all the sessions with their reviews (and their States)
+    prefetched, which saves two queries."""
+    if sessions is None:
+        reviews = list(Review.objects.select_related("state", "session").order_by("session"))
+        calendar = None
+    else:
+        reviews = [review for session in sessions for review in session.reviews.all()]
+        calendar = {session.number: session for session in sessions}
+    _entries, projected = _with_projections(reviews, now, calendar)
+    by_number: dict[int, list[ProjectedReview]] = {}
+    for review in sorted(projected, key=lambda r: r.state.short_name):
+        by_number.setdefault(review.session_id, []).append(review)
+    return by_number
+
+
+def feed_entries_all(now: datetime | None = None) -> list[DeadlineEntry]:
     """The whole-calendar feed: session-wide dates, plus per-review dates that differ.
 
     Per-review estimates are left out (they would repeat the session's dates fourteen times);
-    stored per-review rows and recorded dialogue days are kept.
+    stored per-review rows and recorded dialogue days are kept. Sessions estimated from the
+    review order (see projection.py) come with their session-wide dates.
     """
-    sessions = list(Session.objects.order_by("number"))
+    now = now or timezone.now()
+    sessions: list[Session | ProjectedSession] = list(Session.objects.order_by("number"))
+    known = {s.number for s in sessions}
+    sessions += sorted(
+        (
+            reviews[0].session
+            for number, reviews in _projected_by_session(now).items()
+            if number not in known
+        ),
+        key=lambda s: s.number,
+    )
     entries = entries_for_sessions(sessions)
     # A subquery rather than a join + DISTINCT: a review with several rows stays one review.
     with_rows = Deadline.objects.filter(review__isnull=False).values("review_id")

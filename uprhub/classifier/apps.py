@@ -1,7 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _suggest_after_import(sender: Any, since: Any = None, **kwargs: Any) -> None:
+    # Looked up at call time, so a test can observe the service.
+    from . import services
+
+    services.suggest_after_import(since=since)
 
 
 class ClassifierConfig(AppConfig):
@@ -9,14 +18,7 @@ class ClassifierConfig(AppConfig):
     verbose_name = _("Machine tagging")
 
     def ready(self) -> None:
-        # The report builder's quality check asks registered estimators for the action
-        # category; ours answers only when the trained model is there (it loads lazily).
-        try:
-            from uprhub.reports import quality
-        except ImportError:  # pragma: no cover - the reports app is part of the project
-            return
-        register = getattr(quality, "register_estimator", None)
-        if register is not None:
-            from .estimator import model_estimate
+        from uprhub.recommendations.signals import import_committed
 
-            register("model", model_estimate)
+        # Machine suggestions where a committed import left labels missing.
+        import_committed.connect(_suggest_after_import, dispatch_uid="classifier-after-import")

@@ -1,21 +1,37 @@
 """The action-category estimate for the report builder's quality check, from the model.
 
-Registered as ``"model"`` in ``uprhub.reports.quality`` (see ``apps.py``). It returns ``None``
+`Estimate` is what every estimator returns (the report builder's rules too); this one is
+registered as ``"model"`` by the reports app (``uprhub.reports.apps``), which builds on this
+one. It returns ``None``
 (no opinion, so the rules answer) when the model is missing or the text is empty.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-if TYPE_CHECKING:
-    from uprhub.reports.quality import Estimate
+from uprhub.recommendations.models import ACTION_CATEGORY_NAMES
 
 logger = logging.getLogger(__name__)
 EXPLAIN_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An action category estimate. `category` is None when nothing could be said."""
+
+    category: int | None
+    probability: float | None  # a model's confidence; None for the rules
+    reason: str
+    words: tuple[str, ...] = ()  # the words the estimate rests on (to highlight)
+    estimator: str = "rules"
+
+
+Estimator = Callable[[str], Estimate | None]
 
 
 def is_available() -> bool:
@@ -27,8 +43,6 @@ def is_available() -> bool:
 
 def model_estimate(text: str) -> Estimate | None:
     """The model's category with its probability and the words that drove it."""
-    from uprhub.reports.quality import CATEGORY_NAMES, Estimate
-
     # Imported here, not at module level: the model pulls in scikit-learn and SciPy (about a
     # second), and this module is imported by the app registry at every start-up.
     from .model import ModelUnavailable, get_model
@@ -53,7 +67,7 @@ def model_estimate(text: str) -> Estimate | None:
         "%(percent)s %%; the words that drove it: %(words)s"
     ) % {
         "version": model.version,
-        "name": CATEGORY_NAMES.get(found.category, found.category),
+        "name": ACTION_CATEGORY_NAMES.get(found.category, found.category),
         "category": found.category,
         "percent": round(found.probability * 100),
         "words": words,

@@ -3,13 +3,14 @@
 :func:`evaluate` never trains: it scores the given model. It also says how many of the texts
 the model saw in training (``seen_in_training``) and repeats the figures for the unseen ones
 only, so evaluating the shipped model on its own training file cannot pass for a test.
-:func:`holdout` is the honest protocol: train on sessions up to N, evaluate on the later ones.
+:func:`uprhub.classifier.training.holdout` is the honest protocol: train on sessions up to N,
+evaluate on the later ones.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,9 +18,20 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 
 if TYPE_CHECKING:
     from .model import Model
-    from .training import Example, TrainingParams
 
 WEAK_LABELS = 8  # how many of the weakest issues to list
+
+
+@dataclass(frozen=True)
+class Example:
+    """One recommendation as a training or test example."""
+
+    text: str
+    key: str  # text_key() of the text
+    session: int | None
+    issues: tuple[str, ...]  # empty when the source has none
+    action: int | None
+    line: int = 0
 
 
 def _issue_figures(model: Model, examples: Sequence[Example]) -> dict[str, Any]:
@@ -104,33 +116,4 @@ def evaluate(model: Model, examples: Sequence[Example]) -> dict[str, Any]:
     if seen.any():
         figures = _figures(model, unseen)
         result["unseen"] = {k: v for k, v in figures.items() if k != "issues_weakest"}
-    return result
-
-
-def holdout(
-    examples: Sequence[Example],
-    last_train_session: int,
-    params: TrainingParams | None = None,
-) -> dict[str, Any]:
-    """Train on sessions ≤ ``last_train_session`` (calibrating inside them), test on the rest.
-
-    Also reports the test texts that never occur in the training sessions ("unseen texts").
-    """
-    from .training import split_by_session, train
-
-    train_part, test_part = split_by_session(examples, last_train_session)
-    started = time.perf_counter()
-    model, report = train(train_part, params)
-    seconds = time.perf_counter() - started
-    test_sessions = sorted({e.session for e in test_part if e.session is not None})
-    result = evaluate(model, test_part)
-    result.update(
-        {
-            "split": f"sessions 1-{last_train_session} -> "
-            + (f"{test_sessions[0]}-{test_sessions[-1]}" if test_sessions else "none"),
-            "train_examples": len(train_part),
-            "train_seconds": round(seconds, 1),
-            "calibration_sessions": report.validation_sessions,
-        }
-    )
     return result

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from uprhub.search.query import STOP_WORDS
+from uprhub.core.text import STOP_WORDS
 
 from .features import ACTION_CHANNELS, Featurizer, readable
 

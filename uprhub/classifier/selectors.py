@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import Suggestion
+from uprhub.recommendations.models import Suggestion
 
 
 def suggestion(pk: int) -> Suggestion | None:

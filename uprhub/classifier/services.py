@@ -5,14 +5,15 @@ Rules, whatever calls these functions (import runner, ``uprhub classifier apply`
 * A recommendation gets *issue* suggestions only while it has no UPR Info issue label, and an
   *action* suggestion only while it has no action category. Labels from a file or a person
   always win: making suggestions never writes a ``Label`` or an action category.
-* Suggestions are stored apart (:class:`~uprhub.classifier.models.Suggestion`) with the model
+* Suggestions are stored apart (:class:`~uprhub.recommendations.models.Suggestion`) with the model
   version, the score and the date. Pending ones are refreshed when the model changes and
   removed once a human or imported label of their kind exists; accepted and rejected ones stay
   as the record of the decision (and a rejected value is not suggested again).
 * Accepting creates ``Label(entered_by=actor)`` for an issue, or sets the action category
   when the recommendation has none; it never replaces a label that is already there.
   Re-importing a file without an Action keeps an accepted category (importers ask
-  :func:`accepted_action_categories`), so the row counts as unchanged.
+  :func:`uprhub.recommendations.selectors.accepted_action_categories`), so the row counts
+  as unchanged.
 """
 
 from __future__ import annotations
@@ -30,9 +31,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uprhub.core.rules import Actor, require_perm
-from uprhub.recommendations.models import Label, Recommendation, Theme, Vocabulary
-
-from .models import Suggestion, SuggestionKind, SuggestionStatus
+from uprhub.recommendations.models import (
+    Label,
+    Recommendation,
+    Suggestion,
+    SuggestionKind,
+    SuggestionStatus,
+    Theme,
+    Vocabulary,
+)
 
 if TYPE_CHECKING:
     from .model import Model
@@ -110,58 +117,6 @@ def lacking_labels(queryset: QuerySet[Recommendation] | None = None) -> QuerySet
     """Recommendations without a UPR Info issue or without an action category."""
     queryset = queryset if queryset is not None else Recommendation.objects.all()
     return queryset.filter(Q(action_category__isnull=True) | ~Exists(_issue_labels()))
-
-
-def pending_for(recommendation: Recommendation) -> list[Suggestion]:
-    """A recommendation's pending suggestions, plus accepted action suggestions (their
-    provenance: who accepted the category, and when), best first."""
-    return list(
-        Suggestion.objects.for_recommendation(recommendation.pk).filter(
-            Q(status=SuggestionStatus.PENDING)
-            | Q(status=SuggestionStatus.ACCEPTED, kind=SuggestionKind.ACTION)
-        )
-    )
-
-
-def pending_by_recommendation(recommendation_ids: Iterable[int]) -> dict[int, list[Suggestion]]:
-    """Pending suggestions of many recommendations in one query per 500 ids, best first.
-
-    For lists and API pages: accepted and rejected ones are not suggestions any more.
-    """
-    found: dict[int, list[Suggestion]] = {}
-    ids = sorted(set(recommendation_ids))
-    for chunk in _chunks(ids, 500):  # short IN lists on SQLite too
-        for suggestion in (
-            Suggestion.objects.pending()
-            .filter(recommendation_id__in=chunk)
-            .select_related("theme")
-            .order_by("recommendation_id", "kind", "-score", "pk")
-        ):
-            found.setdefault(suggestion.recommendation_id, []).append(suggestion)
-    return found
-
-
-def accepted_action_categories(recommendation_ids: Iterable[int]) -> dict[int, int]:
-    """The action category a member accepted for each of these recommendations (if any).
-
-    Importers use it so a file without an Action keeps the member's category instead of
-    clearing it (and counting the recommendation as updated). The latest decision wins.
-    """
-    accepted: dict[int, int] = {}
-    ids = sorted(set(recommendation_ids))
-    for chunk in _chunks(ids, 500):  # short IN lists on SQLite too
-        for rec_id, category in (
-            Suggestion.objects.filter(
-                recommendation_id__in=chunk,
-                kind=SuggestionKind.ACTION,
-                status=SuggestionStatus.ACCEPTED,
-            )
-            .order_by("decided_at", "pk")
-            .values_list("recommendation_id", "action_category")
-        ):
-            if category is not None:  # always set on an action suggestion (check constraint)
-                accepted[rec_id] = category
-    return accepted
 
 
 # --- making suggestions ------------------------------------------------------------------------

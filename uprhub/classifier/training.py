@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -40,6 +41,7 @@ from uprhub.recommendations.importers.base import ImportFailed, read_bytes
 from uprhub.recommendations.importers.csvfile import read_csv
 from uprhub.recommendations.importers.text import parse_session, text_key
 
+from .evaluation import Example, evaluate  # Example: re-exported for the readers here
 from .features import Featurizer
 from .model import MODEL_NAME, MODEL_VERSION, Model, key_hash
 
@@ -54,18 +56,6 @@ Say = Callable[[str], None]
 
 def _quiet(message: str) -> None:
     """The default progress reporter: say nothing."""
-
-
-@dataclass(frozen=True)
-class Example:
-    """One recommendation as a training or test example."""
-
-    text: str
-    key: str  # text_key() of the text
-    session: int | None
-    issues: tuple[str, ...]  # empty when the source has none
-    action: int | None
-    line: int = 0
 
 
 def read_examples(path: str | Path) -> list[Example]:
@@ -356,8 +346,6 @@ def train(
     source_name: str = "",
 ) -> tuple[Model, TrainingReport]:
     """Train both classifiers on ``examples`` (see the module docstring for the recipe)."""
-    from .evaluation import evaluate  # evaluation imports this module's Example
-
     params = params or TrainingParams()
     started = time.perf_counter()
     examples = [e for e in examples if e.issues or e.action is not None]
@@ -418,3 +406,30 @@ def train(
         "python": platform.python_version(),
     }
     return model, report
+
+
+def holdout(
+    examples: Sequence[Example],
+    last_train_session: int,
+    params: TrainingParams | None = None,
+) -> dict[str, Any]:
+    """Train on sessions ≤ ``last_train_session`` (calibrating inside them), test on the rest.
+
+    Also reports the test texts that never occur in the training sessions ("unseen texts").
+    """
+    train_part, test_part = split_by_session(examples, last_train_session)
+    started = time.perf_counter()
+    model, report = train(train_part, params)
+    seconds = time.perf_counter() - started
+    test_sessions = sorted({e.session for e in test_part if e.session is not None})
+    result = evaluate(model, test_part)
+    result.update(
+        {
+            "split": f"sessions 1-{last_train_session} -> "
+            + (f"{test_sessions[0]}-{test_sessions[-1]}" if test_sessions else "none"),
+            "train_examples": len(train_part),
+            "train_seconds": round(seconds, 1),
+            "calibration_sessions": report.validation_sessions,
+        }
+    )
+    return result

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from uprhub.core.rules import perm_required
+from uprhub.recommendations.models import Suggestion, SuggestionKind
 
 from . import selectors, services
-from .models import Suggestion, SuggestionKind
 
 
 def _back(request: HttpRequest, suggestion: Suggestion) -> HttpResponseRedirect:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from uprhub.accounts.forms import OptionalLabelsMixin, ThemesField, focus_themes
 from uprhub.core.antispam import HoneypotFormMixin
+from uprhub.core.translations import DisplayNameChoiceField
 
 from .models import ApplicationStatus, Decision, TaskforceApplication
 
@@ -82,7 +83,7 @@ class QueueFilterForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
-    theme = forms.ModelChoiceField(
+    theme = DisplayNameChoiceField(
         label=_("Theme"), queryset=focus_themes(), required=False, empty_label=_("All themes")
     )
     location = forms.ChoiceField(label=_("US state or country"), required=False)

@@ -4,10 +4,13 @@ Home, the explorer (with any query), State pages, recommendation pages and the r
 are the same for every anonymous visitor with the same language, host and URL, and they change
 only when the data do. Their responses are kept in the ``pages`` cache under a key made of
 
-- the data-version token (``uprhub.search.index.current_version``: one primary-key read; the
-  database's triggers give it a new random value on any write to recommendations, labels,
-  States, reviews, suggestions or deadlines, whichever process or tool writes — so a cached
-  page is never served after a relevant write, in any worker);
+- the data-version token, read from the source given to ``register_data_version`` (the
+  search app registers ``uprhub.search.index.current_version`` in its ``ready()``: one
+  primary-key read; the database's triggers give it a new random value on any write to
+  recommendations, labels, States, reviews, suggestions or deadlines, whichever process or tool
+  writes — so a cached page is never served after a relevant write, in any worker). Core sits
+  below search and must not import it, hence the hook; with no source registered nothing is
+  cached;
 - the visitor's language, the scheme and host (permalinks are absolute), and the full path with
   its query string.
 
@@ -38,8 +41,6 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from uprhub.search.index import current_version
-
 # The public pages (paths as routed in uprhub/urls.py). Exports stream and are not cached; the
 # API's reports need a signed-in user.
 CACHEABLE_PATHS = re.compile(
@@ -54,6 +55,14 @@ _NO_STORE = ("private", "no-store", "no-cache")
 _ALIAS = "pages"
 _MARK = "_uprhub_page_key"
 
+_data_version: Callable[[], int] | None = None
+
+
+def register_data_version(source: Callable[[], int]) -> None:
+    """Key cached pages by ``source()``, a token that changes whenever the data do."""
+    global _data_version
+    _data_version = source
+
 
 def _allowed_cookies() -> frozenset[str]:
     return frozenset({settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME})
@@ -65,8 +74,10 @@ def page_key(request: HttpRequest) -> str | None:
         return None
     if not set(request.COOKIES) <= _allowed_cookies() or "HTTP_AUTHORIZATION" in request.META:
         return None
+    if _data_version is None:
+        return None
     try:
-        version = current_version()
+        version = _data_version()
     except DatabaseError:  # not migrated yet: nothing to cache
         return None
     parts = (

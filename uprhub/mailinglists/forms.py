@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from uprhub.accounts.validators import single_line
 from uprhub.core.antispam import HoneypotFormMixin
+from uprhub.core.translations import DisplayNameMultipleChoiceField
 from uprhub.reviews.models import State
 
 from .models import MailingList
@@ -69,7 +70,7 @@ class PreferencesForm(forms.Form):
     reminders = forms.BooleanField(
         label=_("Send me deadline reminders for the States I follow"), required=False
     )
-    states = forms.ModelMultipleChoiceField(
+    states = DisplayNameMultipleChoiceField(
         label=_("States I follow"),
         queryset=State.objects.none(),
         required=False,

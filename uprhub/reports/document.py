@@ -46,6 +46,9 @@ class Paragraph:
     number: int | None = None
     key: str = ""  # stable id of the source paragraph (database pk, docx index) for findings
     is_numbered: bool = True  # False for a Word paragraph that carries no number
+    # A number the drafter typed ("12."), read off the text: Word counts it as a word, while
+    # automatic numbering (the editor's, Word's lists) is no word.
+    typed_number: str = ""
 
 
 @dataclass
@@ -85,6 +88,9 @@ class ReportDocument:
     sections: list[Section] = field(default_factory=list)
     deadline: datetime | None = None  # aware; OHCHR's stakeholder deadline for the review
     states_mentioned: list[str] = field(default_factory=list)  # codes, to check "one State"
+    # The submitters as a Word draft writes them ("Submitted by the Coalition X (JS): Org A
+    # (City); …"): counted as written, instead of the list our exports generate.
+    organisations_text: str = ""
 
     def paragraphs(self) -> list[Paragraph]:
         return [p for s in self.sections for p in s.paragraphs]
@@ -115,6 +121,9 @@ class ValidationReport:
     findings: list[Finding] = field(default_factory=list)
     # Where the limit comes from and how sure we are ("commonly cited; confirm…"), for the UI.
     limit_note: str = ""
+    # The word-limit rule's "count_footnotes": whether `word_count` (with footnotes) is the
+    # figure held against the limit; `counting_explanation` says so in words.
+    count_footnotes: bool = True
 
     @property
     def errors(self) -> list[Finding]:

@@ -7,14 +7,17 @@ Used by ``uprhub report validate FILE.docx`` and the web upload. What it underst
   counts as words but not as an unnumbered paragraph;
 * numbering: Word list numbering (``w:numPr`` on the paragraph or its style, decimal
   formats; bullets are not numbers) and typed numbers ("1.", "12)"), which are taken off the
-  text so they are not counted as words; bullet items and sub-levels join the paragraph
-  before them;
+  text but kept as `Paragraph.typed_number`, because Word counts a typed number as a word
+  (and automatic numbering as none); bullet items, sub-levels and typed "(a)", "ii)", "•"
+  items join the paragraph before them;
 * real footnotes and endnotes (``word/footnotes.xml`` / ``endnotes.xml``) at their
   references; tracked deletions and field instructions are not text (Word does not count
   them either);
-* our own exports' cover block and organisations list (styles "UPR Cover" and
-  "UPR Organisation", or "Label: value" lines before the text), so a report exported here
-  and uploaded again validates the same.
+* the front matter before the text (`docx_structure`, `front_matter`): our own exports'
+  cover block and organisations list (styles "UPR Cover" and "UPR Organisation"), so a
+  report exported here and uploaded again validates the same, and real drafts' title naming
+  the State, session line, "Submitted by the Coalition X (JS): Org A (City); …", "Key
+  words: …" and contact lines.
 
 Untrusted input: the file is size-checked, must be a ZIP whose ``[Content_Types].xml``
 declares a WordprocessingML main part, and, from the ZIP directory alone before anything is
@@ -37,16 +40,15 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from . import docx_sandbox, docx_structure, layout
 from .document import (
     CoverInformation,
     Footnote,
-    Organisation,
-    Paragraph,
     ReportDocument,
-    Section,
     SubmissionType,
 )
-from .export import layout
+from .docx_errors import DocxRejected, TooManyParagraphs  # noqa: F401  (callers import them from here)
+from .docx_structure import Line
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Text, styles and a few images of a long report stay far below this once unpacked.
@@ -82,19 +84,9 @@ _TEXT_TAGS = (
 )
 _PARAGRAPH_NUMBER_FORMATS = frozenset({"decimal", "decimalZero", "decimalFullWidth"})
 _MANUAL_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.)](?:\s+|$)")
+# Typed list items inside a paragraph: "(a)", "b)", "(iv)", bullets and dashes.
 _HEADING_NAME = re.compile(r"^(?:heading|titre|título|titulo|überschrift)\s*(\d)$", re.I)
-_ORG_LINE = re.compile(r"^(?P<name>.*?)(?: \((?P<acronym>[^()]*)\))?(?:, (?P<place>.*))?$")
-_SESSION_NUMBER = re.compile(r"\b(\d{1,3})\b")
-_SESSION_MONTH = re.compile(r"\(([^()]*)\)")
-_JOINT_WORDS = re.compile(r"joint|conjoint|conjunt", re.I)
-
-
-class DocxRejected(ValueError):
-    """The upload is not a Word document we can read; `message` is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+_TYPED_ITEM = re.compile(r"^\s*(?:\(?(?:[a-z]|[ivx]{1,4})\)|[•·▪◦‣●○■□➢►–—*-])(?:\s+|$)")
 
 
 def max_upload_bytes() -> int:
@@ -439,19 +431,6 @@ def _plain_text(p: Any) -> str:
 # The reader
 
 
-@dataclass
-class _Line:
-    text: str
-    style_id: str
-    heading: int | None
-    numbered: bool
-    number: int | None
-    sub_item: bool  # a bullet or a deeper list level: belongs to the paragraph before
-    footnotes: list[Footnote]
-    index: int
-    is_table: bool = False
-
-
 def _paragraph_line(
     p: Any,
     index: int,
@@ -459,7 +438,7 @@ def _paragraph_line(
     numbering: _Numbering,
     footnotes: dict[str, str],
     endnotes: dict[str, str],
-) -> _Line:
+) -> Line:
     parts: list[str] = []
     notes: list[Footnote] = []
     for kind, value in _walk_text(p):
@@ -497,12 +476,30 @@ def _paragraph_line(
             sub_item = True
         else:
             numbered, number = True, value
+    typed = ""
     if not numbered and text and heading is None:
         match = _MANUAL_NUMBER.match(text)
         if match:
             numbered, number = True, int(match.group(1))
+            typed = match.group(0).strip()
             text = text[match.end() :].strip()
-    return _Line(text, style_id, heading, numbered, number, sub_item, notes, index)
+        elif _TYPED_ITEM.match(text):
+            sub_item = True  # "(a) …", "ii) …", "• …" typed by hand: a list in a paragraph
+    return Line(
+        text, style_id, heading, numbered, number, sub_item, notes, index, False, typed, _bold(p)
+    )
+
+
+def _bold(p: Any) -> bool:
+    """Whether every run that holds text is bold (direct formatting, as drafters apply it)."""
+    runs = [r for r in p.iter(f"{W}r") if "".join(t.text or "" for t in r.iter(f"{W}t")).strip()]
+    if not runs:
+        return False
+    for run in runs:
+        flag = run.find(f"{W}rPr/{W}b")
+        if flag is None or flag.get(f"{W}val", "true") in ("0", "false", "off"):
+            return False
+    return True
 
 
 def _table_text(tbl: Any) -> str:
@@ -518,74 +515,6 @@ def _body_elements(body: Any) -> Iterator[Any]:
             content = child.find(f"{W}sdtContent")
             if content is not None:
                 yield from _body_elements(content)
-
-
-def _parse_organisation(line: str) -> Organisation:
-    match = _ORG_LINE.match(line.strip())
-    if not match:
-        return Organisation(name=line.strip())
-    place = [p.strip() for p in (match.group("place") or "").rsplit(", ", 1) if p.strip()]
-    city, country = ("", place[0]) if len(place) == 1 else (place + ["", ""])[:2]
-    return Organisation(
-        name=match.group("name").strip(),
-        acronym=(match.group("acronym") or "").strip(),
-        city=city,
-        country=country,
-    )
-
-
-def _apply_cover(cover: CoverInformation, key: str, value: str, doc: ReportDocument) -> None:
-    if key == "submission_type":
-        joint = bool(_JOINT_WORDS.search(value))
-        cover.submission_type = SubmissionType.JOINT if joint else SubmissionType.INDIVIDUAL
-    elif key == "state":
-        cover.state_name = value
-    elif key == "session":
-        month = _SESSION_MONTH.search(value)
-        number = _SESSION_NUMBER.search(value.split("(")[0])
-        if number and (month or not re.search(r"[^\W\d_]{4,}", value.split("(")[0])):
-            cover.session = int(number.group(1))
-            cover.session_month_year = month.group(1).strip() if month else ""
-        else:
-            cover.session_month_year = value
-    elif key == "main_submitter":
-        cover.main_submitter = value
-    elif key == "contact_name":
-        cover.contact_name = value
-    elif key == "contact_email":
-        cover.contact_email = value
-    elif key == "period":
-        start, _sep, end = value.partition(" – ")
-        cover.period_start, cover.period_end = start.strip(), end.strip()
-    elif key == "key_words":
-        cover.key_words = [k.strip() for k in value.split(",") if k.strip()]
-    elif key == "organisation":
-        line, _sep, description = value.partition(" — ")
-        org = _parse_organisation(line)
-        org.description = description.strip()
-        for known in doc.organisations:
-            if layout.organisation_line(known) == line.strip():
-                known.description = org.description
-                return
-        doc.organisations.append(org)
-
-
-def _cover_match(text: str, labels: dict[str, str]) -> tuple[str, str] | None:
-    label, sep, value = text.partition(":")
-    if not sep or not value.strip():
-        return None
-    key = labels.get(label.strip().casefold())
-    if key is None or key == "organisations_heading":
-        return None
-    return key, value.strip()
-
-
-class TooManyParagraphs(Exception):
-    """Raised inside the extraction when the body has more paragraphs than we check."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit)
-        self.limit = limit
 
 
 def extract_lines(data: bytes, *, max_paragraphs: int) -> dict[str, Any]:
@@ -610,7 +539,7 @@ def extract_lines(data: bytes, *, max_paragraphs: int) -> dict[str, Any]:
         if element.tag == f"{W}tbl":
             text = _table_text(element)
             if text:
-                lines.append(asdict(_Line(text, "", None, False, None, True, [], index, True)))
+                lines.append(asdict(Line(text, "", None, False, None, True, [], index, True)))
             continue
         line = _paragraph_line(element, index, styles, numbering, footnotes, endnotes)
         if line.text or line.footnotes:
@@ -624,9 +553,9 @@ def extract_lines(data: bytes, *, max_paragraphs: int) -> dict[str, Any]:
     }
 
 
-def _line_from_dict(item: dict[str, Any]) -> _Line:
+def _line_from_dict(item: dict[str, Any]) -> Line:
     notes = [Footnote(note["text"]) for note in item.pop("footnotes")]
-    return _Line(footnotes=notes, **item)
+    return Line(footnotes=notes, **item)
 
 
 def read_docx(
@@ -641,8 +570,6 @@ def read_docx(
     resource-limited process (`docx_sandbox.extract`), so a hostile file cannot starve the
     web server of memory or time.
     """
-    from . import docx_sandbox
-
     data = load_bytes(source)
     check_docx_bytes(data)
     extracted = docx_sandbox.extract(data)
@@ -650,73 +577,23 @@ def read_docx(
     if not any(line.text for line in lines):
         raise DocxRejected(_("The document has no text paragraphs: there is nothing to check."))
 
-    labels = layout.all_cover_labels()
-    org_headings = {k for k, v in labels.items() if v == "organisations_heading"}
+    context = docx_structure.Context(
+        labels=layout.all_cover_labels(),
+        cover_styles=set(extracted["cover_styles"]),
+        organisation_styles=set(extracted["organisation_styles"]),
+    )
     stem = Path(filename).stem if filename else ""
     doc = ReportDocument(
         title=(extracted["title"] or stem or "").strip(),
         cover=CoverInformation(language=extracted["language"].strip()),
     )
-    cover_style = set(extracted["cover_styles"])
-    org_style = set(extracted["organisation_styles"])
-    started = False  # the text proper has begun: no more cover lines
-    in_org_list = False
-    title_taken = False
-    current: Section | None = None
-
-    for line in lines:
-        if line.heading == 0 and not started and not title_taken:
-            doc.title, title_taken = line.text, True
-            continue
-        if line.style_id in cover_style or (not started and not line.heading and not line.numbered):
-            match = _cover_match(line.text, labels)
-            if match is not None:
-                _apply_cover(doc.cover, match[0], match[1], doc)
-                continue
-        if line.heading is not None and line.text.casefold() in org_headings:
-            in_org_list = True
-            continue
-        if line.style_id in org_style or (
-            in_org_list and line.heading is None and not line.numbered
-        ):
-            in_org_list = True
-            org = _parse_organisation(line.text)
-            known = next(
-                (o for o in doc.organisations if layout.organisation_line(o) == line.text), None
-            )
-            if known is None:
-                doc.organisations.append(org)
-            else:  # described in the cover block first: keep one entry, in list order
-                doc.organisations.remove(known)
-                doc.organisations.append(known)
-            continue
-        in_org_list = False
-        started = True
-        if line.heading is not None:
-            current = Section(title=line.text, level=max(line.heading, 1))
-            doc.sections.append(current)
-            continue
-        if current is None:
-            current = Section(title="")
-            doc.sections.append(current)
-        previous = current.paragraphs[-1] if current.paragraphs else None
-        if line.sub_item and previous is not None:
-            previous.text = f"{previous.text}\n{line.text}".strip()
-            previous.footnotes.extend(line.footnotes)
-            continue
-        current.paragraphs.append(
-            Paragraph(
-                text=line.text,
-                footnotes=line.footnotes,
-                number=line.number,
-                key=f"docx-{line.index}",
-                is_numbered=line.numbered,
-            )
-        )
+    start = docx_structure.body_start(lines, context)
+    joint_mark = docx_structure.read_front_matter(doc, lines[:start], context)
+    docx_structure.read_body(doc, lines[start:], context)
 
     if submission_type:
         doc.cover.submission_type = SubmissionType(submission_type)
-    elif len(doc.organisations) > 1:
+    elif joint_mark or len(doc.organisations) > 1:
         doc.cover.submission_type = SubmissionType.JOINT
     if not doc.paragraphs():
         raise DocxRejected(_("The document has no text paragraphs: there is nothing to check."))

@@ -1,7 +1,7 @@
 """Parse an uploaded Word draft in a separate, resource-limited process.
 
 `docx_reader.read_docx` checks the ZIP directory itself (cheap, nothing unpacked) and then
-hands the bytes to `extract`, which runs ``python -m uprhub.reports.docx_sandbox`` with:
+hands the bytes to `extract`, which runs ``python -m uprhub.reports.docx_child`` with:
 
 * an address-space limit (``RLIMIT_AS``) so a file that blows up in lxml dies alone,
   instead of pushing the web server into swap;
@@ -25,6 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .docx_errors import DocxRejected
+
 DEFAULT_SECONDS = 20
 DEFAULT_MEMORY_MB = 1024
 DEFAULT_MAX_PARAGRAPHS = 20_000
@@ -36,15 +38,13 @@ def _limit(name: str, default: float) -> float:
 
 def extract(data: bytes) -> dict[str, Any]:
     """`docx_reader.extract_lines(data)` run in the sandbox; raise `DocxRejected` on failure."""
-    from .docx_reader import DocxRejected
-
     seconds = _limit("UPRHUB_DOCX_CHECK_SECONDS", DEFAULT_SECONDS)
     memory_mb = _limit("UPRHUB_DOCX_CHECK_MEMORY_MB", DEFAULT_MEMORY_MB)
     max_paragraphs = _limit("UPRHUB_DOCX_MAX_PARAGRAPHS", DEFAULT_MAX_PARAGRAPHS)
     command = [
         sys.executable,
         "-m",
-        "uprhub.reports.docx_sandbox",
+        "uprhub.reports.docx_child",
         str(int(memory_mb)),
         str(math.ceil(seconds)),
         str(int(max_paragraphs)),
@@ -85,35 +85,3 @@ def extract(data: bytes) -> dict[str, Any]:
     raise DocxRejected(
         _("The Word document could not be read: it may be damaged. Save it again and retry.")
     )
-
-
-def _apply_limits(memory_mb: int, seconds: int) -> None:
-    try:
-        import resource
-    except ImportError:  # not on this platform (Windows): the wall-clock timeout still holds
-        return
-    memory = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-
-
-def _main(argv: list[str]) -> int:
-    memory_mb, seconds, max_paragraphs = (int(value) for value in argv[:3])
-    _apply_limits(memory_mb, seconds)
-    data = sys.stdin.buffer.read()
-    from .docx_reader import TooManyParagraphs, extract_lines
-
-    try:
-        answer: dict[str, Any] = {"result": extract_lines(data, max_paragraphs=max_paragraphs)}
-    except TooManyParagraphs as exc:
-        answer = {"error": "paragraphs", "limit": exc.limit}
-    except MemoryError:
-        answer = {"error": "memory"}
-    except Exception:  # noqa: BLE001 — python-docx and lxml raise many kinds on bad files
-        answer = {"error": "damaged"}
-    sys.stdout.write(json.dumps(answer))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))

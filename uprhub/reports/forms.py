@@ -21,7 +21,7 @@ class ReviewChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Review) -> str:
         when = obj.review_date or obj.session.start_date
         label = _("%(state)s — UPR %(session)s (cycle %(cycle)s)") % {
-            "state": obj.state.short_name,
+            "state": obj.state.display_name,
             "session": obj.session_id,
             "cycle": obj.session.cycle_id,
         }

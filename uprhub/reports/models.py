@@ -19,11 +19,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from uprhub.accounts.models import Organisation
-from uprhub.core.rules import sees_every_report
 from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review
 
 from .document import SubmissionType as DocumentSubmissionType
+from .facts import sees_every_report
 from .models_rules import ValidationRule  # noqa: F401  (the validator's rules, same app)
 
 

@@ -1,7 +1,8 @@
 """The facts about one person and one shadow report that its permissions are judged on.
 
 The rules themselves (who may see, write, comment, manage people, sign off, mark final, and
-in which state) are in `uprhub.core.rules`, with every other permission of UPR Hub:
+in which state) are in `facts.py` and registered by `policy.py` in the one vocabulary of
+`uprhub.core.rules`:
 ``has_perm(user, "reports.edit", report)``. `access_for` gathers the facts once per request
 (two small queries) so a page can ask many questions (`Access.can_edit` …) for free; the
 answers come from the same rules the services enforce with `require_perm`.
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from uprhub.accounts.models import Membership
-from uprhub.core.rules import has_perm, report_allows, sees_every_report
+from uprhub.core.rules import has_perm
 
+from .facts import report_allows, sees_every_report
 from .models import Report, ReportRole
 
 __all__ = ["NO_ACCESS", "Access", "access_for", "can_create_report", "sees_every_report"]

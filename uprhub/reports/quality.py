@@ -10,21 +10,22 @@ Three things, each cheap enough to show while people write:
   recommended previously" ("already recommended by France in 2015 (cycle 2), noted").
 
 The category comes from an estimator behind a small registry: `register_estimator("model",
-fn)` and the setting ``UPRHUB_ACTION_CATEGORY_ESTIMATOR = "model"`` let the classifier issue
-plug a trained model in without touching callers. An estimator returns ``None`` when it has
-no opinion; the next one (finally the rules) is asked.
+fn)` (done in this app's ``ready()`` with the classifier's estimator) and the setting
+``UPRHUB_ACTION_CATEGORY_ESTIMATOR = "model"`` plug a trained model in without touching
+callers. An estimator returns ``None`` when it has no opinion; the next one (finally the
+rules) is asked.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from uprhub.classifier.estimator import Estimate, Estimator
+from uprhub.recommendations.models import ACTION_CATEGORY_NAMES as CATEGORY_NAMES
 from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review
 from uprhub.search import service as search
@@ -32,20 +33,6 @@ from uprhub.search.query import parse
 from uprhub.search.types import SearchQuery
 
 from .citations import list_states, position_label, review_year
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """An action category estimate. `category` is None when nothing could be said."""
-
-    category: int | None
-    probability: float | None  # a model's confidence; None for the rules
-    reason: str
-    words: tuple[str, ...] = ()  # the words the estimate rests on (to highlight)
-    estimator: str = "rules"
-
-
-Estimator = Callable[[str], Estimate | None]
 
 _ESTIMATORS: dict[str, Estimator] = {}
 
@@ -74,13 +61,6 @@ def estimate_action_category(text: str) -> Estimate:
 
 # --- the rules ---------------------------------------------------------------------------------
 
-CATEGORY_NAMES = {
-    1: gettext_lazy("minimal action"),
-    2: gettext_lazy("continuing action"),
-    3: gettext_lazy("considering action"),
-    4: gettext_lazy("general action"),
-    5: gettext_lazy("specific action"),
-}
 
 # Leading words (lower case, possibly several words) → category. Longest match wins, so
 # "take measures" (4) beats "take", and "seek technical assistance" (1) beats "seek".

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -13,7 +13,7 @@ from uprhub.accounts.models import Organisation
 from uprhub.calendar.models import DeadlineKind
 from uprhub.calendar.selectors import entries_for_reviews
 from uprhub.recommendations.models import Recommendation
-from uprhub.reviews.models import Review
+from uprhub.reviews.models import Review, Session
 
 from .models import (
     Citation,
@@ -265,3 +265,13 @@ def reviews_for_new_report() -> QuerySet[Review]:
     return Review.objects.select_related("state", "session").order_by(
         "-session__number", "state__short_name"
     )
+
+
+def guide_cycle(today: date) -> int | None:
+    """The cycle whose rules the public guide shows: that of the next Working Group session,
+    else of the latest session known (one query)."""
+    upcoming = Session.objects.filter(start_date__gte=today).order_by("start_date", "number")
+    cycle = upcoming.values_list("cycle_id", flat=True).first()
+    if cycle is None:
+        cycle = Session.objects.order_by("-number").values_list("cycle_id", flat=True).first()
+    return cycle

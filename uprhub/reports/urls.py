@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_create, name="create"),
     path("check/", views.upload_check, name="upload_check"),
+    path("guide/", views.guide, name="guide"),
     path("cite/", views.cite, name="cite"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/cover/", views.cover_edit, name="cover"),

@@ -63,6 +63,22 @@ class State(models.Model):
 
         return reverse("reviews:state", args=[self.code])
 
+    @property
+    def display_name(self) -> str:
+        """The short name in the active language (CLDR through Babel; English otherwise)."""
+        from .countries import state_name
+
+        return state_name(self.iso3, self.short_name)
+
+    @property
+    def display_formal_name(self) -> str:
+        """The UN's formal name in English; CLDR has no formal names, so other languages get
+        the translated short name ("Estados Unidos" for "United States of America")."""
+        from .countries import state_name
+
+        translated = state_name(self.iso3, "")
+        return translated or self.un_name
+
 
 class StateAlias(models.Model):
     """A name under which a State appears in some source, keyed by its normalised form."""
@@ -174,6 +190,13 @@ class Review(models.Model):
         """The A/HRC/WG.6/<session>/<ISO3>/<n> symbol of the three pre-session documents."""
         session = session_number or self.session_id
         return f"A/HRC/WG.6/{session}/{self.state.iso3 or self.state.code}/{number}"
+
+    @property
+    def display_note(self) -> str:
+        """The note in the active language when the bundled data has its translation."""
+        from .notes import translated_note
+
+        return translated_note(self.note)
 
 
 class DocumentKind(models.TextChoices):

@@ -16,12 +16,36 @@ def _ensure_after_migrate(sender: AppConfig, using: str = "default", **kwargs) -
     ensure_structures(connections[using])
 
 
+def _data_changed(sender: object, **kwargs: object) -> None:
+    from uprhub.search.index import mark_changed
+
+    mark_changed()
+
+
+def _enqueue_embedding(sender: object, **kwargs: object) -> None:
+    from .tasks import embed_similarity
+
+    embed_similarity.enqueue()
+
+
 class SearchConfig(AppConfig):
     name = "uprhub.search"
     verbose_name = "Search"
 
     def ready(self) -> None:
+        from uprhub.core.pagecache import register_data_version
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .index import current_version
+
+        register_data_version(current_version)  # the public pages' cache key
 
         # sender=self: once per migrate run, after every app has been migrated.
         post_migrate.connect(_ensure_after_migrate, sender=self, dispatch_uid="search_ensure")
+        # Importers announce changes; the data version (page cache, facets) follows.
+        from uprhub.recommendations.signals import data_changed
+
+        data_changed.connect(_data_changed, dispatch_uid="search-data-changed")
+        from .signals import vectors_missing
+
+        vectors_missing.connect(_enqueue_embedding, dispatch_uid="search-embed-missing")

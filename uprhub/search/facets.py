@@ -89,6 +89,7 @@ class FacetIndex:
     theme_groups: list[str]  # vocabulary name
     cycles: list[int]
     sessions: list[int]
+    theme_vocabularies: list[str] = field(default_factory=list)  # vocabulary slug
     orders: dict[str, np.ndarray] = field(default_factory=dict)  # sort -> row permutation
     ranks: dict[str, np.ndarray] = field(default_factory=dict)  # sort -> position in the order
     totals: dict[str, np.ndarray] = field(default_factory=dict)  # unfiltered counts
@@ -337,7 +338,7 @@ def load(connection: BaseDatabaseWrapper, version: int) -> FacetIndex:
         cursor.execute("SELECT id, state_id, session_id, review_date FROM reviews_review")
         review_rows = cursor.fetchall()
         cursor.execute(
-            "SELECT t.id, t.name, v.name FROM recommendations_theme t"
+            "SELECT t.id, t.name, v.name, v.slug FROM recommendations_theme t"
             " JOIN recommendations_vocabulary v ON v.id = t.vocabulary_id ORDER BY t.id"
         )
         theme_rows = cursor.fetchall()
@@ -427,6 +428,7 @@ def load(connection: BaseDatabaseWrapper, version: int) -> FacetIndex:
         themes=[int(r[0]) for r in theme_rows],
         theme_names=[r[1] for r in theme_rows],
         theme_groups=[r[2] for r in theme_rows],
+        theme_vocabularies=[r[3] for r in theme_rows],
         cycles=sorted(set(session_cycle.values())),
         sessions=sorted(session_cycle),
     )

@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+from uprhub.core.text import STOP_WORDS
 
 MAX_CHARS = 1000  # of user input considered; the rest is ignored
 MAX_TERMS = 32  # words + phrases
@@ -28,15 +32,19 @@ ALL_WORDS = ""
 _WORD = re.compile(r"[^\W_]+")
 _PHRASE = re.compile(r'"([^"]*)"')
 
-# PostgreSQL's english.stop (Snowball), which the english configuration applies.
-_STOP_WORDS_TEXT = """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
-    she her hers herself it its itself they them their theirs themselves what which who whom this
-    that these those am is are was were be been being have has had having do does did doing a an
-    the and but if or because as until while of at by for with about against between into through
-    during before after above below to from up down in out on off over under again further then
-    once here there when where why how all any both each few more most other some such no nor not
-    only own same so than too very s t can will just don should now"""  # noqa: E501
-STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+class Expansion(Protocol):
+    """What an expander returns (``synonyms.Expansion``)."""
+
+    @property
+    def groups(self) -> tuple[tuple[tuple[str, ...], ...], ...]: ...
+    @property
+    def themes(self) -> tuple[tuple[str, ...], ...]: ...
+    @property
+    def rest(self) -> tuple[str, ...]: ...
+
+
+Expander = Callable[[list[str]], Expansion]
 
 
 @dataclass(frozen=True)
@@ -123,10 +131,11 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _WORD.findall(text.lower()) if len(t) <= MAX_WORD_CHARS]
 
 
-def parse(text: str | None, *, any_of: bool = False, expand: bool = False) -> ParsedQuery:
+def parse(text: str | None, *, any_of: bool = False, expand: Expander | None = None) -> ParsedQuery:
     """Parse free text. Never raises; anything unusual is treated as word separators.
 
-    ``expand``: look the unquoted words up in the advocates' term lists (``synonyms.py``).
+    ``expand``: what recognises terms among the unquoted words (``synonyms.expand_tokens``,
+    passed in by the service so that this module does not depend on the term lists).
     """
     if not text:
         return ParsedQuery(any_of=any_of)
@@ -161,10 +170,8 @@ def parse(text: str | None, *, any_of: bool = False, expand: bool = False) -> Pa
     had_terms = had_terms or bool(tokens)
     groups: list[tuple[tuple[str, ...], ...]] = []
     themes: tuple[tuple[str, ...], ...] = ()
-    if expand and tokens:
-        from .synonyms import expand_tokens  # the term lists load on first use
-
-        expansion = expand_tokens(tokens)
+    if expand is not None and tokens:
+        expansion = expand(tokens)
         groups, tokens = list(expansion.groups), list(expansion.rest)
         if not tokens and not phrases and all(expansion.themes):
             themes = expansion.themes

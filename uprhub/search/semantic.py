@@ -615,10 +615,10 @@ def _request_embedding(connection: BaseDatabaseWrapper, catalog: _Catalog) -> No
         catalog.missing,
         len(catalog.ids),
     )
-    from .tasks import embed_similarity
+    from .signals import vectors_missing
 
     try:
-        embed_similarity.enqueue()
+        vectors_missing.send(sender=_Catalog)  # the app enqueues `tasks.embed_similarity`
     except Exception:  # a broken queue must not break the page
         log.exception("Could not enqueue the embedding of new recommendations")
 

@@ -28,6 +28,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from uprhub.recommendations.models import ActionCategory, Position, Recommendation, Theme
+from uprhub.recommendations.theme_names import theme_name, vocabulary_name
+from uprhub.reviews.countries import state_name
 from uprhub.reviews.models import RegionalGroup
 
 from . import facets as facet_index
@@ -35,7 +37,7 @@ from . import highlight, semantic, suggest
 from .backends import get_backend
 from .query import ALL_WORDS, ParsedQuery, parse
 from .request import MAX_PAGE, MAX_TEXT, parse_search_request
-from .synonyms import fold
+from .synonyms import expand_tokens, fold
 from .types import FACETS, SORTS, Facet, FacetValue, Hit, SearchQuery, SearchResult
 
 MAX_FACET_VALUES = 50  # per facet (per vocabulary for themes), plus any selected values
@@ -245,7 +247,7 @@ def _understood_match(
 
 
 def parse_query(query: SearchQuery) -> ParsedQuery:
-    return parse(query.text, expand=not query.literal)
+    return parse(query.text, expand=None if query.literal else expand_tokens)
 
 
 def _plan(query: SearchQuery, connection: BaseDatabaseWrapper) -> _Plan:
@@ -393,7 +395,8 @@ def _load_hits(
 def _value_label(index: facet_index.FacetIndex, name: str, code: int) -> tuple[str, str]:
     """(label, group) of a facet value."""
     if name in ("state", "recommending_state"):
-        return index.state_names[code], ""
+        # Names in the visitor's language; the value (and the index) keep the code.
+        return state_name(index.states[code], index.state_names[code]), ""
     if name in ("region", "recommending_region"):
         return str(RegionalGroup(facet_index.REGIONS[code]).label), ""
     if name == "cycle":
@@ -404,7 +407,11 @@ def _value_label(index: facet_index.FacetIndex, name: str, code: int) -> tuple[s
         return str(Position(facet_index.POSITIONS[code]).label), ""
     if name == "action_category":
         return str(ActionCategory(code).label), ""
-    return index.theme_names[code], index.theme_groups[code]
+    slug = index.theme_vocabularies[code] if index.theme_vocabularies else ""
+    return (
+        theme_name(index.theme_names[code], slug),
+        vocabulary_name(slug, index.theme_groups[code]),
+    )
 
 
 def _build_facets(

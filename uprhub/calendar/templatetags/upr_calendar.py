@@ -6,7 +6,8 @@ from datetime import datetime
 
 from django import template
 
-from uprhub.calendar.selectors import DeadlineEntry
+from uprhub.calendar import selectors
+from uprhub.calendar.selectors import DeadlineEntry, SubmissionDeadlines
 
 register = template.Library()
 
@@ -19,3 +20,10 @@ def days_left(entry: DeadlineEntry, now: datetime) -> int:
 @register.filter
 def abs_value(number: int) -> int:
     return abs(number)
+
+
+@register.simple_tag
+def stakeholder_deadlines(code: str, now: datetime | None = None) -> SubmissionDeadlines:
+    """`{% stakeholder_deadlines state.code as submissions %}`: a State's next and last
+    stakeholder deadlines, for pages outside the calendar app (home, a State's page)."""
+    return selectors.stakeholder_deadlines(code, now)

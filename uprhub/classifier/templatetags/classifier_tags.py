@@ -10,9 +10,13 @@ from dataclasses import dataclass, field
 
 from django import template
 
-from uprhub.classifier.models import Suggestion, SuggestionKind, SuggestionStatus
-from uprhub.classifier.services import pending_for
-from uprhub.recommendations.models import Recommendation
+from uprhub.recommendations.models import (
+    Recommendation,
+    Suggestion,
+    SuggestionKind,
+    SuggestionStatus,
+)
+from uprhub.recommendations.selectors import pending_for
 
 register = template.Library()
 

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from uprhub.recommendations.signals import data_changed, import_committed
+
 
 class Progress(Protocol):
     """Called now and then while a file is read: ``done`` of ``total`` rows (``total`` may be 0
@@ -168,11 +170,10 @@ def read_bytes(path: str | Path) -> bytes:
 
 
 def mark_search_changed() -> None:
-    """Tell the search layer that recommendations changed (its triggers cover most writes; this
-    covers the rest, e.g. a bulk path that skipped them)."""
-    from uprhub.search.index import mark_changed
-
-    mark_changed()
+    """Announce that recommendations changed (`signals.data_changed`: the search layer bumps
+    its data version; its triggers cover most writes, this covers the rest, e.g. a bulk path
+    that skipped them)."""
+    data_changed.send(sender=ImportSummary)
 
 
 def run_import(
@@ -201,10 +202,9 @@ def run_import(
 
 
 def suggest_after(started_at: datetime) -> None:
-    """Machine suggestions where labels are missing (never over labels), once committed."""
-    from uprhub.classifier.services import suggest_after_import
-
-    suggest_after_import(since=started_at)
+    """Announce a committed import (`signals.import_committed`): the classifier then makes
+    machine suggestions where labels are missing (never over labels)."""
+    import_committed.send(sender=ImportSummary, since=started_at)
 
 
 class Ticker:

@@ -36,6 +36,7 @@ from uprhub.recommendations.models import (
     Source,
     VoluntaryPledge,
 )
+from uprhub.recommendations.selectors import accepted_action_categories
 
 BATCH = 500
 # Enough to keep every query's parameter list small on SQLite as well as PostgreSQL.
@@ -400,9 +401,6 @@ def _keep_accepted_actions(
     }
     if not candidates:
         return
-    # Lazy: the classifier app builds on this one's models.
-    from uprhub.classifier.services import accepted_action_categories
-
     for pk, category in accepted_action_categories(candidates).items():
         drafts[candidates[pk]].action_category = category
 

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .. import layout
 from ..document import ReportDocument, SubmissionType, ValidationReport
 from ..validator import (
     deadline_countdown,
@@ -30,7 +31,6 @@ from ..validator import (
     report_to_text,
     validate,
 )
-from . import layout
 from .docx import build_docx
 from .pdf import PdfUnavailable, build_pdf
 

@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .. import layout
 from ..document import ReportDocument
-from . import layout
 
 TEMPLATE = "reports/export_pdf.html"
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})

@@ -13,11 +13,15 @@ How words are counted (`count_words`) — as close to Word's status-bar count as
   URL or e-mail address is one word, and a lone dash, bullet or emoji is no word;
 * each Chinese, Japanese or Korean character counts as one word, as Word counts them;
 * zero-width characters and soft hyphens are ignored, and every Unicode space separates;
-* counted: the organisations list at the start of a joint submission, headings and
-  paragraphs, plus footnotes in ``word_count`` (``word_count_without_footnotes`` leaves them
-  out). Not counted: the title and cover block (the details OHCHR's online form asks for
-  separately), paragraph numbers, page numbers and footnote marks — Word skips automatic
-  numbers, headers and footers too.
+* counted: the organisations list at the start of a joint submission (as a Word draft
+  writes it, when it is one), headings, paragraphs and tables, paragraph numbers typed by
+  hand ("12.", as Word counts them), plus footnotes in ``word_count``
+  (``word_count_without_footnotes`` leaves them out). Not counted: the title and cover block
+  (the details OHCHR's online form asks for separately), automatic paragraph numbers, page
+  numbers and footnote marks — Word skips automatic numbers, headers and footers too.
+
+`counting_explanation` says the same in plain words for people: the upload check, the
+report page, the text report and the public guide all show it.
 
 Modules: `words` (counting), `language` (detection), `deadline` (Geneva time, countdown),
 `checks` (one function per rule code, and `validate`), `output` (JSON and text).
@@ -41,7 +45,7 @@ from .output import (
     report_to_json,
     report_to_text,
 )
-from .words import WordCounts, count_words, format_count, word_counts
+from .words import WordCounts, count_words, counting_explanation, format_count, word_counts
 
 __all__ = [
     "CHECKS",
@@ -51,6 +55,7 @@ __all__ = [
     "SEVERITY_LABELS",
     "WordCounts",
     "count_words",
+    "counting_explanation",
     "deadline_countdown",
     "deadline_in_geneva",
     "deadline_label",

@@ -36,6 +36,7 @@ class _Context:
     text_sample: str
     limit: int = 0
     limit_note: str = ""
+    count_footnotes: bool = True
 
 
 def _finding(
@@ -80,6 +81,7 @@ def _check_word_limit(rule: Rule, ctx: _Context) -> list[Finding]:
     limit = int(rule.param("joint" if joint else "individual", 0) or 0)
     ctx.limit = limit
     ctx.limit_note = rule.source_note
+    ctx.count_footnotes = bool(rule.param("count_footnotes", True))
     if not limit:
         return []
     with_notes, without = ctx.counts.total, ctx.counts.text
@@ -325,9 +327,12 @@ def _check_joint_organisations(rule: Rule, ctx: _Context) -> list[Finding]:
     if len(named) < len(doc.organisations):
         findings.append(_finding(rule, _("An organisation in the list has no name.")))
     main = doc.cover.main_submitter.strip().casefold()
-    if main and not any(
+    listed = any(
         main in (org.name.strip().casefold(), org.acronym.strip().casefold()) for org in named
-    ):
+    )
+    # A draft's "Submitted by the Coalition X (JS): Org A; Org B" names the coalition with
+    # its members at the start: that is the main submitter listed.
+    if main and not listed and main not in doc.organisations_text.casefold():
         findings.append(
             _finding(
                 rule,
@@ -452,8 +457,9 @@ def _check_deadline(rule: Rule, ctx: _Context) -> list[Finding]:
                 rule,
                 _(
                     "No deadline is known for this review: check OHCHR's page for the session "
-                    "(submissions close at 23:59 Geneva time)."
-                ),
+                    "(submissions close at %(time)s Geneva time)."
+                )
+                % {"time": rule.param("closes_at", "23:59")},
                 severity=Severity.TIP,
             )
         ]
@@ -582,4 +588,5 @@ def validate(
         limit=ctx.limit,
         findings=findings,
         limit_note=ctx.limit_note,
+        count_footnotes=ctx.count_footnotes,
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..document import Finding, ReportDocument, Severity, ValidationReport
 from .deadline import deadline_in_geneva
-from .words import format_count
+from .words import counting_explanation, format_count
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -83,4 +83,6 @@ def report_to_text(report: ValidationReport) -> str:
         lines.append(f"{label:<8} {where:<6} [{finding.rule}] {finding.message}")
         if finding.source_note:
             lines.append(" " * 16 + _("Source: %(note)s") % {"note": finding.source_note})
+    lines += ["", _("How words are counted")]
+    lines += [f"- {line}" for line in counting_explanation(count_footnotes=report.count_footnotes)]
     return "\n".join(lines).rstrip() + "\n"

@@ -10,6 +10,7 @@ from .live import autosave, live_count
 from .report import (
     cover_edit,
     export,
+    guide,
     mark_final,
     organisation_description,
     people,
@@ -45,6 +46,7 @@ __all__ = [
     "comment_resolve",
     "cover_edit",
     "export",
+    "guide",
     "live_count",
     "mark_final",
     "organisation_description",

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +30,7 @@ from ..forms import (
     SectionForm,
     UploadForm,
 )
+from ..guide import build_guide
 from ..models import (
     Citation,
     Comment,
@@ -38,8 +40,9 @@ from ..models import (
     SectionKind,
 )
 from ..permissions import Access, can_create_report
+from ..rules import rules_for_cycle
 from ..to_document import citation_key
-from ..validator import deadline_label
+from ..validator import counting_explanation, deadline_label
 from .common import (
     _back,
     _report_view,
@@ -47,7 +50,14 @@ from .common import (
     editor_strings,
 )
 
-# --- list, create, upload check ----------------------------------------------------------------
+# --- the public guide, list, create, upload check ------------------------------------------------
+
+
+@require_GET
+def guide(request: HttpRequest) -> HttpResponse:
+    """ "How to write a stakeholder submission": public, built from the rules in force."""
+    rules = rules_for_cycle(selectors.guide_cycle(timezone.localdate()))
+    return render(request, "reports/guide.html", {"guide": build_guide(rules)})
 
 
 @login_required
@@ -102,9 +112,23 @@ def upload_check(request: HttpRequest) -> HttpResponse:
         except exporting.UploadRejected as error:
             form.add_error("file", str(error))
     status = 400 if request.method == "POST" and form.errors else 200
+    count_footnotes = result.validation.count_footnotes if result else _counts_footnotes()
     return render(
-        request, "reports/upload_check.html", {"form": form, "result": result}, status=status
+        request,
+        "reports/upload_check.html",
+        {
+            "form": form,
+            "result": result,
+            "counting": counting_explanation(count_footnotes=count_footnotes),
+        },
+        status=status,
     )
+
+
+def _counts_footnotes() -> bool:
+    """Whether the word limit in force counts footnotes (before any draft is checked)."""
+    rule = rules_for_cycle(None).get("word_limit")
+    return bool(rule.param("count_footnotes", True)) if rule is not None else True
 
 
 # --- the report page ---------------------------------------------------------------------------
@@ -195,6 +219,7 @@ def report_detail(request: HttpRequest, report: Report, access: Access) -> HttpR
             "validation": checked.validation,
             "general_findings": [f for f in checked.validation.findings if f.paragraph is None],
             "count_summary": count_summary(checked),
+            "counting": counting_explanation(count_footnotes=checked.validation.count_footnotes),
             "sections": _section_views(report, checked),
             "members": [
                 {

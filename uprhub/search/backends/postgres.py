@@ -8,7 +8,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from ..facets import parse_ints
 from ..index import PG_COLUMN, PG_CONFIG, REC_TABLE
 from ..query import ParsedQuery
-from . import ELLIPSIS, LESS_THAN, START, STOP
+from .base import ELLIPSIS, LESS_THAN, START, STOP
 
 HEADLINE_OPTIONS = (
     f"StartSel={START}, StopSel={STOP}, MaxWords=48, MinWords=24, ShortWord=2,"

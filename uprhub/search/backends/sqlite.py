@@ -8,7 +8,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from ..facets import parse_ints
 from ..index import FTS_TABLE, REC_TABLE
 from ..query import ParsedQuery
-from . import ELLIPSIS, START, STOP
+from .base import ELLIPSIS, START, STOP
 
 SNIPPET_TOKENS = 48  # FTS5's maximum is 64; most recommendations fit whole
 

@@ -64,17 +64,24 @@ class Command(BaseCommand):
             raise CommandError(_("No State has the code %(code)s.") % {"code": code})
         now = timezone.now()
         entries = selectors.deadlines_for_state(state.code, now, include_past=include_past)
+        submissions = selectors.SubmissionDeadlines.from_entries(
+            selectors.deadlines_for_state(state.code, now), now
+        )
         if fmt == "json":
             payload = {
                 "state": state.code,
                 "name": state.short_name,
                 "generated_at": now.isoformat(),
+                "next_stakeholder_submission": (
+                    entry_to_dict(submissions.next, now) if submissions.next else None
+                ),
                 "deadlines": [entry_to_dict(e, now) for e in entries],
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         if not entries:
             self.stdout.write(_("No upcoming deadline for %(name)s.") % {"name": state.short_name})
+            self._submission_summary(submissions)
             return
         self.stdout.write(
             _("Deadlines for %(name)s (%(code)s)") % {"name": state.short_name, "code": state.code}
@@ -90,8 +97,39 @@ class Command(BaseCommand):
             if entry.cancelled:
                 flags.append(_("did not take place"))
             days = entry.days_left(now)
-            left = _("%(n)d days left") % {"n": days} if days >= 0 else _("past")
+            if days >= 0:
+                left = _("%(n)d days left") % {"n": days}
+            elif entry.is_deadline and not entry.cancelled:
+                left = _("closed on %(date)s") % {"date": entry.local_date.isoformat()}
+            else:
+                left = _("past")
             self.stdout.write(
                 f"  UPR {entry.session:<3} {when:<22} {entry.label:<42} {left:<14} "
                 + (f"[{', '.join(flags)}]" if flags else "")
+            )
+        self._submission_summary(submissions)
+
+    def _submission_summary(self, submissions: selectors.SubmissionDeadlines) -> None:
+        """The line a newcomer looks for: when the next stakeholder submission is due."""
+        entry = submissions.next
+        if entry is None:
+            self.stdout.write(_("No stakeholder submission deadline in the calendar."))
+            return
+        self.stdout.write(
+            _("Next stakeholder submission deadline: %(when)s (UPR %(session)s)%(flag)s")
+            % {
+                "when": entry.local_due.strftime("%Y-%m-%d %H:%M %Z"),
+                "session": entry.session,
+                "flag": f" [{_('estimated')}]" if entry.is_estimated else "",
+            }
+        )
+        if entry.is_estimated and entry.rule:
+            self.stdout.write(f"  {entry.rule}")
+        if submissions.last_closed is not None:
+            self.stdout.write(
+                _("The previous one (UPR %(session)s) closed on %(date)s.")
+                % {
+                    "session": submissions.last_closed.session,
+                    "date": submissions.last_closed.local_date.isoformat(),
+                }
             )

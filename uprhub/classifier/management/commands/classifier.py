@@ -20,11 +20,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from uprhub.classifier import services
-from uprhub.classifier.evaluation import evaluate, holdout
+from uprhub.classifier.evaluation import evaluate
 from uprhub.classifier.model import Model, ModelUnavailable, artifact_path, get_model, set_model
 from uprhub.classifier.training import (
     BUNDLED_DATA,
     TrainingParams,
+    holdout,
     read_examples,
     split_by_session,
     train,

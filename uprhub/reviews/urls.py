@@ -1,9 +1,0 @@
-from django.urls import path
-
-from . import views
-
-app_name = "reviews"
-urlpatterns = [
-    path("", views.state_list, name="state_list"),
-    path("<str:code>/", views.state_detail, name="state"),
-]
