@@ -170,12 +170,31 @@ class FacetValueOut(Schema):
     group: str | None = None
 
 
+class SearchSuggestionOut(Schema):
+    """Another query to try, given when a search finds nothing."""
+
+    kind: str = Field(description='"spelling", "broader" (fewer words), "filters" or "theme".')
+    label: str
+    count: int = Field(description="How many recommendations it finds.")
+    description: str
+    params: list[tuple[str, str]] = Field(description="The query's parameters, to send again.")
+
+
 class SearchOut(Schema):
     total: int
     page: int
     pages: int
     results: list[HitOut]
     facets: dict[str, list[FacetValueOut]]
+    also_searched: list[str] = Field(
+        [], description="English terms searched besides the words (synonyms, translations)."
+    )
+    themes_included: list[str] = Field(
+        [], description="Themes named by the words whose labelled recommendations are included."
+    )
+    suggestions: list[SearchSuggestionOut] = Field(
+        [], description="When nothing matches: a spelling, fewer words, no filters, a theme."
+    )
 
 
 class RecommendationDetailOut(RecommendationOut):
@@ -200,6 +219,9 @@ class SearchParams(Schema):
     sort: str = Field("relevance", description="One of: " + ", ".join(SORTS) + ".")
     page: str = Field("1", description=f"Page number; brought into 1..{MAX_PAGE}.")
     page_size: str = Field("20", description=f"Results per page, 1 to {MAX_PAGE_SIZE}.")
+    literal: str = Field(
+        "", description="1: the words as typed, without synonyms, translations or themes."
+    )
 
 
 class VocabularyOut(Schema):
@@ -233,7 +255,7 @@ def search_recommendations(request: HttpRequest, params: Query[SearchParams]):
                 for message in messages
             ]
         ) from error
-    return result_to_dict(service.search(query))
+    return result_to_dict(service.search(query, suggest_when_empty=True))
 
 
 @api.get("/recommendations/{rec_id}", response=RecommendationDetailOut, tags=["recommendations"])

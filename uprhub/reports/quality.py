@@ -557,7 +557,7 @@ def _scored_past(
     weights: dict[str, float] = {}
     for word in words:
         if word not in word_ids:
-            query = SearchQuery(text=word, state=(state_code,), sort="date")
+            query = SearchQuery(text=word, state=(state_code,), sort="date", literal=True)
             word_ids[word] = list(search.iter_ids(query))
         ids = word_ids[word]
         if not ids:

@@ -59,7 +59,10 @@ _POSITIONS = {p.casefold(): p for p in Position.values}
 _CLI_NAMES = {
     "q": "QUERY",
     "page_size": "--limit",
-    **{name: "--" + name.replace("_", "-") for name in (*FACETS, "sort", "page", "suggestions")},
+    **{
+        name: "--" + name.replace("_", "-")
+        for name in (*FACETS, "sort", "page", "suggestions", "literal")
+    },
 }
 
 
@@ -127,7 +130,8 @@ def parse_search_request(
     """The ``SearchQuery`` these parameters ask for.
 
     ``params`` is a ``QueryDict`` or a plain mapping of parameter names (``q``, the facet names,
-    ``sort``, ``page``, ``page_size``, ``suggestions``) to a string or a list of strings.
+    ``sort``, ``page``, ``page_size``, ``suggestions``, ``literal``) to a string or a list of
+    strings.
     Unknown parameters are ignored. Raises ``SearchRequestError`` listing every invalid field;
     with ``strict=False`` invalid values are dropped (and too long text cut) instead.
     """
@@ -192,6 +196,8 @@ def parse_search_request(
             page_size = number
 
     suggestions = any(v.strip().casefold() in _TRUE for v in _getlist(params, "suggestions"))
+    # The words exactly as typed: no synonyms, translations or theme labels.
+    literal = any(v.strip().casefold() in _TRUE for v in _getlist(params, "literal"))
 
     if errors and strict:
         raise SearchRequestError(errors, source)
@@ -202,4 +208,5 @@ def parse_search_request(
         page=page,
         page_size=page_size,
         suggestions=suggestions,
+        literal=literal,
     )

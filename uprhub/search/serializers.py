@@ -7,6 +7,7 @@ from typing import Any
 
 from uprhub.recommendations.models import Recommendation, Suggestion, SuggestionKind
 from uprhub.recommendations.selectors import pending_by_recommendation
+from uprhub.search import service, suggest
 from uprhub.search.types import Facet, SearchResult
 
 
@@ -83,6 +84,24 @@ def facets_to_dict(facets: dict[str, Facet]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def search_hints_to_dict(result: SearchResult) -> dict[str, Any]:
+    """How the words were understood, and what to try when nothing matched."""
+    return {
+        "also_searched": list(result.also_searched),
+        "themes_included": list(result.themes_included),
+        "suggestions": [
+            {
+                "kind": s.kind,
+                "label": s.label,
+                "count": s.count,
+                "description": suggest.describe(s),
+                "params": service.query_to_params(s.query),
+            }
+            for s in result.suggestions
+        ],
+    }
+
+
 def result_to_dict(result: SearchResult) -> dict[str, Any]:
     return {
         "total": result.total,
@@ -97,4 +116,5 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
             )
         ],
         "facets": facets_to_dict(result.facets),
+        **search_hints_to_dict(result),
     }

@@ -33,10 +33,11 @@ from uprhub.reviews.countries import state_name
 from uprhub.reviews.models import RegionalGroup
 
 from . import facets as facet_index
-from . import highlight, semantic
+from . import highlight, semantic, suggest
 from .backends import get_backend
-from .query import ParsedQuery, parse
+from .query import ALL_WORDS, ParsedQuery, parse
 from .request import MAX_PAGE, MAX_TEXT, parse_search_request
+from .synonyms import expand_tokens, fold
 from .types import FACETS, SORTS, Facet, FacetValue, Hit, SearchQuery, SearchResult
 
 MAX_FACET_VALUES = 50  # per facet (per vocabulary for themes), plus any selected values
@@ -109,6 +110,8 @@ _matches = _MatchCache()
 def clear_caches() -> None:
     """Forget the facet index and cached matches (tests; after restoring a database)."""
     facet_index.clear_cache()
+    suggest.clear_cache()
+    _folded_names.clear()
     _matches.clear()
 
 
@@ -160,16 +163,104 @@ def _wants_scores(query: SearchQuery) -> bool:
     return query.sort not in ("date", "-date", "paragraph")  # relevance, or an unknown sort
 
 
+_folded_names: dict[tuple[int, int], dict[str, list[int]]] = {}
+
+
+def _themes_by_folded_name(index: facet_index.FacetIndex) -> dict[str, list[int]]:
+    """Theme codes by name without case or accents (once per data version)."""
+    key = (index.version, len(index.theme_names))
+    found = _folded_names.get(key)
+    if found is None:
+        found = {}
+        for code, name in enumerate(index.theme_names):
+            found.setdefault(fold(" ".join(name.split())), []).append(code)
+        _folded_names.clear()
+        _folded_names[key] = found
+    return found
+
+
+def _theme_codes(index: facet_index.FacetIndex, names: tuple[str, ...]) -> np.ndarray:
+    by_name = _themes_by_folded_name(index)
+    codes = sorted({code for name in names for code in by_name.get(fold(name), ())})
+    return np.array(codes, dtype=np.int64)
+
+
+def named_themes(index: facet_index.FacetIndex, parsed: ParsedQuery, text: str) -> list:
+    """Theme codes per term when the whole query names themes (else []).
+
+    Either every term is a concept of ``synonyms.py`` that names themes, or the text is a
+    theme's name in some vocabulary ("Sexual Orientation and Gender Identity", an SDG...).
+    """
+    groups = [_theme_codes(index, names) for names in parsed.themes]
+    if groups and all(len(g) for g in groups):
+        return groups
+    if not parsed.phrases:
+        exact = _themes_by_folded_name(index).get(fold(" ".join(text.split())))
+        if exact:
+            return [np.array(exact, dtype=np.int64)]
+    return []
+
+
+def _with_themes(
+    index: facet_index.FacetIndex, match: _Match, themes: list, ranked: bool
+) -> _Match:
+    """Add the recommendations labelled with the named themes (ranked after the text matches)."""
+    labelled: np.ndarray | None = None
+    for codes in themes:
+        selected = np.zeros(max(index.cardinality("theme"), int(codes.max()) + 1), dtype=bool)
+        selected[codes] = True
+        mask = index.multi["theme"].rows_with_any(selected, index.size)
+        labelled = mask if labelled is None else labelled & mask
+    if labelled is None:
+        return match
+    labelled[match.rows] = False
+    extra = np.flatnonzero(labelled)
+    if not len(extra):
+        return match
+    rows = np.concatenate([match.rows, extra])
+    order = np.argsort(rows, kind="stable")
+    scores = None
+    if ranked and match.scores is not None:
+        scores = np.concatenate([match.scores, np.zeros(len(extra))])[order]
+    return _Match(rows[order], scores)
+
+
+def _understood_match(
+    connection: BaseDatabaseWrapper,
+    index: facet_index.FacetIndex,
+    parsed: ParsedQuery,
+    query: SearchQuery,
+    ranked: bool,
+) -> _Match:
+    """The text's matches plus, when the words name themes, the rows labelled with them."""
+    match = _text_match(connection, index, parsed, ranked=ranked)
+    themes = [] if query.literal else named_themes(index, parsed, query.text)
+    if not themes:
+        return match
+    # Cached apart from the text's match: with machine suggestions the theme rows differ.
+    key = (connection.alias, index.version, parsed.key, "themes", query.suggestions)
+    found = _matches.get(key)
+    if found is None or (ranked and found.scores is None):
+        found = _with_themes(index, match, themes, ranked)
+        _matches.put(key, found)
+    return found
+
+
+def parse_query(query: SearchQuery) -> ParsedQuery:
+    return parse(query.text, expand=None if query.literal else expand_tokens)
+
+
 def _plan(query: SearchQuery, connection: BaseDatabaseWrapper) -> _Plan:
     index = facet_index.get_index(connection)
     if query.suggestions:
         index = facet_index.with_suggestions(index, connection)
-    parsed = parse(query.text)
+    parsed = parse_query(query)
     masks = index.filter_masks(query.filters())
     if parsed.is_browse:
         rows, counts = index.facet_counts(None, masks)
         return _Plan(index, parsed, rows, None, counts)
-    match = _text_match(connection, index, parsed, ranked=_wants_scores(query))
+    ranked = _wants_scores(query)
+    match = _understood_match(connection, index, parsed, query, ranked)
     rows, counts = index.facet_counts(match.rows, masks)
     scores = None
     if match.scores is not None:
@@ -197,8 +288,12 @@ def _ordered(plan: _Plan, sort: str, limit: int | None = None) -> np.ndarray:
     return rows[np.lexsort((ids, -scores))]
 
 
-def search(query: SearchQuery) -> SearchResult:
-    """Ranked, filtered, faceted search (or browsing, when the query has no words)."""
+def search(query: SearchQuery, *, suggest_when_empty: bool = False) -> SearchResult:
+    """Ranked, filtered, faceted search (or browsing, when the query has no words).
+
+    ``suggest_when_empty``: when words find nothing, fill ``suggestions`` (``suggest.py``; a
+    few more engine queries, so only the explorer, the API and the CLI ask for it).
+    """
     started = time.perf_counter()
     connection = _connection()
     plan = _plan(query, connection)
@@ -217,13 +312,47 @@ def search(query: SearchQuery) -> SearchResult:
         None if plan.parsed.is_browse else plan.parsed,
         scores,
     )
-    return SearchResult(
+    result = SearchResult(
         query=query,
         total=len(plan.rows),
         hits=hits,
         facets=_build_facets(plan.index, plan.counts, query),
-        took_ms=(time.perf_counter() - started) * 1000,
+        also_searched=tuple(
+            " ".join(a)
+            for g in plan.parsed.groups
+            for a in [a for a in g if a[0] != ALL_WORDS][:3]  # not the typed words themselves
+        ),
+        themes_included=tuple(
+            dict.fromkeys(  # one name, even when two vocabularies have it
+                plan.index.theme_names[c]
+                for codes in named_themes(plan.index, plan.parsed, query.text)
+                for c in codes.tolist()
+            )
+        )
+        if not query.literal and not plan.parsed.is_browse
+        else (),
     )
+    if suggest_when_empty and not result.total and not plan.parsed.is_browse:
+        result.suggestions = suggest.suggestions(query, plan.index, count_matches)
+    result.took_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def count_matches(query: SearchQuery, index: facet_index.FacetIndex | None = None) -> int:
+    """How many recommendations a query finds (facet index and match cache: cheap)."""
+    connection = _connection()
+    if index is None:
+        index = facet_index.get_index(connection)
+    parsed = parse_query(query)
+    masks = index.filter_masks(query.filters())
+    if parsed.is_browse:
+        rows, _counts = index.facet_counts(None, masks)
+        return len(rows)
+    match = _understood_match(connection, index, parsed, query, ranked=False)
+    rows = match.rows
+    for mask in masks.values():
+        rows = rows[mask[rows]]
+    return len(rows)
 
 
 def iter_ids(query: SearchQuery) -> Iterator[int]:
@@ -440,4 +569,6 @@ def query_to_params(query: SearchQuery) -> list[tuple[str, str]]:
         params.append(("page_size", str(query.page_size)))
     if query.suggestions:
         params.append(("suggestions", "1"))
+    if query.literal:
+        params.append(("literal", "1"))
     return params

@@ -47,6 +47,8 @@ class SearchQuery:
     page_size: int = 20
     # Count and filter pending machine suggestions as if they were labels (theme, action).
     suggestions: bool = False
+    # Search the words as typed: no synonyms, translations or theme labels (see synonyms.py).
+    literal: bool = False
 
     def filters(self) -> dict[str, tuple]:
         return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
@@ -78,12 +80,28 @@ class Hit:
 
 
 @dataclass
+class Suggestion:
+    """Another query to try when one finds nothing (the explorer, API and CLI show these)."""
+
+    kind: str  # "spelling", "broader", "theme" or "filters"
+    label: str  # what to show: the corrected or shorter text, or the theme's name
+    query: SearchQuery
+    count: int  # how many recommendations it finds
+
+
+@dataclass
 class SearchResult:
     query: SearchQuery
     total: int
     hits: list[Hit]
     facets: dict[str, Facet]
     took_ms: float = 0.0
+    # Filled only when nothing matched: what to try instead.
+    suggestions: list[Suggestion] = field(default_factory=list)
+    # How the words were understood: the English terms searched besides them, and the themes
+    # whose labelled recommendations were added (see synonyms.py).
+    also_searched: tuple[str, ...] = ()
+    themes_included: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from uprhub.recommendations import selectors
-from uprhub.search import service
+from uprhub.search import service, suggest
 from uprhub.search.request import LIMITS, SearchRequestError, parse_search_request
 from uprhub.search.types import FACETS, Facet, FacetValue, SearchQuery, SearchResult
 
@@ -65,7 +65,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
         query = parse_search_request(request.GET, source="web")
     except SearchRequestError as error:
         return _bad_request(request, error)
-    result = service.search(query)
+    result = service.search(query, suggest_when_empty=True)
     if query.page > result.pages:
         # A shared link to a page that no longer exists: show the last one instead.
         return redirect(_url(dataclasses.replace(query, page=result.pages)))
@@ -139,6 +139,14 @@ def _explorer_context(query: SearchQuery, result: SearchResult) -> dict:
         "export_max_rows": settings.UPRHUB_EXPORT_MAX_ROWS,
         "max_text": LIMITS["max_text"],
         "export_capped": result.total > settings.UPRHUB_EXPORT_MAX_ROWS,
+        # How the words were understood, and what to try when nothing matched (search layer).
+        "suggestion_links": [(suggest.describe(s), _url(s.query)) for s in result.suggestions],
+        "literal_url": _url(dataclasses.replace(first_page, literal=True))
+        if result.also_searched or result.themes_included
+        else "",
+        "understood_url": _url(dataclasses.replace(first_page, literal=False))
+        if query.literal
+        else "",
     }
 
 

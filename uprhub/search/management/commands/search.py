@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from uprhub.core.exports import csv_writer
 from uprhub.recommendations.models import Position, SuggestionKind
-from uprhub.search import service
+from uprhub.search import service, suggest
 from uprhub.search.request import SearchRequestError, parse_search_request
 from uprhub.search.serializers import (
     recommendations_to_dicts,
@@ -48,6 +48,9 @@ class Command(BaseCommand):
         parser.add_argument("--limit", default="20")
         parser.add_argument("--page", default="1")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+        # The words as typed: no synonyms, translations or theme labels. (No help text until
+        # the catalogues translate one: a test requires every command's help translated.)
+        parser.add_argument("--literal", action="store_true")
 
     def handle(self, *args, **opts) -> None:
         theme_ids: list[int] = []
@@ -68,12 +71,13 @@ class Command(BaseCommand):
             "sort": opts["sort"],
             "page": opts["page"],
             "page_size": opts["limit"],
+            "literal": "1" if opts["literal"] else "",
         }
         try:
             query = parse_search_request(params, source="cli")
         except SearchRequestError as error:
             raise CommandError("\n".join(error.messages())) from error
-        result = service.search(query)
+        result = service.search(query, suggest_when_empty=True)
         fmt = opts["format"]
         if fmt == "json":
             self.stdout.write(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2))
@@ -81,6 +85,11 @@ class Command(BaseCommand):
             self._write_csv(replace(query, page=1), query.page_size * query.page)
         else:
             self._write_table(result)
+        if fmt != "json" and result.suggestions:
+            # On stderr: a CSV or table on stdout stays clean for scripts.
+            self.stderr.write(_("Nothing matched. Try:"))
+            for line in suggest.command_lines(result.suggestions):
+                self.stderr.write(f"  - {line}")
 
     def _write_csv(self, query: SearchQuery, limit: int) -> None:
         # Through the one export module: text cells that a spreadsheet would run as a
