@@ -9,7 +9,12 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from uprhub.accounts.models import Organisation
+from uprhub.accounts.models import (
+    Membership,
+    Organisation,
+    OrganisationAction,
+    OrganisationEvent,
+)
 from uprhub.calendar.models import DeadlineKind
 from uprhub.calendar.selectors import entries_for_reviews
 from uprhub.recommendations.models import Recommendation
@@ -233,6 +238,56 @@ def signing_member_or_404(report: Report, organisation_pk: int) -> ReportOrganis
         report=report,
         organisation_id=organisation_pk,
     )
+
+
+def own_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations a person belongs to (claims still waiting included), by name: the
+    first choices when they start a report."""
+    return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+def partner_organisations(user: Any) -> QuerySet[Organisation]:
+    """Confirmed organisations the person is not in: partners of a joint submission (their
+    own members sign it off). Unconfirmed claims stay private to their contact person."""
+    return Organisation.objects.verified().exclude(memberships__user=user).order_by("name")
+
+
+@dataclass(frozen=True)
+class OrganisationFromApplication:
+    """What an approved taskforce application says about the applicant's organisation, to
+    start filling in its registration; `taken` when that name is another organisation's
+    (which the applicant is never added to by name)."""
+
+    name: str
+    city: str
+    country: str
+    taken: bool
+
+
+def organisation_from_application(user: Any) -> OrganisationFromApplication | None:
+    """For someone in no organisation whose approved application named one (and who had no
+    claim turned down); else None."""
+    from uprhub.coalition.models import ApplicationStatus, TaskforceApplication
+
+    if Membership.objects.filter(user=user).exists():
+        return None
+    # A coordinator turned down a claim of theirs: do not offer the same name again.
+    if OrganisationEvent.objects.filter(
+        user=user, action=OrganisationAction.CLAIM_REJECTED
+    ).exists():
+        return None
+    application = (
+        TaskforceApplication.objects.filter(user=user, status=ApplicationStatus.APPROVED)
+        .exclude(organisation_name="")
+        .order_by("-updated_at")
+        .first()
+    )
+    if application is None:
+        return None
+    name = application.organisation_name.strip()
+    country = application.country or ("United States" if application.us_state else "")
+    taken = Organisation.objects.named_like(name).exists()
+    return OrganisationFromApplication(name, application.city, country, taken)
 
 
 def default_organisation_ids(user: Any) -> list[int]:
