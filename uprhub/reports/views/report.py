@@ -50,6 +50,15 @@ from .common import (
 # --- list, create, upload check ----------------------------------------------------------------
 
 
+def about(request: HttpRequest) -> HttpResponse:
+    """The report builder explained to anyone, signed in or not, with the way in."""
+    return render(
+        request,
+        "reports/about.html",
+        {"can_create": can_create_report(request.user)},
+    )
+
+
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     return render(
