@@ -154,11 +154,11 @@ def test_pick_an_organisation_you_belong_to(client, data, newcomer):
     assert response.url == report.get_absolute_url()
     assert [m.organisation for m in report.members.all()] == [mine]
 
-    joint = form_data(data, submission_type="joint", organisations=[mine.pk], partners=[theirs.pk])
+    joint = form_data(data, submission_type="joint", organisations=[mine.pk, theirs.pk])
     client.post(URL, joint)
     assert [m.organisation for m in Report.objects.latest("pk").members.all()] == [mine, theirs]
 
-    refused = client.post(URL, form_data(data, submission_type="joint", partners=[pending.pk]))
+    refused = client.post(URL, form_data(data, submission_type="joint", organisations=[pending.pk]))
     assert refused.status_code == 400
     assert "Select a valid choice." in text(refused)
 
@@ -261,3 +261,10 @@ def test_application_fills_in_the_registration(client, data):
     assert "Filled in from your taskforce application" in page
     assert 'name="new_organisation_name" value="Justice Now"' in page
     assert 'name="new_organisation_country" value="United States"' in page
+
+
+def test_every_problem_is_said_at_once(client, data, newcomer):
+    response = client.post(URL, {"submission_type": "individual", "language": "en"})
+    page = text(response)
+    assert "State and session: Choose the State and session the report is for." in page
+    assert "Name of your organisation: Give your organisation's name" in page

@@ -15,7 +15,7 @@ from uprhub.accounts.validators import single_line
 from uprhub.reviews.models import Review
 
 from .models import Language, RoleOnReport, SectionKind, SubmissionType
-from .selectors import own_organisations, partner_organisations, reviews_for_new_report
+from .selectors import organisations_to_submit_for, own_organisations, reviews_for_new_report
 from .services import NewOrganisation
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -109,13 +109,7 @@ class ReportCreateForm(CoverFields):
         label=_("State and session"),
         queryset=Review.objects.none(),
         help_text=_("The State under review and the Working Group session you write for."),
-    )
-    partners = OrganisationsField(
-        label=_("Partner organisations (joint submission)"),
-        queryset=Organisation.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("Confirmed organisations on UPR Hub; their members sign the report off."),
+        error_messages={"required": _("Choose the State and session the report is for.")},
     )
     new_organisation_name = forms.CharField(
         label=_("Name of your organisation"),
@@ -138,47 +132,51 @@ class ReportCreateForm(CoverFields):
     new_organisation_country = forms.CharField(
         label=_("Country"), max_length=100, required=False, validators=[single_line]
     )
-    field_order = ["review", "submission_type", "organisations", "partners", "title"]
+    # The page's order, which the error summary follows.
+    field_order = ["review", "submission_type", "organisations", *NEW_ORGANISATION_FIELDS, "title"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["review"].queryset = reviews_for_new_report()
-        own = self.fields["organisations"]
-        own.queryset = own_organisations(user)
-        own.label = _("Your organisations")
-        own.required = False
-        own.help_text = _(
-            "One for an individual submission; every one that submits it for a joint one."
-        )
-        self.has_own = own.queryset.exists()
-        if not self.has_own:
-            del self.fields["organisations"]
-        self.fields["partners"].queryset = partner_organisations(user)
-        self.has_partners = self.fields["partners"].queryset.exists()
-        if not self.has_partners:
-            del self.fields["partners"]
+        # One list of submitters (as on the cover form), shown in two groups: the person's own
+        # organisations, then confirmed partners for a joint submission.
+        field = self.fields["organisations"]
+        field.queryset = organisations_to_submit_for(user)
+        field.required = False
+        self.own_ids = set(own_organisations(user).values_list("pk", flat=True))
+        self.has_own = bool(self.own_ids)
+
+    def _choices(self, own: bool) -> list[Any]:
+        return [
+            choice
+            for choice in self["organisations"]
+            if (choice.data["value"].value in self.own_ids) is own
+        ]
+
+    def own_choices(self) -> list[Any]:
+        return self._choices(own=True)
+
+    def partner_choices(self) -> list[Any]:
+        return self._choices(own=False)
 
     def review_fields(self) -> list[Any]:
         return [self["review"], self["submission_type"]]
-
-    def organisation_fields(self) -> list[Any]:
-        return [self[name] for name in ("organisations", "partners") if name in self.fields]
 
     def new_organisation_fields(self) -> list[Any]:
         return [self[name] for name in NEW_ORGANISATION_FIELDS]
 
     def cover_fields(self) -> list[Any]:
-        skip = {"review", "submission_type", "organisations", "partners", *NEW_ORGANISATION_FIELDS}
+        skip = {"review", "submission_type", "organisations", *NEW_ORGANISATION_FIELDS}
         return [field for field in self if field.name not in skip]
 
     def clean(self) -> dict[str, Any]:
         data = forms.Form.clean(self)
-        chosen = [*data.get("organisations", []), *data.get("partners", [])]
+        chosen = list(data.get("organisations") or [])
         new = self._clean_new_organisation(data)
-        if self.errors:
-            return data
         count = len(chosen) + (1 if new else 0)
-        if count == 0:
+        if any(name in self.errors for name in NEW_ORGANISATION_FIELDS):
+            pass  # the registration's own message says what is missing
+        elif count == 0:
             if self.has_own:
                 self.add_error(
                     "organisations",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from uprhub.accounts.models import (
@@ -246,10 +246,16 @@ def own_organisations(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
 
 
-def partner_organisations(user: Any) -> QuerySet[Organisation]:
-    """Confirmed organisations the person is not in: partners of a joint submission (their
-    own members sign it off). Unconfirmed claims stay private to their contact person."""
-    return Organisation.objects.verified().exclude(memberships__user=user).order_by("name")
+def organisations_to_submit_for(user: Any) -> QuerySet[Organisation]:
+    """The organisations a person may name on a new report ("reports.submit_for"): their own
+    (claims still waiting included) first, then confirmed ones as partners of a joint
+    submission (their own members sign it off). Others' unconfirmed claims stay private."""
+    mine = Membership.objects.filter(user=user, organisation=OuterRef("pk"))
+    return (
+        Organisation.objects.filter(Q(Exists(mine)) | Q(verified_at__isnull=False))
+        .annotate(mine=Exists(mine))
+        .order_by("-mine", "name")
+    )
 
 
 @dataclass(frozen=True)
