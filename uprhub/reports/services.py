@@ -248,6 +248,7 @@ def create_report(
     for organisation in organisations:
         require_perm(actor, "reports.submit_for", organisation)
     if new_organisation is not None:
+        # Count it before registering it: a refused report registers nothing.
         _check_organisations(submission_type, [Organisation(), *organisations])
         registered = accounts_services.create_organisation(
             actor=actor,
