@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     if command in _NEEDS_DATA and not any(a in {"-h", "--help"} for a in argv[1:]):
         from uprhub.site.bootstrap import prepare_database
 
-        prepare_database(say=lambda msg: print(msg, file=sys.stderr))
+        prepare_database(
+            say=lambda msg: print(msg, file=sys.stderr, flush=True), progress_stream=sys.stderr
+        )
     if command != argv[0]:
         # Run the aliased command under the name the user typed, so its usage and --help say
         # "uprhub worker", not the Django name behind it.

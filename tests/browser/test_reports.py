@@ -198,3 +198,46 @@ def test_report_page_works_without_javascript(live_server, browser, world):
         )
     finally:
         context.close()
+
+
+def test_start_a_report_with_a_new_organisation(live_server, page, world):
+    """Someone in no organisation yet registers theirs in the form that starts the report;
+    a first try with nothing chosen says what is missing, with a link to the field."""
+    from uprhub.accounts.models import Organisation, OrganisationRole
+
+    newcomer = make_user("member", email="nadia@example.org", password=PASSWORD, name="Nadia")
+    base = live_server.url
+    page.goto(base + reverse("accounts:login"))
+    page.get_by_label("E-mail address").fill("nadia@example.org")
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/accounts/profile/$"))
+
+    page.goto(base + reverse("reports:list"))
+    page.get_by_role("link", name="Start a report").click()
+    assert page.get_by_role("group", name="Register your organisation").is_visible()
+    assert_accessible(page, "new report form, no organisation yet")
+    page.get_by_label("State and session").select_option(label="United States — UPR 50 (cycle 4)")
+    page.get_by_role("button", name="Start the report").click()
+
+    summary = page.get_by_role("alert")
+    assert "Give your organisation's name" in summary.inner_text()
+    assert_accessible(page, "new report form with errors")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_new_organisation_name"
+
+    page.get_by_label("Name of your organisation").fill("Detroit Tenants Union")
+    page.get_by_label("Acronym (optional)").fill("DTU")
+    page.get_by_label("Type of organisation").select_option("ngo")
+    page.get_by_label("City (optional)").fill("Detroit")
+    page.get_by_label("Country").fill("United States")
+    page.get_by_role("button", name="Start the report").click()
+    # The browser keeps the fragment of the error link through the redirect.
+    page.wait_for_url(re.compile(r"/reports/\d+/(#.*)?$"))
+    assert "Your organisation is registered and you are its contact person." in page.content()
+    assert "Detroit Tenants Union" in page.content()
+
+    organisation = Organisation.objects.get(name="Detroit Tenants Union")
+    assert organisation.verified_at is None  # a claim for a coordinator to confirm
+    assert organisation.memberships.get().user == newcomer
+    assert organisation.memberships.get().role_in_org == OrganisationRole.CONTACT

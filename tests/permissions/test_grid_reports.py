@@ -253,3 +253,33 @@ def test_the_access_object_answers_as_the_rules(world, role):
         assert access.can_sign_off(member.organisation_id) is has_perm(
             who, "reports.sign_off", member
         )
+
+
+@pytest.mark.parametrize("role", PEOPLE)
+@pytest.mark.parametrize("which", ["own_claim", "others_claim", "confirmed"])
+def test_who_names_an_organisation_on_a_new_report(world, role, which):
+    """ "reports.submit_for": one's own organisations, even a claim still waiting; confirmed
+    ones as partners; someone else's unconfirmed claim only for coordinators and admins."""
+    who = world.people[role]
+    owner = who if which == "own_claim" and who is not None and role != "anonymous" else None
+    if which == "confirmed":
+        organisation = world.organisations[1]
+    else:
+        organisation = OrganisationFactory(verified_at=None)
+        if owner is not None:
+            Membership.objects.create(user=owner, organisation=organisation)
+    starters = {"outsider", "reviewer", "drafter", "lead", "coordinator", "admin"}
+    allowed = starters if which != "others_claim" else STAFF
+    check_cell(
+        who=who,
+        perm="reports.submit_for",
+        obj=organisation,
+        expected=ALLOW if role in allowed else DENY,
+        call=lambda: services.create_report(
+            actor=who,
+            review=world.report.review,
+            submission_type="individual",
+            organisations=[organisation],
+        ),
+        snapshot=lambda: Report.objects.count(),
+    )

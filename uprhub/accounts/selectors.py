@@ -42,6 +42,11 @@ def organisations_for(user: Any) -> QuerySet[Organisation]:
     return organisations.filter(memberships__user=user).distinct()
 
 
+def organisation_name_taken(name: str) -> bool:
+    """Whether an organisation already has this name (without case, spacing or accents)."""
+    return Organisation.objects.named_like(name).exists()
+
+
 def organisation_or_404(pk: int) -> Organisation:
     """The organisation, whoever asks; Http404 if there is none (callers check who may see it)."""
     return get_object_or_404(Organisation, pk=pk)

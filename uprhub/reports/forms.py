@@ -8,11 +8,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from uprhub.accounts.choices import OrganisationType
 from uprhub.accounts.models import Organisation
+from uprhub.accounts.selectors import organisation_name_taken
+from uprhub.accounts.validators import single_line
 from uprhub.reviews.models import Review
 
 from .models import Language, RoleOnReport, SectionKind, SubmissionType
-from .selectors import reviews_for_new_report
+from .selectors import organisations_to_submit_for, own_organisations, reviews_for_new_report
+from .services import NewOrganisation
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -31,7 +35,12 @@ class ReviewChoiceField(forms.ModelChoiceField):
 class OrganisationsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         place = ", ".join(p for p in (obj.city, obj.country) if p)
-        return f"{obj} — {place}" if place else str(obj)
+        label = f"{obj} — {place}" if place else str(obj)
+        if obj.verified_at is None:
+            label = _("%(organisation)s (awaiting a coordinator's confirmation)") % {
+                "organisation": label
+            }
+        return label
 
 
 class CoverFields(forms.Form):
@@ -81,17 +90,152 @@ class CoverFields(forms.Form):
         return data
 
 
+NEW_ORGANISATION_FIELDS = (
+    "new_organisation_name",
+    "new_organisation_acronym",
+    "new_organisation_kind",
+    "new_organisation_city",
+    "new_organisation_country",
+)
+
+
 class ReportCreateForm(CoverFields):
+    """Starting a report: the review, then who submits it — organisations the person belongs
+    to, confirmed partners (joint submissions), and/or their own organisation registered here.
+
+    Works without JavaScript: every part is shown; the checks say what is missing."""
+
     review = ReviewChoiceField(
         label=_("State and session"),
         queryset=Review.objects.none(),
         help_text=_("The State under review and the Working Group session you write for."),
+        error_messages={"required": _("Choose the State and session the report is for.")},
     )
-    field_order = ["review", "submission_type", "organisations", "title"]
+    new_organisation_name = forms.CharField(
+        label=_("Name of your organisation"),
+        max_length=255,
+        required=False,
+        validators=[single_line],
+        help_text=_("As OHCHR should list it, in full."),
+    )
+    new_organisation_acronym = forms.CharField(
+        label=_("Acronym (optional)"), max_length=30, required=False, validators=[single_line]
+    )
+    new_organisation_kind = forms.ChoiceField(
+        label=_("Type of organisation"),
+        choices=[("", _("Choose a type"))] + list(OrganisationType.choices),
+        required=False,
+    )
+    new_organisation_city = forms.CharField(
+        label=_("City (optional)"), max_length=100, required=False, validators=[single_line]
+    )
+    new_organisation_country = forms.CharField(
+        label=_("Country"), max_length=100, required=False, validators=[single_line]
+    )
+    # The page's order, which the error summary follows.
+    field_order = ["review", "submission_type", "organisations", *NEW_ORGANISATION_FIELDS, "title"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["review"].queryset = reviews_for_new_report()
+        # One list of submitters (as on the cover form), shown in two groups: the person's own
+        # organisations, then confirmed partners for a joint submission.
+        field = self.fields["organisations"]
+        field.queryset = organisations_to_submit_for(user)
+        field.required = False
+        self.own_ids = set(own_organisations(user).values_list("pk", flat=True))
+        self.has_own = bool(self.own_ids)
+
+    def _choices(self, own: bool) -> list[Any]:
+        return [
+            choice
+            for choice in self["organisations"]
+            if (choice.data["value"].value in self.own_ids) is own
+        ]
+
+    def own_choices(self) -> list[Any]:
+        return self._choices(own=True)
+
+    def partner_choices(self) -> list[Any]:
+        return self._choices(own=False)
+
+    def review_fields(self) -> list[Any]:
+        return [self["review"], self["submission_type"]]
+
+    def new_organisation_fields(self) -> list[Any]:
+        return [self[name] for name in NEW_ORGANISATION_FIELDS]
+
+    def cover_fields(self) -> list[Any]:
+        skip = {"review", "submission_type", "organisations", *NEW_ORGANISATION_FIELDS}
+        return [field for field in self if field.name not in skip]
+
+    def clean(self) -> dict[str, Any]:
+        data = forms.Form.clean(self)
+        chosen = list(data.get("organisations") or [])
+        new = self._clean_new_organisation(data)
+        count = len(chosen) + (1 if new else 0)
+        if any(name in self.errors for name in NEW_ORGANISATION_FIELDS):
+            pass  # the registration's own message says what is missing
+        elif count == 0:
+            if self.has_own:
+                self.add_error(
+                    "organisations",
+                    _("Choose the organisation that submits the report, or register yours below."),
+                )
+            else:
+                self.add_error(
+                    "new_organisation_name",
+                    _(
+                        "Give your organisation's name: every report is submitted by at least "
+                        "one organisation."
+                    ),
+                )
+        elif data.get("submission_type") == SubmissionType.INDIVIDUAL and count > 1:
+            self.add_error(
+                "submission_type",
+                _(
+                    "An individual submission comes from one organisation, and %(count)s are "
+                    "chosen: choose “joint submission”, or keep one organisation."
+                )
+                % {"count": count},
+            )
+        data["all_organisations"] = chosen
+        data["new_organisation"] = new
+        return data
+
+    def _clean_new_organisation(self, data: dict[str, Any]) -> NewOrganisation | None:
+        values = {name: (data.get(name) or "").strip() for name in NEW_ORGANISATION_FIELDS}
+        if not any(values.values()):
+            return None
+        name = values["new_organisation_name"]
+        if not name:
+            self.add_error(
+                "new_organisation_name",
+                _("Give the organisation's name to register it (or leave these fields empty)."),
+            )
+            return None
+        if organisation_name_taken(name):
+            self.add_error(
+                "new_organisation_name",
+                _(
+                    "An organisation with this name is already registered on UPR Hub. Only its "
+                    "contact person can add you to it: ask them, then choose it here. If yours "
+                    "is another organisation, give its own full name."
+                ),
+            )
+        if not values["new_organisation_kind"]:
+            self.add_error("new_organisation_kind", _("Choose the type of your organisation."))
+        if not values["new_organisation_country"]:
+            self.add_error(
+                "new_organisation_country", _("Give the country where your organisation is based.")
+            )
+        return NewOrganisation(
+            name=name,
+            kind=values["new_organisation_kind"],
+            country=values["new_organisation_country"],
+            acronym=values["new_organisation_acronym"],
+            city=values["new_organisation_city"],
+        )
 
 
 class CoverForm(CoverFields):

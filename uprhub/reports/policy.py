@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from uprhub.accounts.permissions import can_edit_organisation
 from uprhub.core.roles import is_member
 from uprhub.core.rules import Who, rule
 
@@ -21,6 +22,28 @@ def _report_who(perm: str) -> Who:
 
 
 rule("reports.create", lambda user, obj: is_member(user), "members, coordinators and admins")
+
+
+def _may_submit_for(user: Any, organisation: Any) -> bool:
+    # Whoever starts a report names its own organisations, even a claim still waiting for a
+    # coordinator (they write while it is reviewed), and confirmed ones as partners of a
+    # joint submission (whose members sign it off). Someone else's unconfirmed claim is
+    # private to its contact person.
+    if not is_member(user):
+        return False
+    return (
+        organisation is None
+        or organisation.verified_at is not None
+        or can_edit_organisation(user, organisation)
+    )
+
+
+rule(
+    "reports.submit_for",
+    _may_submit_for,
+    "members, coordinators and admins: their own organisations (claim pending or not) and "
+    "confirmed ones; coordinators and admins any",
+)
 _REPORT_WHO_TEXT = {
     "reports.view": "its people, members of its organisations, coordinators and admins",
     "reports.edit": "its lead and drafters",

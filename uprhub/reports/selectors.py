@@ -6,12 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from uprhub.accounts.models import Organisation
+from uprhub.accounts.models import (
+    Membership,
+    Organisation,
+    OrganisationAction,
+    OrganisationEvent,
+)
 from uprhub.calendar.models import DeadlineKind
 from uprhub.calendar.selectors import entries_for_reviews
+from uprhub.core.roles import is_member
 from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review, Session
 
@@ -233,6 +239,57 @@ def signing_member_or_404(report: Report, organisation_pk: int) -> ReportOrganis
         report=report,
         organisation_id=organisation_pk,
     )
+
+
+def own_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations a person belongs to (claims still waiting included), by name: the
+    first choices when they start a report."""
+    return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+def organisations_to_submit_for(user: Any) -> QuerySet[Organisation]:
+    """The organisations a person may name on a new report ("reports.submit_for"): their own
+    (claims still waiting included) first, then confirmed ones as partners of a joint
+    submission (their own members sign it off). Others' unconfirmed claims stay private."""
+    mine = Membership.objects.filter(user=user, organisation=OuterRef("pk"))
+    return (
+        Organisation.objects.filter(Q(Exists(mine)) | Q(verified_at__isnull=False))
+        .annotate(mine=Exists(mine))
+        .order_by("-mine", "name")
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationFromApplication:
+    """What an approved taskforce applicant said about their organisation, to start filling in
+    its registration; `taken` when that name is another organisation's (which the applicant is
+    never added to by name)."""
+
+    name: str
+    city: str
+    country: str
+    taken: bool
+
+
+def organisation_from_application(user: Any) -> OrganisationFromApplication | None:
+    """For a member in no organisation whose profile names one (approving a taskforce
+    application copies the organisation, city and country into the profile), and who had no
+    claim turned down; else None. Read from the profile, not the application: the reports and
+    the taskforce are features on one floor and do not import each other."""
+    if not is_member(user) or Membership.objects.filter(user=user).exists():
+        return None
+    # A coordinator turned down a claim of theirs: do not offer the same name again.
+    if OrganisationEvent.objects.filter(
+        user=user, action=OrganisationAction.CLAIM_REJECTED
+    ).exists():
+        return None
+    profile = getattr(user, "profile", None)
+    name = (profile.organisation_name if profile is not None else "").strip()
+    if not name:
+        return None
+    country = profile.country or ("United States" if profile.us_state else "")
+    taken = Organisation.objects.named_like(name).exists()
+    return OrganisationFromApplication(name, profile.city, country, taken)
 
 
 def default_organisation_ids(user: Any) -> list[int]:

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from uprhub.accounts import services as accounts_services
 from uprhub.accounts.models import Organisation
 from uprhub.core.rules import Actor, require_perm
 from uprhub.recommendations.models import Recommendation
@@ -204,6 +205,17 @@ def _check_organisations(submission_type: str, organisations: Sequence[Organisat
         )
 
 
+@dataclass(frozen=True)
+class NewOrganisation:
+    """An organisation registered while starting a report (see `create_report`)."""
+
+    name: str
+    kind: str
+    country: str
+    acronym: str = ""
+    city: str = ""
+
+
 @transaction.atomic
 def create_report(
     *,
@@ -211,6 +223,7 @@ def create_report(
     review: Review,
     submission_type: str,
     organisations: Sequence[Organisation],
+    new_organisation: NewOrganisation | None = None,
     title: str = "",
     contact_name: str = "",
     contact_email: str = "",
@@ -219,12 +232,34 @@ def create_report(
 ) -> Report:
     """Start a report; the person starting it becomes its lead.
 
+    `organisations` are the submitters chosen from those the actor may name
+    ("reports.submit_for": their own, and confirmed ones as partners). `new_organisation`
+    registers the actor's organisation in the same transaction, first among the submitters,
+    through `accounts.services.create_organisation`: the actor is its contact person, and it is
+    a claim (audited) that a coordinator confirms, never a way into an existing organisation
+    (an equal name is refused with a ValidationError on ``name``).
+
     The report starts with the introduction, new developments and recommendations sections;
     follow-up issues are added as the work goes.
     """
     require_perm(actor, "reports.create")
     assert actor is not None  # reports.create is no system rule: require_perm refused None
     organisations = list(dict.fromkeys(organisations))
+    for organisation in organisations:
+        require_perm(actor, "reports.submit_for", organisation)
+    if new_organisation is not None:
+        # Count it before registering it: a refused report registers nothing.
+        _check_organisations(submission_type, [Organisation(), *organisations])
+        registered = accounts_services.create_organisation(
+            actor=actor,
+            note="registered when starting a report",
+            name=new_organisation.name.strip(),
+            kind=new_organisation.kind,
+            country=new_organisation.country.strip(),
+            acronym=new_organisation.acronym.strip(),
+            city=new_organisation.city.strip(),
+        )
+        organisations.insert(0, registered)
     _check_organisations(submission_type, organisations)
     report = Report.objects.create(
         review=review,

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_create, name="create"),
+    path("about/", views.about, name="about"),
     path("check/", views.upload_check, name="upload_check"),
     path("guide/", views.guide, name="guide"),
     path("cite/", views.cite, name="cite"),

@@ -56,6 +56,16 @@ class ImportFailed(Exception):  # noqa: N818 - the name reads as what happened, 
         return text % {"file": self.file, "line": self.line, "problem": self.message}
 
 
+class WarningKind:
+    """What a warning is about, so a summary can say it in words ("4 repeated rows merged")
+    without reading the messages. Warnings of no kind are counted as other notes."""
+
+    REPEAT = "repeat"  # a row repeating an earlier one exactly: merged into it
+    CONFLICT = "conflict"  # a row disagreeing with an earlier copy: the earlier one kept
+    UNKNOWN_NAME = "unknown_name"  # a State name matching none: kept as an unknown State
+    MISSING = "missing"  # an empty cell: filled in from the text, or recorded as unknown
+
+
 @dataclass
 class ImportWarning:
     """Something imported as found but worth a look (an unknown name, a merged duplicate…)."""
@@ -63,6 +73,7 @@ class ImportWarning:
     line: int | None
     message: str
     unit: str = "line"
+    kind: str = ""  # a WarningKind, or "" for anything else
 
     def __str__(self) -> str:
         if self.line is None:
@@ -85,12 +96,15 @@ class ImportSummary:
     unchanged: int = 0
     warnings: list[ImportWarning] = field(default_factory=list)
     details: dict[str, int] = field(default_factory=dict)
+    # Rows folded into an earlier row's object (one recommendation from several States, the
+    # same item under several themes, a repeated row): why `rows` exceeds the objects.
+    merged: int = 0
     dry_run: bool = False
     seconds: float = 0.0
     unit: str = "line"
 
-    def warn(self, line: int | None, message: str) -> None:
-        self.warnings.append(ImportWarning(line, message, self.unit))
+    def warn(self, line: int | None, message: str, kind: str = "") -> None:
+        self.warnings.append(ImportWarning(line, message, self.unit, kind))
 
     def count(self, name: str, n: int = 1) -> None:
         self.details[name] = self.details.get(name, 0) + n
@@ -113,6 +127,7 @@ class ImportSummary:
             ],
             "warning_count": len(self.warnings),
             "details": dict(self.details),
+            "merged": self.merged,
             "dry_run": self.dry_run,
         }
 

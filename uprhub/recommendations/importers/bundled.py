@@ -7,7 +7,12 @@ and a newer bundled file (after an upgrade) updates in place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from uprhub.recommendations.importers.base import ImportSummary, Progress
 from uprhub.recommendations.importers.kinds import run_kind
@@ -33,12 +38,59 @@ def bundled_path(relative: str) -> Path:
     return BUNDLED_DIR / relative
 
 
+#: What each bundled file is, in words, for the first start's progress lines.
+BUNDLED_LABELS: dict[str, str | Promise] = {
+    "uprinfo/recommendations-sessions-01-17.csv": _(
+        "UPR Info's recommendations, sessions 1 to 17 (the longest step)"
+    ),
+    "uprinfo/voluntary-pledges-sessions-01-17.csv": _(
+        "UPR Info's voluntary pledges, sessions 1 to 17"
+    ),
+    "ohchr/usa-cycle3-recommendations.csv": _(
+        "OHCHR's list of the United States' 3rd-cycle recommendations"
+    ),
+    "ohchr/thematic-lists/UPR48_Slovenia_thematic_list.docx": _(
+        "OHCHR's thematic list of Slovenia's 4th-cycle recommendations"
+    ),
+    "ohchr/A_HRC_WG.6_50_USA_2.txt": _("UN compilation on the United States (UPR 50)"),
+    "ohchr/A_HRC_WG.6_50_USA_3.txt": _(
+        "UN summary of stakeholders' submissions on the United States (UPR 50)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class BundledStep:
+    """One step of loading the bundled data: what it is, and how to run it."""
+
+    label: str | Promise
+    run: Callable[[Progress | None], ImportSummary]
+
+
+def bundled_steps() -> list[BundledStep]:
+    """The reference data, then every bundled file, in loading order (each step is its own
+    transaction), so a caller can say what is being loaded as it goes."""
+    steps = [
+        BundledStep(
+            _("States, UPR cycles, Working Group sessions and reviews"),
+            lambda progress: load_reference_data(),
+        )
+    ]
+    for kind, relative in BUNDLED_FILES:
+        steps.append(
+            BundledStep(
+                BUNDLED_LABELS.get(relative, Path(relative).name),
+                lambda progress, kind=kind, relative=relative: run_kind(
+                    kind, bundled_path(relative), progress=progress
+                ),
+            )
+        )
+    return steps
+
+
 def load_bundled_data(progress: Progress | None = None) -> list[ImportSummary]:
     """Load the reference data, then every bundled file (each in its own transaction)."""
-    summaries = [load_reference_data()]
-    for kind, relative in BUNDLED_FILES:
-        summaries.append(run_kind(kind, bundled_path(relative), progress=progress))
-    return summaries
+    return [step.run(progress) for step in bundled_steps()]
 
 
 def is_loaded() -> bool:

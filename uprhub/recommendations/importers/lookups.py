@@ -18,7 +18,7 @@ from django.db.models import Model
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from uprhub.recommendations.importers.base import ImportSummary
+from uprhub.recommendations.importers.base import ImportSummary, WarningKind
 from uprhub.recommendations.importers.text import cycle_for_session, sdg_name
 from uprhub.recommendations.models import Theme, Vocabulary, VocabularyKind
 from uprhub.reviews.models import (
@@ -145,7 +145,9 @@ class Lookups:
         state = self.find_state(name)
         if state is None:
             if not normalise_name(name):
-                self.summary.warn(line, _("no State name: recorded as Unknown"))
+                self.summary.warn(
+                    line, _("no State name: recorded as Unknown"), WarningKind.MISSING
+                )
                 return self.unknown_state
             state = self._create_unknown(name, region=region)
         # Warn on every import, not only the one that created it, so unknowns stay visible.
@@ -159,6 +161,7 @@ class Lookups:
                 line,
                 _("unknown State name %(name)r: kept as %(code)s (add an alias to match it)")
                 % {"name": name.strip(), "code": state.code},
+                WarningKind.UNKNOWN_NAME,
             )
         return state
 

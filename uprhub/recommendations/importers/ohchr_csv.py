@@ -18,6 +18,7 @@ from uprhub.recommendations.importers.base import (
     ImportSummary,
     Progress,
     Ticker,
+    WarningKind,
     read_bytes,
 )
 from uprhub.recommendations.importers.csvfile import CsvTable, read_csv
@@ -128,9 +129,12 @@ def _parse(
                     line,
                     _("recommending_state is empty; %(names)s taken from the end of the text")
                     % {"names": ", ".join(found)},
+                    WarningKind.MISSING,
                 )
             else:
-                summary.warn(line, _("no recommending State: recorded as Unknown"))
+                summary.warn(
+                    line, _("no recommending State: recorded as Unknown"), WarningKind.MISSING
+                )
         key = text_key(text)
         draft = by_paragraph.get(paragraph) if paragraph else by_key.get(key)
         if draft is None:
@@ -155,6 +159,7 @@ def _parse(
                     "text or position; the first is kept"
                 )
                 % {"paragraph": paragraph or "?", "first": draft.source_row},
+                WarningKind.CONFLICT,
             )
         recommenders = [lookups.state(n, line) for n in names] or [lookups.unknown_state]
         for state, name in zip(recommenders, names or [""], strict=True):

@@ -128,6 +128,7 @@ def import_source_file(
         lookups = Lookups(summary)
         source, new = open_source(kind, path, sha256)
         parsed = parse(lookups, summary)
+        summary.merged = _merged_rows(summary, parsed)
         if not parsed.drafts and empty_message is not None:
             raise ImportFailed(path, None, empty_message)
         for review_id, cited in parsed.symbols.items():
@@ -137,6 +138,12 @@ def import_source_file(
         return summary
 
     return run_import(work, dry_run=dry_run)
+
+
+def _merged_rows(summary: ImportSummary, parsed: Parsed) -> int:
+    """Rows that became part of an earlier row's object: every row read either starts a
+    draft or is merged into one (a parser fails on anything else)."""
+    return max(summary.rows - len(parsed.drafts), 0)
 
 
 DEFAULT_BATCH_ROWS = 500
@@ -198,6 +205,7 @@ def _import_in_batches(
             parsed = parse(lookups, summary)
         finally:
             undo.rows[:0] = lookups.created  # the Source refers to none of them: delete it last
+        summary.merged = _merged_rows(summary, parsed)
         if not parsed.drafts and empty_message is not None:
             raise ImportFailed(path, None, empty_message)
         fresh, known = split_new(source, parsed.drafts)

@@ -32,6 +32,7 @@ from uprhub.recommendations.importers.base import (
     ImportSummary,
     Progress,
     Ticker,
+    WarningKind,
     read_bytes,
 )
 from uprhub.recommendations.importers.lookups import (
@@ -204,7 +205,11 @@ def _parse(
                 paragraph=paragraph,
             )
             if not names:
-                summary.warn(number, _("no recommending State found: recorded as Unknown"))
+                summary.warn(
+                    number,
+                    _("no recommending State found: recorded as Unknown"),
+                    WarningKind.MISSING,
+                )
             recommenders = [lookups.state(n, number) for n in names] or [lookups.unknown_state]
             for state, name in zip(recommenders, names or [""], strict=True):
                 draft.add_recommender(state.pk, name, number)
@@ -252,7 +257,7 @@ def _position(path: Path, number: int, cells, columns: _Columns, summary: Import
     if columns.position is not None and columns.position < len(cells):
         published = clean_text(cells[columns.position].text)
     if not published:
-        summary.warn(number, _("no position given: recorded as pending"))
+        summary.warn(number, _("no position given: recorded as pending"), WarningKind.MISSING)
         return Position.PENDING, ""
     position = map_position(published)
     if position is None:

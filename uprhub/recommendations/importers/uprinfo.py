@@ -20,6 +20,7 @@ from uprhub.recommendations.importers.base import (
     ImportSummary,
     Progress,
     Ticker,
+    WarningKind,
     read_bytes,
 )
 from uprhub.recommendations.importers.csvfile import CsvTable, read_csv
@@ -156,6 +157,7 @@ def _parse_recommendations(
                 line,
                 _("repeats line %(first)s (same recommendation from %(state)s); merged")
                 % {"first": draft.recommenders[recommender.pk][1], "state": from_name.strip()},
+                WarningKind.REPEAT,
             )
         for theme_id in _issue_ids(col.get(cells, "Issue"), lookups, issues):
             draft.add_label(theme_id, line)
@@ -175,6 +177,7 @@ def _check_merge(
                 "%(kept)r; the first is kept"
             )
             % {"first": draft.source_row, "this": response, "kept": draft.position_as_published},
+            WarningKind.CONFLICT,
         )
     if action != draft.action_category:
         summary.warn(
@@ -184,6 +187,7 @@ def _check_merge(
                 "%(kept)s; the first is kept"
             )
             % {"first": draft.source_row, "this": action, "kept": draft.action_category},
+            WarningKind.CONFLICT,
         )
 
 
@@ -220,7 +224,9 @@ def _parse_pledges(
             draft = drafts[(review_id, key)] = PledgeDraft(review_id, text, key, line)
         else:
             summary.warn(
-                line, _("same pledge as line %(first)s; merged") % {"first": draft.source_row}
+                line,
+                _("same pledge as line %(first)s; merged") % {"first": draft.source_row},
+                WarningKind.REPEAT,
             )
         for theme_id in _issue_ids(col.get(cells, "Issue"), lookups, issues):
             if theme_id not in draft.themes:

@@ -8,6 +8,7 @@ through the JSON endpoints in `live`.
 from .citing import citation_remove, cite
 from .live import autosave, live_count
 from .report import (
+    about,
     cover_edit,
     export,
     guide,
@@ -39,6 +40,7 @@ from .writing import (
 )
 
 __all__ = [
+    "about",
     "autosave",
     "citation_remove",
     "cite",

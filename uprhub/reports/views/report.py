@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,6 +60,15 @@ def guide(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/guide.html", {"guide": build_guide(rules)})
 
 
+def about(request: HttpRequest) -> HttpResponse:
+    """The report builder explained to anyone, signed in or not, with the way in."""
+    return render(
+        request,
+        "reports/about.html",
+        {"can_create": can_create_report(request.user)},
+    )
+
+
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -74,7 +83,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @perm_required("reports.create")
 def report_create(request: HttpRequest) -> HttpResponse:
-    form = ReportCreateForm(request.POST or None)
+    form = ReportCreateForm(request.POST or None, user=request.user)
+    from_application = selectors.organisation_from_application(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -82,7 +92,8 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 review=data["review"],
                 submission_type=data["submission_type"],
-                organisations=list(data["organisations"]),
+                organisations=data["all_organisations"],
+                new_organisation=data["new_organisation"],
                 title=data["title"],
                 contact_name=data["contact_name"],
                 contact_email=data["contact_email"],
@@ -91,12 +102,38 @@ def report_create(request: HttpRequest) -> HttpResponse:
             )
         except services.ReportError as error:
             form.add_error(None, str(error))
+        except ValidationError as error:
+            # The organisation's own checks, e.g. its name registered a moment ago.
+            for name, problems in error.message_dict.items():
+                field = f"new_organisation_{name}"
+                form.add_error(field if field in form.fields else None, problems)
         else:
             messages.success(request, _("The report is started. You are its lead."))
+            if data["new_organisation"] is not None:
+                messages.info(
+                    request,
+                    _(
+                        "Your organisation is registered and you are its contact person. A "
+                        "coordinator will confirm that you may speak for it; you can write "
+                        "meanwhile."
+                    ),
+                )
             return redirect(report)
     elif request.method == "GET":
         form.initial.setdefault("organisations", selectors.default_organisation_ids(request.user))
-    return render(request, "reports/create.html", {"form": form})
+        if from_application is not None and not from_application.taken:
+            form.initial.update(
+                new_organisation_name=from_application.name,
+                new_organisation_city=from_application.city,
+                new_organisation_country=from_application.country,
+            )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reports/create.html",
+        {"form": form, "from_application": from_application},
+        status=status,
+    )
 
 
 @login_required

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         # What `uprhub.wsgi.application` is, built here: that module is for outside WSGI
         # servers and sits above every app, so nothing inside the project imports it.
         application = get_wsgi_application()
-        prepare_database(say=self.stderr.write)
+        prepare_database(say=self._say, progress_stream=self.stderr._out)
         self._share_address(host, port)
         notes = self._start_notes(host, port)
         started_by = os.getpid()
@@ -66,6 +66,11 @@ class Command(BaseCommand):
             # process that started the background worker stops it.
             if worker is not None and os.getpid() == started_by:
                 worker.stop()
+
+    def _say(self, line: str) -> None:
+        # Line by line as it happens: the first start's progress must not wait in a buffer.
+        self.stderr.write(line)
+        self.stderr.flush()
 
     def _run_server(self, application, host: str, port: int, workers: int, threads: int, ready):
         """Serve until stopped; `ready` runs once the port is bound."""
