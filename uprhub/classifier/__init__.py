@@ -12,5 +12,5 @@
   suggestion never replaces a human or imported label.
 * ``views`` / ``templatetags`` — accept and reject on the recommendation page.
 * ``estimator`` — the action-category estimate for the report builder's quality check
-  (registered there by the reports app).
+  (registered there by `reports.quality`).
 """

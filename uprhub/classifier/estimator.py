@@ -1,9 +1,9 @@
 """The action-category estimate for the report builder's quality check, from the model.
 
 `Estimate` is what every estimator returns (the report builder's rules too); this one is
-registered as ``"model"`` by the reports app (``uprhub.reports.apps``), which builds on this
-one. It returns ``None``
-(no opinion, so the rules answer) when the model is missing or the text is empty.
+registered as ``"model"`` by the quality check (``uprhub.reports.quality``), which builds on
+this app. It returns ``None`` (no opinion, so the rules answer) when the model is missing or
+the text is empty.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Three things, each cheap enough to show while people write:
   recommended previously" ("already recommended by France in 2015 (cycle 2), noted").
 
 The category comes from an estimator behind a small registry: `register_estimator("model",
-fn)` (done in this app's ``ready()`` with the classifier's estimator) and the setting
+fn)` (below, with the classifier's estimator) and the setting
 ``UPRHUB_ACTION_CATEGORY_ESTIMATOR = "model"`` plug a trained model in without touching
 callers. An estimator returns ``None`` when it has no opinion; the next one (finally the
 rules) is asked.
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from uprhub.classifier.estimator import Estimate, Estimator
+from uprhub.classifier.estimator import Estimate, Estimator, model_estimate
 from uprhub.recommendations.models import ACTION_CATEGORY_NAMES as CATEGORY_NAMES
 from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review
@@ -354,6 +354,8 @@ def rule_based_estimate(text: str) -> Estimate:
 
 
 register_estimator("rules", rule_based_estimate)
+# The trained model when it is there (it loads lazily, on the first estimate), else the rules.
+register_estimator("model", model_estimate)
 
 
 # --- SMART hints -------------------------------------------------------------------------------

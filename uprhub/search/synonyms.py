@@ -23,7 +23,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from . import query as query_module
@@ -44,8 +44,11 @@ FOREIGN_FUNCTION_WORDS = frozenset(_FOREIGN_FUNCTION_WORDS_TEXT.split())
 _FUNCTION_WORDS = STOP_WORDS | FOREIGN_FUNCTION_WORDS
 
 
+@lru_cache(maxsize=8192)
 def fold(word: str) -> str:
     """Lower case without accents: how terms are compared."""
+    if word.isascii():  # most words: no accent to remove (and the vocabulary loads at start-up)
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -56,7 +59,8 @@ def _light_stem(word: str) -> str:
 
 
 def _content_key(tokens: list[str]) -> tuple[str, ...]:
-    return tuple(_light_stem(fold(t)) for t in tokens if fold(t) not in _FUNCTION_WORDS)
+    folded = (fold(t) for t in tokens)
+    return tuple(_light_stem(f) for f in folded if f not in _FUNCTION_WORDS)
 
 
 @dataclass(frozen=True)
