@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from uprhub.accounts.models import Organisation
 from uprhub.calendar.models import DeadlineKind
-from uprhub.calendar.selectors import entries_for_reviews
+from uprhub.calendar.selectors import entries_for_reviews, with_not_held
 from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review, Session
 
@@ -94,9 +94,13 @@ def stakeholder_deadline(review: Review) -> datetime | None:
 
 
 def previous_review(review: Review) -> Review | None:
-    """The State's review before this one (the period a report covers starts there)."""
+    """The State's last review before this one that actually took place (the period a report
+    covers starts there): a review the State did not attend is skipped (USA, UPR 50)."""
     return (
-        Review.objects.filter(state_id=review.state_id, session__number__lt=review.session_id)
+        with_not_held(
+            Review.objects.filter(state_id=review.state_id, session__number__lt=review.session_id)
+        )
+        .filter(not_held=False)
         .select_related("session")
         .order_by("-session__number")
         .first()
@@ -261,8 +265,9 @@ def recommendations_for_citing(ids: list[int]) -> list[Recommendation]:
 
 
 def reviews_for_new_report() -> QuerySet[Review]:
-    """Reviews a report can be written for, latest sessions first."""
-    return Review.objects.select_related("state", "session").order_by(
+    """Reviews a report can be written for, latest sessions first; each says whether it
+    did not take place (``not_held``), so the choice can say so."""
+    return with_not_held(Review.objects.select_related("state", "session")).order_by(
         "-session__number", "state__short_name"
     )
 
