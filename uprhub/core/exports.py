@@ -135,9 +135,8 @@ def xlsx_header_cell(sheet: Any, value: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    cell = xlsx_cell(sheet, value)
-    if not isinstance(cell, WriteOnlyCell):
-        cell = WriteOnlyCell(sheet, value=cell)
+    # xlsx_cell returns a cell for text (kept as text) and the plain value otherwise.
+    cell = xlsx_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value)
     cell.font = Font(bold=True)
     return cell
 
