@@ -169,3 +169,29 @@ def test_download_header_uses_the_cut_name(world, client):
     response = client.get(reverse("reports:export", args=[world.report.pk, "docx"]))
     (name,) = re.findall(r'filename="([^"]+)"', response["Content-Disposition"])
     assert name.endswith("-very.docx")
+
+
+def test_a_review_date_of_its_own_wins_over_a_cancelled_session_wide_one(world):
+    from uprhub.calendar.selectors import with_not_held
+    from uprhub.reviews.models import Review
+
+    review_2020 = world.data.review_2020
+    DeadlineFactory(
+        session=review_2020.session,
+        kind=DeadlineKind.REVIEW,
+        due=datetime(2020, 11, 2, tzinfo=UTC),
+        all_day=True,
+        cancelled=True,
+    )
+
+    def not_held() -> dict[int, bool]:
+        return dict(with_not_held(Review.objects.all()).values_list("session_id", "not_held"))
+
+    assert not_held()[36] is True
+    DeadlineFactory(
+        review=review_2020,
+        kind=DeadlineKind.REVIEW,
+        due=datetime(2020, 11, 9, tzinfo=UTC),
+        all_day=True,
+    )
+    assert not_held() == {22: False, 36: False, 50: False}

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from uprhub.accounts.models import Organisation
 from uprhub.calendar.models import DeadlineKind
-from uprhub.calendar.selectors import entries_for_reviews, with_not_held
+from uprhub.calendar.selectors import entries_for_reviews, review_not_held, with_not_held
 from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review, Session
 
@@ -97,10 +97,8 @@ def previous_review(review: Review) -> Review | None:
     """The State's last review before this one that actually took place (the period a report
     covers starts there): a review the State did not attend is skipped (USA, UPR 50)."""
     return (
-        with_not_held(
-            Review.objects.filter(state_id=review.state_id, session__number__lt=review.session_id)
-        )
-        .filter(not_held=False)
+        Review.objects.filter(state_id=review.state_id, session__number__lt=review.session_id)
+        .exclude(review_not_held())
         .select_related("session")
         .order_by("-session__number")
         .first()
