@@ -18,8 +18,7 @@ from django.urls import reverse
 from tests.calendar.factories import DeadlineFactory
 from tests.factories import ReviewFactory, SessionFactory
 from uprhub.calendar.models import DeadlineKind
-from uprhub.reports import exporting, services
-from uprhub.reports.export import layout
+from uprhub.reports import exporting, layout, services
 from uprhub.reports.forms import ReportCreateForm
 from uprhub.reports.selectors import previous_review, report_with_everything
 from uprhub.reports.to_document import document_for

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from tests.factories import RecommendationFactory
 from uprhub.core import exports as tabular
-from uprhub.recommendations import exports
 from uprhub.recommendations.models import Position
+from uprhub.search import exports
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from .checking import check_report
 from .document import ReportDocument, ValidationReport
-from .export.layout import file_stem
+from .layout import file_stem
 from .models import Report
 from .validator import validate
 

@@ -34,7 +34,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from uprhub.search.query import STOP_WORDS
+from uprhub.core.text import STOP_WORDS
 
 #: At or above this score a past recommendation is "already recommended"; below, "similar".
 #: On the labelled sample (214 pairs, 59 proposals): precision 0.949, recall 0.596. Chosen on
