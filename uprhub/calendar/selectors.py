@@ -12,7 +12,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -364,6 +372,24 @@ def entries_for_sessions(sessions: Iterable[Session | ProjectedSession]) -> list
         for e in entries
     ]
     return sorted(entries, key=_sort_key)
+
+
+def review_not_held() -> Q:
+    """A condition on reviews: the dialogue did not take place (a cancelled review date stored
+    for the review, or for its whole session when the review has none of its own — the same
+    precedence as every other entry). No estimate is needed, so no extra query."""
+    own = Deadline.objects.filter(review=OuterRef("pk"), kind=DeadlineKind.REVIEW)
+    session_wide = Deadline.objects.filter(
+        review__isnull=True, session=OuterRef("session"), kind=DeadlineKind.REVIEW, cancelled=True
+    )
+    return Q(Exists(own.filter(cancelled=True))) | (~Q(Exists(own)) & Q(Exists(session_wide)))
+
+
+def with_not_held(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """The reviews annotated ``not_held`` (see `review_not_held`), in the same query."""
+    return reviews.annotate(
+        not_held=ExpressionWrapper(review_not_held(), output_field=BooleanField())
+    )
 
 
 def find_state(code: str) -> State | None:

@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -366,7 +367,12 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("mailinglists:preview", pk=post.pk)
     messages.success(
         request,
-        _("Sending to %(count)d subscribers has started.") % {"count": count},
+        ngettext(
+            "Sending to %(count)d subscriber has started.",
+            "Sending to %(count)d subscribers has started.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("mailinglists:deliveries", pk=post.pk)
 

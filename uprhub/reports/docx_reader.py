@@ -431,6 +431,15 @@ def _plain_text(p: Any) -> str:
 # The reader
 
 
+def _separates_notes(items: list[tuple[str, str]], position: int) -> bool:
+    """Whether the text at `position` is only a comma between two footnote or endnote marks
+    (what our exports, and careful Word users, put between notes in a row: "³,⁴")."""
+    if items[position][1].strip() != "," or not 0 < position < len(items) - 1:
+        return False
+    notes = ("footnote", "endnote")
+    return items[position - 1][0] in notes and items[position + 1][0] in notes
+
+
 def _paragraph_line(
     p: Any,
     index: int,
@@ -441,8 +450,11 @@ def _paragraph_line(
 ) -> Line:
     parts: list[str] = []
     notes: list[Footnote] = []
-    for kind, value in _walk_text(p):
+    items = list(_walk_text(p))
+    for position, (kind, value) in enumerate(items):
         if kind == "text":
+            if _separates_notes(items, position):
+                continue  # the superscript comma between two footnote marks: not text
             parts.append(value)
         elif kind == "footnote" and value in footnotes:
             notes.append(Footnote(footnotes[value]))

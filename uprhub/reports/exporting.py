@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .checking import check_report
 from .document import ReportDocument, ValidationReport
+from .layout import file_stem
 from .models import Report
 from .validator import validate
 
@@ -51,7 +51,7 @@ def available_formats() -> list[tuple[str, str]]:
 
 def filename_for(report: Report, extension: str) -> str:
     state = report.review.state.iso3 or report.review.state.code
-    stem = slugify(f"UPR{report.review.session_id}-{state}-{report.title}")[:80] or "report"
+    stem = file_stem(f"UPR{report.review.session_id}", state, report.title) or "report"
     return f"{stem}.{extension}"
 
 

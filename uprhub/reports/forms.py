@@ -29,7 +29,11 @@ class ReviewChoiceField(forms.ModelChoiceField):
             "session": obj.session_id,
             "cycle": obj.session.cycle_id,
         }
-        return f"{label}, {when:%Y}" if when else str(label)
+        label = f"{label}, {when:%Y}" if when else str(label)
+        if getattr(obj, "not_held", False):
+            # Never offered as a review like any other: the State did not take part.
+            label = _("%(review)s — did not take place") % {"review": label}
+        return str(label)
 
 
 class OrganisationsField(forms.ModelMultipleChoiceField):

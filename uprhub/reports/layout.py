@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -43,6 +44,18 @@ def clean_text(text: str) -> str:
     text = _BREAKS.sub(" ", text)
     text = _XML_INVALID.sub("", text)
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def file_stem(*parts: object, limit: int = 80) -> str:
+    """A safe file name stem from `parts` ("upr50-usa-housing-rights"), at most `limit`
+    characters and cut between words, never inside one; "" when nothing is left."""
+    slug = slugify("-".join(str(p) for p in parts if p))
+    if len(slug) <= limit:
+        return slug
+    head = slug[: limit + 1]  # one more: a hyphen there means the cut falls between words
+    if "-" in head:
+        return head.rsplit("-", 1)[0].strip("-")
+    return slug[:limit]  # a single word longer than the limit: nothing better to do
 
 
 def organisation_line(org: Organisation) -> str:

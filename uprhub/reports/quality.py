@@ -32,7 +32,9 @@ from uprhub.search import service as search
 from uprhub.search.query import parse
 from uprhub.search.types import SearchQuery
 
+from . import same_ask
 from .citations import list_states, position_label, review_year
+from .same_ask import GENERIC_WORDS
 
 _ESTIMATORS: dict[str, Estimator] = {}
 
@@ -445,66 +447,6 @@ def smart_hints(text: str, estimate: Estimate | None = None) -> list[Hint]:
 
 # --- similar past recommendations ---------------------------------------------------------------
 
-#: Words too common in recommendations to say what one is about.
-GENERIC_WORDS = frozenset(
-    [
-        "ensure",
-        "take",
-        "measures",
-        "measure",
-        "steps",
-        "step",
-        "efforts",
-        "effort",
-        "rights",
-        "right",
-        "human",
-        "state",
-        "states",
-        "government",
-        "governments",
-        "federal",
-        "national",
-        "country",
-        "united",
-        "america",
-        "american",
-        "continue",
-        "consider",
-        "including",
-        "include",
-        "includes",
-        "particular",
-        "particularly",
-        "effective",
-        "effectively",
-        "necessary",
-        "appropriate",
-        "adequate",
-        "full",
-        "fully",
-        "order",
-        "relevant",
-        "further",
-        "strengthen",
-        "promote",
-        "adopt",
-        "implement",
-        "implementation",
-        "recommend",
-        "recommended",
-        "recommendation",
-        "recommendations",
-        "also",
-        "well",
-        "level",
-        "levels",
-        "policies",
-        "policy",
-        "law",
-        "laws",
-    ]  # fmt: skip
-)
 SIMILAR_WORDS = 6  # distinctive words searched for, one search each
 SIMILAR_MIN_SHARED = 2  # a past recommendation must share this many (unless fewer searched)
 
@@ -513,11 +455,19 @@ SIMILAR_MIN_SHARED = 2  # a past recommendation must share this many (unless few
 class SimilarPast:
     recommendation: Recommendation
     shared_words: list[str] = field(default_factory=list)
-    score: float = 0.0
+    score: float = 0.0  # the search's: shared rare words (finds and orders candidates)
+    same_ask: float = 0.0  # `same_ask.score`: decides "already recommended" or "similar"
+
+    @property
+    def already_recommended(self) -> bool:
+        """Whether the past recommendation asks what the proposal asks (calibrated for a
+        precision of at least 0.9, see `same_ask`); otherwise it is only similar."""
+        return same_ask.is_same_ask(self.same_ask)
 
     @property
     def sentence(self) -> str:
-        """ "already recommended by France in 2015 (cycle 2), noted"."""
+        """ "already recommended by France in 2015 (cycle 2), noted", or for a weaker match
+        "similar to a recommendation by France in 2015 (cycle 2), noted"."""
         rec = self.recommendation
         review = rec.review
         states = list_states([s.short_name for s in rec.recommending_states.all()])
@@ -529,6 +479,19 @@ class SimilarPast:
             "cycle": review.session.cycle_id,
             "position": position,
         }
+        if not self.already_recommended:
+            if year:
+                return (
+                    _(
+                        "similar to a recommendation by %(states)s in %(year)s "
+                        "(cycle %(cycle)s), %(position)s"
+                    )
+                    % values
+                )
+            return (
+                _("similar to a recommendation by %(states)s (cycle %(cycle)s), %(position)s")
+                % values
+            )
         if year:
             return (
                 _("already recommended by %(states)s in %(year)s (cycle %(cycle)s), %(position)s")
@@ -594,12 +557,23 @@ def similar_past_many(texts: list[str], review: Review, limit: int = 3) -> list[
         if wanted
         else {}
     )
-    return [
-        [SimilarPast(rows[pk], shared, score) for score, pk, shared in candidates if pk in rows][
-            :limit
+    found = []
+    for text, candidates in zip(texts, scored, strict=True):
+        proposal = same_ask.words(text)
+        matches = [
+            SimilarPast(
+                rows[pk],
+                shared,
+                score,
+                same_ask.score_words(proposal, same_ask.words(rows[pk].text)),
+            )
+            for score, pk, shared in candidates
+            if pk in rows
         ]
-        for candidates in scored
-    ]
+        # The closest asks first; equal scores keep the search's order (a stable sort).
+        matches.sort(key=lambda m: -m.same_ask)
+        found.append(matches[:limit])
+    return found
 
 
 def similar_past(text: str, review: Review, limit: int = 3) -> list[SimilarPast]:

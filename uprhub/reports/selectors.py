@@ -16,7 +16,7 @@ from uprhub.accounts.models import (
     OrganisationEvent,
 )
 from uprhub.calendar.models import DeadlineKind
-from uprhub.calendar.selectors import entries_for_reviews
+from uprhub.calendar.selectors import entries_for_reviews, review_not_held, with_not_held
 from uprhub.core.roles import is_member
 from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review, Session
@@ -100,9 +100,11 @@ def stakeholder_deadline(review: Review) -> datetime | None:
 
 
 def previous_review(review: Review) -> Review | None:
-    """The State's review before this one (the period a report covers starts there)."""
+    """The State's last review before this one that actually took place (the period a report
+    covers starts there): a review the State did not attend is skipped (USA, UPR 50)."""
     return (
         Review.objects.filter(state_id=review.state_id, session__number__lt=review.session_id)
+        .exclude(review_not_held())
         .select_related("session")
         .order_by("-session__number")
         .first()
@@ -318,8 +320,9 @@ def recommendations_for_citing(ids: list[int]) -> list[Recommendation]:
 
 
 def reviews_for_new_report() -> QuerySet[Review]:
-    """Reviews a report can be written for, latest sessions first."""
-    return Review.objects.select_related("state", "session").order_by(
+    """Reviews a report can be written for, latest sessions first; each says whether it
+    did not take place (``not_held``), so the choice can say so."""
+    return with_not_held(Review.objects.select_related("state", "session")).order_by(
         "-session__number", "state__short_name"
     )
 

@@ -10,10 +10,12 @@ written in the report's language.
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from uprhub.calendar.models import GENEVA_TZ
 from uprhub.reviews.models import Review
 
 from . import document as doc
@@ -66,7 +68,9 @@ def _section(section: ReportSection, level: int) -> doc.Section:
     return doc.Section(title=section.title, kind=section.kind, paragraphs=paragraphs, level=level)
 
 
-def _cover(report: Report, previous: Review | None) -> doc.CoverInformation:
+def _cover(
+    report: Report, previous: Review | None, deadline: datetime | None
+) -> doc.CoverInformation:
     review = report.review
     session = review.session
     members = list(report.members.all())
@@ -75,6 +79,9 @@ def _cover(report: Report, previous: Review | None) -> doc.CoverInformation:
     if previous is not None:
         start = previous.review_date or previous.session.start_date
         period_start = start.isoformat() if start else ""
+    # The period runs to the submission: the stakeholder deadline (its day in Geneva, where
+    # OHCHR sets it), or today when no deadline is known.
+    end = deadline.astimezone(ZoneInfo(GENEVA_TZ)).date() if deadline else timezone.localdate()
     return doc.CoverInformation(
         state_name=review.state.un_name or review.state.short_name,
         state_code=review.state.iso3 or review.state.code,
@@ -88,7 +95,8 @@ def _cover(report: Report, previous: Review | None) -> doc.CoverInformation:
         key_words=report.key_word_list,
         language=report.language,
         period_start=period_start,
-        period_end="",
+        period_end=end.isoformat() if period_start else "",
+        last_review_date=period_start,
     )
 
 
@@ -140,7 +148,7 @@ def to_document(
             sections.append(built)
         document = doc.ReportDocument(
             title=report.title,
-            cover=_cover(report, previous),
+            cover=_cover(report, previous, deadline),
             organisations=[_organisation(m) for m in report.members.all()],
             sections=sections,
             deadline=deadline,

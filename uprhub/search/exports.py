@@ -13,6 +13,7 @@ leading apostrophe; XLSX: string cells, never formulas).
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uprhub.core import exports as tabular
+from uprhub.recommendations.importers.text import map_position
 from uprhub.recommendations.models import (
     ActionCategory,
     Label,
@@ -41,6 +43,7 @@ from uprhub.search import service
 from uprhub.search.types import SearchQuery
 
 CHUNK_SIZE = 2_000
+_CODE = re.compile(r"[a-z]+(?:_[a-z]+)*")  # a machine code, not words a person wrote
 
 
 def header() -> list[str]:
@@ -85,12 +88,22 @@ class _Lookups:
             for pk, vocabulary, name in Theme.objects.values_list("id", "vocabulary__name", "name")
         }
         self.positions = {key: str(label) for key, label in Position.choices}
+        self.published: dict[str, str] = {}
         self.categories = {key: str(label) for key, label in ActionCategory.choices}
         # reverse() once: the permalink of every row differs only by its id.
         marker = 999_999_999
         self.permalink = base_url + reverse("recommendations:detail", args=[marker]).replace(
             str(marker), "{}"
         )
+
+
+def _as_published(value: str, lookups: _Lookups) -> str:
+    """The response as published, in words: a code such as "supported_noted" (OHCHR's CSV)
+    becomes our label for it ("Supported in part"); words such as "Accepted" stay as they are."""
+    if value not in lookups.published:
+        position = map_position(value) if _CODE.fullmatch(value) else None
+        lookups.published[value] = lookups.positions[position] if position else value
+    return lookups.published[value]
 
 
 def _pending_suggestions(chunk: tuple[int, ...], lookups: _Lookups) -> dict[int, list[str]]:
@@ -177,7 +190,7 @@ def _chunk_rows(chunk: tuple[int, ...], lookups: _Lookups) -> Iterator[list[Any]
             "; ".join(name for name, _region in by),
             "; ".join(regions),
             lookups.positions.get(position, position),
-            as_published,
+            _as_published(as_published, lookups),
             lookups.categories.get(category, "") if category else "",
             "; ".join(f"{vocabulary}: {name}" for vocabulary, name in sorted(themes.get(pk, ()))),
             *suggested.get(pk, no_suggestion),

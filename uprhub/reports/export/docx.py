@@ -140,6 +140,14 @@ def _styled_run(style_id: str):
     return run
 
 
+def _note_separator():
+    """A superscript comma between two footnote marks in a row: Word shows "³,⁴", not "³⁴"
+    (which reads as note 34). The DOCX reader knows it is not text."""
+    run = _styled_run("FootnoteReference")
+    run.append(_text_element(","))
+    return run
+
+
 def _text_element(text: str):
     """A ``w:t`` holding `text` as a text node (lxml escapes it)."""
     element = OxmlElement("w:t")
@@ -314,7 +322,9 @@ def build_document(doc: ReportDocument) -> DocxDocument:
                 else:
                     out = document.add_paragraph()
                 out.add_run(text)
-                for note in paragraph.footnotes:
+                for index, note in enumerate(paragraph.footnotes):
+                    if index:
+                        out._p.append(_note_separator())
                     footnotes.add(out, note)
     return document
 

@@ -19,8 +19,8 @@ from datetime import datetime
 from io import BytesIO
 
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import layout
 from ..document import ReportDocument, SubmissionType, ValidationReport
@@ -92,8 +92,13 @@ def cover_note(
             "without": report.word_count_without_footnotes,
             "limit": report.limit or "—",
         },
-        _("Validation: %(errors)s errors, %(warnings)s warnings (see validation.txt).")
-        % {"errors": len(report.errors), "warnings": len(report.warnings)},
+        _("Validation: %(errors)s, %(warnings)s (see validation.txt).")
+        % {
+            "errors": ngettext("%(n)s error", "%(n)s errors", len(report.errors))
+            % {"n": len(report.errors)},
+            "warnings": ngettext("%(n)s warning", "%(n)s warnings", len(report.warnings))
+            % {"n": len(report.warnings)},
+        },
         "",
         _("How to submit"),
         _(
@@ -126,8 +131,7 @@ def package_filename(doc: ReportDocument) -> str:
     parts = ["upr-submission", cover.state_code or cover.state_name]
     if cover.session:
         parts.append(f"upr-{cover.session}")
-    slug = slugify("-".join(p for p in parts if p))[:80].strip("-")
-    return f"{slug or 'upr-submission'}.zip"
+    return f"{layout.file_stem(*parts) or 'upr-submission'}.zip"
 
 
 def build_package(
