@@ -50,7 +50,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
         # The words as typed: no synonyms, translations or theme labels. (No help text until
         # the catalogues translate one: a test requires every command's help translated.)
-        parser.add_argument("--literal", action="store_true")
+        parser.add_argument(
+            "--literal",
+            action="store_true",
+            help=_("Search only the words as typed (no synonyms, translations or themes)."),
+        )
 
     def handle(self, *args, **opts) -> None:
         theme_ids: list[int] = []
