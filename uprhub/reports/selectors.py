@@ -286,8 +286,8 @@ def organisation_from_application(user: Any) -> OrganisationFromApplication | No
     ).exists():
         return None
     profile = getattr(user, "profile", None)
-    name = (profile.organisation_name if profile is not None else "").strip()
-    if not name:
+    name = profile.organisation_name.strip() if profile is not None else ""
+    if profile is None or not name:
         return None
     country = profile.country or ("United States" if profile.us_state else "")
     taken = Organisation.objects.named_like(name).exists()
