@@ -29,6 +29,8 @@ from uprhub.mailinglists.models import MailingList, Subscription
 from uprhub.reports.models import Report
 from uprhub.search import service as search
 
+from . import axe
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # Words that only appear on the page in that language (a heading or a button of the walk).
@@ -40,16 +42,7 @@ LANGUAGES = {
 
 
 def assert_accessible(page, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    results = Axe().run(page)
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-    assert serious == [], f"{name}: {serious}"
+    axe.assert_accessible(page, name, open_details=True)
 
 
 def in_language(page, language: str, name: str) -> None:

@@ -15,19 +15,9 @@ from uprhub.mailinglists import delivery, services
 from uprhub.mailinglists.defaults import ensure_default_lists
 from uprhub.mailinglists.models import MailingList, Post, Subscription, SubscriptionStatus
 
+from .axe import assert_accessible
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-    assert serious == [], f"{name}: {serious}"
 
 
 @pytest.fixture

@@ -15,20 +15,13 @@ from tests.web.factories import make_web_data
 from uprhub.accounts.models import Membership
 from uprhub.search import service as search
 
+from . import axe
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def assert_accessible(page, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    results = Axe().run(page)
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-    assert serious == [], f"{name}: {serious}"
+    axe.assert_accessible(page, name, open_details=True)
 
 
 @pytest.fixture

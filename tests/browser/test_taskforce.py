@@ -13,21 +13,11 @@ from tests.accounts.factories import PASSWORD, make_user
 from tests.factories import ThemeFactory, VocabularyFactory
 from tests.smtp import smtp_controller, smtp_server  # noqa: F401 (fixtures)
 
+from .axe import assert_accessible
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 APPLICANT_PASSWORD = "my-own-passphrase-2026"
-
-
-def assert_accessible(page, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-    assert serious == [], f"{name}: {serious}"
 
 
 @pytest.fixture

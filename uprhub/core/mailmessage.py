@@ -12,10 +12,14 @@ from __future__ import annotations
 import email.policy
 import smtplib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
 
 _FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00")
 
@@ -109,3 +113,39 @@ def classify(error: BaseException) -> str:
         return "transient" if 400 <= error.smtp_code < 500 else "permanent"
     # SMTPServerDisconnected, timeouts, refused connections, resets: the server, not the row.
     return "connection"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a message that failed is tried again, for the outbox and the list deliveries alike:
+    60 s, 120 s, 240 s … (``seconds_setting``) after the 1st, 2nd, 3rd failure, at most an
+    hour apart, until ``attempts_setting`` attempts."""
+
+    attempts_setting: str
+    default_attempts: int
+    seconds_setting: str
+    max_delay: timedelta = timedelta(hours=1)
+
+    def max_attempts(self) -> int:
+        return int(getattr(settings, self.attempts_setting, self.default_attempts))
+
+    def delay(self, attempts: int) -> timedelta:
+        base = int(getattr(settings, self.seconds_setting, 60))
+        return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), self.max_delay)
+
+    def after_failure(
+        self, attempts_before: int, error: str, *, permanent: bool, pending: str, failed: str
+    ) -> tuple[dict[str, Any], bool]:
+        """The row's new fields after a failed attempt (released by its worker), and whether
+        it gave up: a permanent refusal or the last attempt."""
+        attempts = attempts_before + 1
+        gave_up = permanent or attempts >= self.max_attempts()
+        fields = {
+            "status": failed if gave_up else pending,
+            "attempts": attempts,
+            "last_error": error[:500],
+            "next_attempt_at": None if gave_up else timezone.now() + self.delay(attempts),
+            "claimed_by": "",
+            "claimed_at": None,
+        }
+        return fields, gave_up

@@ -29,7 +29,14 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from .mailmessage import HeaderInjectionError, Message, check_message, classify, describe
+from .mailmessage import (
+    HeaderInjectionError,
+    Message,
+    RetryPolicy,
+    check_message,
+    classify,
+    describe,
+)
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -40,14 +47,9 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_RETRY_DELAY = timedelta(hours=1)
 
 
-def max_attempts() -> int:
-    return int(getattr(settings, "UPRHUB_EMAIL_MAX_ATTEMPTS", 12))
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """60 s, 120 s, 240 s … after the 1st, 2nd, 3rd failure; at most an hour."""
-    base = int(getattr(settings, "UPRHUB_EMAIL_RETRY_SECONDS", 60))
-    return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
+RETRY = RetryPolicy("UPRHUB_EMAIL_MAX_ATTEMPTS", 12, "UPRHUB_EMAIL_RETRY_SECONDS", MAX_RETRY_DELAY)
+max_attempts = RETRY.max_attempts
+retry_delay = RETRY.delay
 
 
 def mail_is_captured() -> bool:
@@ -132,16 +134,14 @@ def _mark_done(message: OutboxMessage, worker: str, *, captured: bool) -> None:
 
 def _mark_failed(message: OutboxMessage, worker: str, error: str, *, permanent: bool) -> bool:
     """Record a failed attempt; True when the message gave up, False when it waits."""
-    attempts = message.attempts + 1
-    gave_up = permanent or attempts >= max_attempts()
-    OutboxMessage.objects.filter(pk=message.pk, claimed_by=worker).update(
-        status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING,
-        attempts=attempts,
-        last_error=error[:500],
-        next_attempt_at=None if gave_up else timezone.now() + retry_delay(attempts),
-        claimed_by="",
-        claimed_at=None,
+    fields, gave_up = RETRY.after_failure(
+        message.attempts,
+        error,
+        permanent=permanent,
+        pending=OutboxStatus.PENDING,
+        failed=OutboxStatus.FAILED,
     )
+    OutboxMessage.objects.filter(pk=message.pk, claimed_by=worker).update(**fields)
     return gave_up
 
 

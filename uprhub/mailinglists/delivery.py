@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from uprhub.core.mail import HeaderInjectionError, classify, describe
+from uprhub.core.mailmessage import RetryPolicy
 
 from .models import Delivery, DeliveryStatus, Post, PostStatus, SubscriptionStatus
 from .rendering import PostMailer
@@ -57,14 +58,9 @@ def batch_size() -> int:
     return int(getattr(settings, "UPRHUB_LIST_BATCH_SIZE", 200))
 
 
-def max_attempts() -> int:
-    return int(getattr(settings, "UPRHUB_LIST_MAX_ATTEMPTS", 8))
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """60 s, 120 s, 240 s … after the 1st, 2nd, 3rd failure; at most an hour."""
-    base = int(getattr(settings, "UPRHUB_LIST_RETRY_SECONDS", 60))
-    return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
+RETRY = RetryPolicy("UPRHUB_LIST_MAX_ATTEMPTS", 8, "UPRHUB_LIST_RETRY_SECONDS", MAX_RETRY_DELAY)
+max_attempts = RETRY.max_attempts
+retry_delay = RETRY.delay
 
 
 class ConnectionLost(Exception):
@@ -138,16 +134,14 @@ def _mark_sent(delivery: Delivery, worker: str) -> None:
 
 def _mark_failed(delivery: Delivery, worker: str, error: str, *, permanent: bool) -> bool:
     """Record a failed attempt; True when the row gave up (failed), False when it waits."""
-    attempts = delivery.attempts + 1
-    gave_up = permanent or attempts >= max_attempts()
-    Delivery.objects.filter(pk=delivery.pk, claimed_by=worker).update(
-        status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
-        attempts=attempts,
-        last_error=error[:500],
-        next_attempt_at=None if gave_up else timezone.now() + retry_delay(attempts),
-        claimed_by="",
-        claimed_at=None,
+    fields, gave_up = RETRY.after_failure(
+        delivery.attempts,
+        error,
+        permanent=permanent,
+        pending=DeliveryStatus.PENDING,
+        failed=DeliveryStatus.FAILED,
     )
+    Delivery.objects.filter(pk=delivery.pk, claimed_by=worker).update(**fields)
     return gave_up
 
 
