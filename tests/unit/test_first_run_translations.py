@@ -61,6 +61,6 @@ def test_first_run_strings_are_in_the_catalogues(language: str) -> None:
     with translation.override(language):
         assert all(translation.gettext(text) != text for text in texts)
         rules = translation.ngettext(
-            "submission rules: %(n)s created", "submission rules: %(n)s created", 2
+            "%(n)s submission rule added.", "%(n)s submission rules added.", 2
         )
-    assert rules != "submission rules: %(n)s created"
+    assert rules != "%(n)s submission rules added."
