@@ -9,6 +9,7 @@ uprhub similarity embed|status         optional semantic "similar recommendation
 uprhub backup PATH                     consistent online backup (database, secret key, files)
 uprhub restore PATH                    restore a backup into an empty database
 uprhub purge                           delete data past its retention period (daily, cron)
+uprhub consultations create SLUG …     start a community consultation ("Listen")
 uprhub manage COMMAND …                any Django management command
 """
 
@@ -30,6 +31,7 @@ _NEEDS_DATA = {
     "db_worker",
     "worker",
     "createadmin",
+    "consultations",
 }
 # `uprhub worker` is django-tasks-db's worker made resilient (uprhub/core/worker.py).
 _ALIASES = {"import": "import_data"}

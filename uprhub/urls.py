@@ -16,6 +16,7 @@ urlpatterns = [
     path("lists/", include("uprhub.mailinglists.urls")),
     path("reports/", include("uprhub.reports.urls")),
     path("classifier/", include("uprhub.classifier.urls")),
+    path("listen/", include("uprhub.consultations.urls")),
     # The language switcher is on every page; with a CSRF token in it no page could be cached
     # for anonymous visitors. Changing the language is harmless if forged (it only sets the
     # language cookie), so the switcher posts without a token.

@@ -35,4 +35,6 @@ UPRHUB_RATE_LIMITS = {
     "list_preferences": "5/h",
     "list_token": "30/h",
     "list_address": "3/h",
+    "testimony": "10/h",
+    "receipt": "30/h",
 }

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "uprhub.mailinglists",
     "uprhub.reports",
     "uprhub.classifier",
+    "uprhub.consultations",
     "uprhub.site",
 ]
 

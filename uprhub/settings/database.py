@@ -14,10 +14,13 @@ DATABASES = {
 }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers (web, search) proceed while an import writes.
+    # WAL lets readers (web, search) proceed while an import writes. secure_delete zeroes
+    # deleted content, so a withdrawn testimony is gone from the file, not just unlinked.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }

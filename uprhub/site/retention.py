@@ -36,6 +36,8 @@ class Purged:
     reminder_logs: int = 0
     unconfirmed_answers: int = 0
     outbox_messages: int = 0
+    consultation_address_hashes: int = 0
+    consultation_receipt_mails: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -105,6 +107,15 @@ def purge(now: datetime | None = None) -> Purged:
 
     result.outbox_messages = (
         OutboxMessage.objects.filter(created_at__lt=cutoff)
+        .exclude(status=OutboxStatus.PENDING)
+        .delete()[0]
+    )
+    from uprhub.consultations.services import RECEIPT_MAIL_KIND, purge_address_hashes
+
+    result.consultation_address_hashes = purge_address_hashes(now)
+    # A receipt e-mail holds a participant's address and their code: gone once sent.
+    result.consultation_receipt_mails = (
+        OutboxMessage.objects.filter(kind=RECEIPT_MAIL_KIND)
         .exclude(status=OutboxStatus.PENDING)
         .delete()[0]
     )

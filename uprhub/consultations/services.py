@@ -1,0 +1,322 @@
+"""What happens in consultations: the one place the web, the command line and (later) the API
+call to change anything.
+
+Write services for staff check their permission themselves (`require_perm`). Giving,
+changing and withdrawing testimony are public self-service: the receipt code is the key,
+and no actor is taken from a form.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from uprhub.core.mail import schedule_mail
+from uprhub.core.rules import Actor, Person, require_perm
+from uprhub.reviews.models import Review
+
+from . import crypto
+from .models import (
+    ConsentText,
+    Consultation,
+    ConsultationRole,
+    Identity,
+    IdentityAccess,
+    Testimony,
+    TestimonyStatus,
+)
+
+MAX_TEXT = 10_000
+MAX_ANSWER = 10_000
+MAX_IDENTITY_FIELD = 200
+RECEIPT_MAIL_KIND = "consultation_receipt"  # the outbox kind is the template name
+
+
+class ConsultationError(ValueError):
+    """A request the service refuses, with a message for the person (translated)."""
+
+
+class ConsultationClosed(ConsultationError):
+    pass
+
+
+class WrongAccessCode(ConsultationError):
+    pass
+
+
+class UnknownReceipt(ConsultationError):
+    pass
+
+
+@dataclass(frozen=True)
+class TestimonyInput:
+    """What a participant sends. Every consent is False unless the person ticked it."""
+
+    __test__ = False
+
+    text: str
+    language: str
+    government: str = ""
+    themes: list[str] = field(default_factory=list)
+    quote_anonymously: bool = False
+    quote_named: bool = False
+    may_contact: bool = False
+    fears_reprisals: bool = False
+
+
+@dataclass(frozen=True)
+class IdentityInput:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.name or self.email or self.phone)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "email": self.email, "phone": self.phone}
+
+
+# --- consultations -------------------------------------------------------------------------
+
+
+def create_consultation(
+    *,
+    actor: Actor,
+    slug: str,
+    review: Review,
+    title: str,
+    organisation: Any = None,
+    place: str = "",
+    description: str = "",
+    languages: list[str] | None = None,
+    opens_at: datetime.datetime | None = None,
+    closes_at: datetime.datetime | None = None,
+    access_code: str = "",
+) -> Consultation:
+    require_perm(actor, "consultations.create")
+    if Consultation.objects.filter(slug=slug).exists():
+        raise ConsultationError(_("A consultation with the short name “%s” exists.") % slug)
+    known = {code for code, _name in settings.LANGUAGES}
+    languages = languages or ["en", "es", "fr"]
+    unknown = [code for code in languages if code not in known]
+    if unknown:
+        raise ConsultationError(_("Unknown language: %s") % ", ".join(unknown))
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ConsultationError(_("A consultation must close after it opens."))
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            slug=slug,
+            review=review,
+            title=_clean_line(title),
+            organisation=organisation,
+            place=_clean_line(place),
+            description=_clean_text(description),
+            languages=languages,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            access_code_hash=make_password(access_code) if access_code else "",
+        )
+        ConsentText.objects.create(consultation=consultation, version=1, text="")
+    return consultation
+
+
+def add_consent_version(consultation: Consultation, text: str, *, actor: Actor) -> ConsentText:
+    """A new consent wording; testimonies given before keep the version they were given under."""
+    require_perm(actor, "consultations.assign_role", consultation)
+    latest = consultation.current_consent()
+    return ConsentText.objects.create(
+        consultation=consultation, version=latest.version + 1, text=_clean_text(text)
+    )
+
+
+def assign_role(consultation: Consultation, user: Any, role: str, *, actor: Actor) -> None:
+    require_perm(actor, "consultations.assign_role", consultation)
+    ConsultationRole.objects.get_or_create(consultation=consultation, user=user, role=role)
+
+
+# --- giving testimony (public) ---------------------------------------------------------------
+
+
+def _clean_text(value: str, limit: int = MAX_TEXT) -> str:
+    """Newlines and tabs stay; other control characters and binary are refused."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(value) > limit:
+        raise ConsultationError(
+            _("Please keep it under %(limit)s characters (this has %(count)s).")
+            % {"limit": f"{limit:,}", "count": f"{len(value):,}"}
+        )
+    for ch in value:
+        if ch not in "\n\t" and unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"}:
+            raise ConsultationError(_("The text contains characters that cannot be stored."))
+    return value
+
+
+def _clean_line(value: str) -> str:
+    return " ".join(_clean_text(value, MAX_IDENTITY_FIELD).split())
+
+
+def _check_input(consultation: Consultation, data: TestimonyInput) -> dict[str, Any]:
+    text = _clean_text(data.text)
+    if not text:
+        raise ConsultationError(_("Please write what you want to tell us."))
+    if data.language not in consultation.languages:
+        raise ConsultationError(_("This consultation does not take testimony in that language."))
+    answers: dict[str, Any] = {}
+    if consultation.questions.get("government") and data.government.strip():
+        answers["government"] = _clean_text(data.government, MAX_ANSWER)
+    if consultation.questions.get("themes") and data.themes:
+        answers["themes"] = sorted({_clean_line(theme) for theme in data.themes if theme})[:20]
+    return {
+        "text": text,
+        "language": data.language,
+        "answers": answers,
+        "quote_anonymously": bool(data.quote_anonymously),
+        "quote_named": bool(data.quote_named),
+        "may_contact": bool(data.may_contact),
+        "fears_reprisals": bool(data.fears_reprisals),
+    }
+
+
+def _store_identity(testimony: Testimony, identity: IdentityInput) -> None:
+    cleaned = IdentityInput(
+        name=_clean_line(identity.name),
+        email=_clean_line(identity.email),
+        phone=_clean_line(identity.phone),
+    )
+    Identity.objects.filter(testimony=testimony).delete()
+    if not cleaned.is_empty():
+        Identity.objects.create(
+            testimony=testimony, token=crypto.encrypt(json.dumps(cleaned.as_dict()))
+        )
+
+
+def submit_testimony(
+    consultation: Consultation,
+    data: TestimonyInput,
+    identity: IdentityInput | None = None,
+    *,
+    access_code: str = "",
+    client_address: str = "",
+    email_receipt: bool = False,
+    now: datetime.datetime | None = None,
+) -> tuple[Testimony, str]:
+    """Store a testimony; returns it and its receipt code (which only the person ever sees)."""
+    now = now or timezone.now()
+    if not consultation.is_open(now):
+        raise ConsultationClosed(_("This consultation is not taking testimony now."))
+    if consultation.needs_access_code and not check_password(
+        access_code.strip(), consultation.access_code_hash
+    ):
+        raise WrongAccessCode(_("The access code is not right. Ask the people who run it."))
+    fields = _check_input(consultation, data)
+    identity = identity or IdentityInput()
+    if email_receipt and not identity.email.strip():
+        raise ConsultationError(_("To receive the code by e-mail, give an e-mail address."))
+    code = crypto.new_receipt_code()
+    with transaction.atomic():
+        testimony = Testimony.objects.create(
+            consultation=consultation,
+            consent=consultation.current_consent(),
+            receipt_hash=crypto.receipt_hash(code),
+            address_hash=crypto.address_hash(client_address, now.date()) if client_address else "",
+            **fields,
+        )
+        _store_identity(testimony, identity)
+        if email_receipt:
+            schedule_mail(
+                identity.email.strip(),
+                RECEIPT_MAIL_KIND,
+                {"consultation": consultation, "code": code},
+            )
+    return testimony, code
+
+
+def find_by_receipt(consultation: Consultation, code: str) -> Testimony:
+    testimony = Testimony.objects.filter(
+        consultation=consultation, receipt_hash__in=crypto.receipt_hashes(code)
+    ).first()
+    if testimony is None or testimony.is_withdrawn:
+        raise UnknownReceipt(_("No testimony has this code. Check it and try again."))
+    return testimony
+
+
+def change_testimony(
+    consultation: Consultation,
+    code: str,
+    data: TestimonyInput,
+    identity: IdentityInput | None = None,
+) -> Testimony:
+    """The person changes what they said (and who they are): moderation starts again."""
+    testimony = find_by_receipt(consultation, code)
+    fields = _check_input(consultation, data)
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(testimony, name, value)
+        testimony.status = TestimonyStatus.NEW
+        # Re-stored under the newest key, so a rotated-out key can be dropped.
+        testimony.receipt_hash = crypto.receipt_hash(code)
+        testimony.save()
+        if identity is not None:
+            _store_identity(testimony, identity)
+    return testimony
+
+
+def withdraw_testimony(consultation: Consultation, code: str) -> Testimony:
+    """Delete what the person said and who they are; a tombstone (id, dates) remains so
+    counts and logs stay honest."""
+    testimony = find_by_receipt(consultation, code)
+    return _withdraw(testimony)
+
+
+def _withdraw(testimony: Testimony) -> Testimony:
+    with transaction.atomic():
+        Identity.objects.filter(testimony=testimony).delete()
+        testimony.text = ""
+        testimony.language = ""
+        testimony.answers = {}
+        testimony.quote_anonymously = testimony.quote_named = False
+        testimony.may_contact = testimony.fears_reprisals = False
+        testimony.receipt_hash = None
+        testimony.address_hash = ""
+        testimony.status = TestimonyStatus.WITHDRAWN
+        testimony.withdrawn_at = timezone.now()
+        testimony.save()
+    return testimony
+
+
+# --- identity (moderators) -------------------------------------------------------------------
+
+
+def view_identity(testimony: Testimony, *, actor: Person) -> dict[str, str] | None:
+    """The identity a participant gave (or None), for a moderator; every view is logged."""
+    require_perm(actor, "consultations.view_identity", testimony.consultation)
+    identity = Identity.objects.filter(testimony=testimony).first()
+    IdentityAccess.objects.create(testimony=testimony, user=actor)
+    if identity is None:
+        return None
+    data: dict[str, str] = json.loads(crypto.decrypt(identity.token))
+    return data
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+def purge_address_hashes(now: datetime.datetime | None = None) -> int:
+    """Forget client-address hashes older than UPRHUB_CONSULTATION_ADDRESS_HASH_DAYS (≤ 7)."""
+    days = min(settings.UPRHUB_CONSULTATION_ADDRESS_HASH_DAYS, 7)
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    return (
+        Testimony.objects.filter(created_at__lt=cutoff)
+        .exclude(address_hash="")
+        .update(address_hash="")
+    )
