@@ -30,3 +30,7 @@ def moderator(consultation):
 
 def make_input(text: str = "The police stop us every day on the way to school.", **kw):
     return services.TestimonyInput(text=text, language=kw.pop("language", "en"), **kw)
+
+
+from tests.accounts.fixtures import site_url  # noqa: E402,F401
+from tests.smtp import smtp_controller, smtp_server  # noqa: E402,F401

@@ -41,6 +41,8 @@ def test_the_command_line_may_only_what_the_rules_mark_as_system():
         "accounts.edit_organisation",
         "calendar.set_deadline",
         "calendar.load",
+        "consultations.create",
+        "consultations.assign_role",
     }
     for name in rules.RULES:
         assert rules.has_perm(None, name) is (name in system)

@@ -1,0 +1,157 @@
+"""The public pages: consultation, testimony form, receipt, "my testimony"; identity view."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.accounts.factories import make_user
+from uprhub.consultations import services
+from uprhub.consultations.models import Identity, IdentityAccess, Testimony, TestimonyStatus
+from uprhub.core.models import OutboxMessage
+from uprhub.site.retention import purge
+
+pytestmark = pytest.mark.django_db
+
+CODE = re.compile(r'id="receipt-code"><strong>([A-Z0-9-]+)</strong>')
+
+
+def give(client, consultation, **fields):
+    data = {"text": "They cut the water to our street.", "language": "en", **fields}
+    return client.post(reverse("consultations:give", args=[consultation.slug]), data)
+
+
+def test_consultation_page(client, consultation):
+    page = client.get(reverse("consultations:detail", args=[consultation.slug])).content.decode()
+    assert "Pittsburgh listens" in page and "United States" in page
+    assert reverse("consultations:give", args=[consultation.slug]) in page
+
+
+def test_form_is_anonymous_by_default_and_light(client, consultation):
+    response = client.get(reverse("consultations:give", args=[consultation.slug]))
+    page = response.content.decode()
+    assert len(response.content) <= 60 * 1024
+    assert "<script" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    for name in (
+        "quote_anonymously",
+        "quote_named",
+        "may_contact",
+        "fears_reprisals",
+        "email_receipt",
+    ):
+        box = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert "checked" not in box, name
+    for name in ("name", "email", "phone"):
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert "required" not in field, name
+    assert "Only if you want" in page  # each identity field says why it is asked
+    assert 'name="access_code"' not in page
+
+
+def test_give_shows_receipt_once_and_code_opens_it(client, consultation):
+    response = give(client, consultation, quote_anonymously="on")
+    assert response["Cache-Control"] == "no-store"
+    code = CODE.search(response.content.decode()).group(1)
+    testimony = Testimony.objects.get()
+    assert testimony.quote_anonymously and not testimony.quote_named
+    assert not Identity.objects.exists()
+    mine = reverse("consultations:mine", args=[consultation.slug])
+    # The code never travels in an address: the "my testimony" link has none.
+    assert (
+        code not in response.content.decode().split("receipt-code", 1)[1].split("</strong>", 1)[1]
+    )
+    page = client.post(mine, {"code": code}).content.decode()
+    assert "They cut the water to our street." in page
+    page = client.post(
+        mine,
+        {"code": code, "action": "change", "text": "No water for six weeks.", "language": "es"},
+    ).content.decode()
+    assert "Your changes are saved" in page
+    testimony.refresh_from_db()
+    assert (testimony.text, testimony.language) == ("No water for six weeks.", "es")
+    assert not testimony.quote_anonymously  # unticked in the change: consent withdrawn
+    confirm = client.post(mine, {"code": code, "action": "withdraw"}).content.decode()
+    assert "cannot be undone" in confirm and Testimony.objects.get().text  # not yet
+    done = client.post(
+        mine, {"code": code, "action": "withdraw", "confirm": "yes"}
+    ).content.decode()
+    assert "was withdrawn" in done
+    assert Testimony.objects.get().status == TestimonyStatus.WITHDRAWN
+    again = client.post(mine, {"code": code}).content.decode()
+    assert "No testimony has this code" in again
+
+
+def test_identity_not_shown_back_to_code_holder(client, consultation):
+    response = give(client, consultation, name="Ana Lucía Torres", phone="412-555-0101")
+    code = CODE.search(response.content.decode()).group(1)
+    page = client.post(reverse("consultations:mine", args=[consultation.slug]), {"code": code})
+    assert "Ana Lucía Torres" not in page.content.decode()
+    assert "412-555-0101" not in page.content.decode()
+
+
+def test_access_code_required_when_set(client, consultation):
+    guarded = services.create_consultation(
+        actor=None, slug="guarded", review=consultation.review, title="G", access_code="river-42"
+    )
+    page = give(client, guarded, access_code="nope").content.decode()
+    assert "access code is not right" in page and not Testimony.objects.exists()
+    assert CODE.search(give(client, guarded, access_code="river-42").content.decode())
+
+
+def test_honeypot_gets_a_fake_receipt_and_stores_nothing(client, consultation):
+    response = give(client, consultation, contact_website="http://spam.example")
+    assert CODE.search(response.content.decode())
+    assert not Testimony.objects.exists()
+
+
+def test_rate_limited(client, consultation, settings):
+    settings.UPRHUB_RATE_LIMITS = {**settings.UPRHUB_RATE_LIMITS, "testimony": "2/h"}
+    assert give(client, consultation).status_code == 200
+    assert give(client, consultation).status_code == 200
+    assert give(client, consultation).status_code == 429
+    assert Testimony.objects.count() == 2
+
+
+def test_receipt_emailed_only_when_asked_and_forgotten_once_sent(
+    client, consultation, smtp_server, site_url, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        give(client, consultation, email="maria@example.org")
+    assert smtp_server.messages == []
+    assert not OutboxMessage.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = give(client, consultation, email="maria@example.org", email_receipt="on")
+    code = CODE.search(response.content.decode()).group(1)
+    mail = smtp_server.only()
+    assert mail.rcpt_tos == ["maria@example.org"]
+    assert code in mail.text
+    assert "Pittsburgh" not in mail.subject  # nothing about the consultation on a lock screen
+    assert f"http://testserver/listen/{consultation.slug}/mine/" in mail.links()
+    # Sent: the message (address and code) is deleted by the next purge.
+    assert OutboxMessage.objects.count() == 1
+    assert purge().consultation_receipt_mails == 1
+    assert not OutboxMessage.objects.exists()
+
+
+def test_email_receipt_needs_an_address(client, consultation):
+    page = give(client, consultation, email_receipt="on").content.decode()
+    assert "give an e-mail address" in page and not Testimony.objects.exists()
+
+
+def test_identity_page_for_moderators_only(client, consultation, moderator):
+    testimony, _ = services.submit_testimony(
+        consultation,
+        services.TestimonyInput(text="t", language="en"),
+        services.IdentityInput(name="Ana Lucía Torres"),
+    )
+    url = reverse("consultations:identity", args=[consultation.slug, testimony.pk])
+    assert client.get(url).status_code == 302  # to the log-in
+    client.force_login(make_user("admin"))
+    assert client.get(url).status_code == 403
+    client.force_login(moderator)
+    response = client.get(url)
+    assert "Ana Lucía Torres" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert IdentityAccess.objects.filter(user=moderator).count() == 1

@@ -1,0 +1,88 @@
+"""Consultations × roles: the site roles, plus a facilitator and a moderator of the
+consultation (and a moderator of another one). Identity is for its moderators alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.accounts.factories import make_user
+from tests.factories import ReviewFactory
+from uprhub.consultations import services
+from uprhub.consultations.models import (
+    Consultation,
+    ConsultationRole,
+    IdentityAccess,
+)
+
+from .grid import ROLES, actor, check_cell, row
+
+pytestmark = pytest.mark.django_db
+
+STAFF = {"system", "coordinator", "admin"}
+CONSULTATION_ROLES = [*ROLES, "facilitator", "moderator", "moderator_elsewhere"]
+
+
+def _consultation(slug: str = "grid") -> Consultation:
+    return services.create_consultation(actor=None, slug=slug, review=ReviewFactory(), title="Grid")
+
+
+def _who(role: str, consultation: Consultation):
+    if role in {"facilitator", "moderator"}:
+        user = make_user("registered")
+        services.assign_role(consultation, user, role, actor=None)
+        return user
+    if role == "moderator_elsewhere":
+        user = make_user("registered")
+        services.assign_role(_consultation("elsewhere"), user, "moderator", actor=None)
+        return user
+    return actor(role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_create(role):
+    who = actor(role)
+    review = ReviewFactory()
+    check_cell(
+        who=who,
+        perm="consultations.create",
+        obj=None,
+        expected=row(STAFF)[role],
+        call=lambda: services.create_consultation(
+            actor=who, slug="new", review=review, title="New"
+        ),
+        snapshot=lambda: Consultation.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_assign_role(role):
+    consultation = _consultation()
+    who = actor(role)
+    person = make_user("registered")
+    check_cell(
+        who=who,
+        perm="consultations.assign_role",
+        obj=consultation,
+        expected=row(STAFF)[role],
+        call=lambda: services.assign_role(consultation, person, "moderator", actor=who),
+        snapshot=lambda: ConsultationRole.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("role", CONSULTATION_ROLES)
+def test_view_identity(role):
+    consultation = _consultation()
+    testimony, _code = services.submit_testimony(
+        consultation,
+        services.TestimonyInput(text="t", language="en"),
+        services.IdentityInput(name="Someone"),
+    )
+    who = _who(role, consultation)
+    check_cell(
+        who=who,
+        perm="consultations.view_identity",
+        obj=consultation,
+        expected="allow" if role == "moderator" else "deny",
+        call=lambda: services.view_identity(testimony, actor=who),
+        snapshot=lambda: IdentityAccess.objects.count(),  # every view is logged
+    )
