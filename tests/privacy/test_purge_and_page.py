@@ -91,6 +91,8 @@ def test_purge_deletes_what_outlived_its_retention(settings):
         "reminder_logs": 1,
         "unconfirmed_answers": 0,
         "outbox_messages": 0,
+        "consultation_address_hashes": 0,
+        "consultation_receipt_mails": 0,
     }
     assert set(Subscriber.objects.values_list("email", flat=True)) == {
         "fresh@example.org",
@@ -108,6 +110,8 @@ def test_purge_deletes_what_outlived_its_retention(settings):
             "reminder_logs",
             "unconfirmed_answers",
             "outbox_messages",
+            "consultation_address_hashes",
+            "consultation_receipt_mails",
         ],
         0,
     )

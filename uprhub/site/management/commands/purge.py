@@ -33,6 +33,8 @@ class Command(BaseCommand):
                 "reminder_logs": _("reminder records"),
                 "unconfirmed_answers": _("unconfirmed taskforce answers"),
                 "outbox_messages": _("e-mail outbox records"),
+                "consultation_address_hashes": _("consultation address hashes"),
+                "consultation_receipt_mails": _("sent consultation receipt e-mails"),
             }
             for key, count in result.as_dict().items():
                 self.stdout.write(
