@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uprhub.core.mail import schedule_mail
-from uprhub.core.rules import Actor, Person, require_perm
+from uprhub.core.rules import Actor, require_perm
 from uprhub.reviews.models import Review
 
 from . import crypto
@@ -297,9 +297,10 @@ def _withdraw(testimony: Testimony) -> Testimony:
 # --- identity (moderators) -------------------------------------------------------------------
 
 
-def view_identity(testimony: Testimony, *, actor: Person) -> dict[str, str] | None:
+def view_identity(testimony: Testimony, *, actor: Actor) -> dict[str, str] | None:
     """The identity a participant gave (or None), for a moderator; every view is logged."""
     require_perm(actor, "consultations.view_identity", testimony.consultation)
+    assert actor is not None  # the rule has no system path: only a moderator's account
     identity = Identity.objects.filter(testimony=testimony).first()
     IdentityAccess.objects.create(testimony=testimony, user=actor)
     if identity is None:
