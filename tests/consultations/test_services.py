@@ -199,3 +199,21 @@ def test_cli_create(db, capsys):
     consultation = Consultation.objects.get(slug="pgh")
     assert consultation.review == review
     assert "Pittsburgh" in capsys.readouterr().out
+
+
+def test_deploy_check_warns_about_a_derived_key(settings):
+    from uprhub.consultations.checks import check_consultation_keys
+
+    settings.UPRHUB_CONSULTATION_KEYS = []
+    assert [m.id for m in check_consultation_keys()] == ["uprhub.consultations.W001"]
+    settings.UPRHUB_CONSULTATION_KEYS = [crypto.Fernet.generate_key().decode()]
+    assert check_consultation_keys() == []
+
+
+def test_identity_token_is_fernet_and_consultation_key_decrypts_it(consultation, settings):
+    key = crypto.Fernet.generate_key()
+    settings.UPRHUB_CONSULTATION_KEYS = [key.decode()]
+    testimony, _ = services.submit_testimony(consultation, make_input(), PERSON)
+    token = Identity.objects.get(testimony=testimony).token
+    assert "Maria" not in token
+    assert b"maria@example.org" in crypto.Fernet(key).decrypt(token.encode())
