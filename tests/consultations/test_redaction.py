@@ -227,9 +227,10 @@ def test_texts_over_the_limit_are_refused() -> None:
 )
 def test_adversarial_text_of_10000_characters_is_fast(chunk: str) -> None:
     text = (chunk * (MAX_CHARS // len(chunk) + 1))[:MAX_CHARS]
-    started = time.perf_counter()
+    # CPU time of this process: the limit is about the patterns, not about a busy machine.
+    started = time.process_time()
     suggest(text, names=["Ana María de la Cruz", "Aaaa", "A" * 200])
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 # --- the targets on the labelled sample -----------------------------------------------------
