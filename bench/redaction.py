@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/redaction.py [tests/consultations/data/redaction_sample.json]
 
-A labelled span counts as found when one suggested span of the same kind covers it entirely
-(redaction is about not leaking: a slightly wider cut still protects). A suggested span is
+A labelled span counts as found when suggested spans of the same kind cover every letter and
+digit of it (redaction is about not leaking: a slightly wider cut, or "St" without its full
+stop, still protects). A suggested span is
 correct when it overlaps a labelled span of the same kind. Exact matches are counted too.
 Also times the worst case: a 10,000-character adversarial text.
 """
@@ -35,7 +36,8 @@ def score(items: list[dict], suggest) -> dict:  # type: ignore[no-untyped-def]
             c = counts[g["kind"]]
             c["labelled"] += 1
             same = [s for s in got if s.kind == g["kind"]]
-            if any(s.start <= g["start"] and s.end >= g["end"] for s in same):
+            letters = [i for i in range(g["start"], g["end"]) if item["text"][i].isalnum()]
+            if all(any(s.start <= i < s.end for s in same) for i in letters):
                 c["found"] += 1
             else:
                 misses.append({"id": item["id"], "kind": g["kind"], "missed": g["text"]})

@@ -119,7 +119,7 @@ def test_street_words_that_are_not_addresses(text: str) -> None:
 def test_identity_names_match_case_and_accent_insensitively_by_part_and_possessive() -> None:
     text = "MARIA JOSE said García's son and maria were stopped; Jose too."
     got = found(text, "name", names=("María José García",))
-    assert got == ["MARIA", "JOSE", "García", "maria", "Jose"]
+    assert got == ["MARIA JOSE", "García", "maria", "Jose"]
 
 
 def test_short_name_parts_and_common_words_are_not_matched_lowercase() -> None:
@@ -148,6 +148,9 @@ def test_hyphenated_given_name_is_one_span() -> None:
         ("My husband, Emeka, waits.", "Emeka"),
         ("Our lawyer, Mrs. Goldberg, filed it.", "Goldberg"),
         ("Un guardia llamado Ramírez nos quitó todo.", "Ramírez"),
+        ("Un policía de apellido Walsh me pidió papeles.", "Walsh"),
+        ("My brother-in-law Marcus sleeps in his car.", "Marcus"),
+        ("Ask for Darnell's mother, she knows.", "Darnell"),
     ],
 )
 def test_names_after_cue_words(text: str, name: str) -> None:
@@ -234,15 +237,16 @@ def test_adversarial_text_of_10000_characters_is_fast(chunk: str) -> None:
 
 
 # --- the targets on the labelled sample -----------------------------------------------------
-def test_recall_and_precision_targets_on_the_labelled_sample() -> None:
+@pytest.mark.parametrize("name", ["redaction_sample.json", "redaction_heldout.json"])
+def test_recall_and_precision_targets_on_the_labelled_samples(name: str) -> None:
     spec = importlib.util.spec_from_file_location("bench_redaction", ROOT / "bench/redaction.py")
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    items = json.loads(SAMPLE.read_text(encoding="utf-8"))["items"]
-    assert len(items) >= 150
+    items = json.loads((SAMPLE.parent / name).read_text(encoding="utf-8"))["items"]
+    assert len(items) >= (150 if name == SAMPLE.name else 40)
     assert {i["language"] for i in items} == {"en", "es", "fr"}
-    assert sum(1 for i in items if not i["spans"]) >= 50  # hard negatives
+    assert sum(1 for i in items if not i["spans"]) >= len(items) // 4  # hard negatives
     result = bench.score(items, suggest)["per_kind"]
     assert result["email"]["recall"] >= 0.98
     assert result["phone"]["recall"] >= 0.98
@@ -252,7 +256,8 @@ def test_recall_and_precision_targets_on_the_labelled_sample() -> None:
     assert all(result[kind]["precision"] >= 0.9 for kind in result)
 
 
-def test_sample_spans_match_their_text() -> None:
-    for item in json.loads(SAMPLE.read_text(encoding="utf-8"))["items"]:
+@pytest.mark.parametrize("name", ["redaction_sample.json", "redaction_heldout.json"])
+def test_sample_spans_match_their_text(name: str) -> None:
+    for item in json.loads((SAMPLE.parent / name).read_text(encoding="utf-8"))["items"]:
         for span in item["spans"]:
             assert item["text"][span["start"] : span["end"]] == span["text"]

@@ -172,14 +172,18 @@ _TITLES = (
     r"l['’]agent|brigadier|officier|juge"
 )
 _INTRO = (
-    r"named|called|my\s+name\s+is|llamad[oa]|de\s+nombre|se\s+llama|me\s+llamo|"
+    r"named|called|my\s+name\s+is|surnamed|last\s+name\s+is|de\s+apellido|apellidad[oa]|llamad[oa]|de\s+nombre|se\s+llama|me\s+llamo|"
     r"mi\s+nombre\s+es|nommée?|appelée?|s['’]appelle|je\s+m['’]appelle"
 )
 CUE_NAME_RE = re.compile(
     r"(?<!\w)(?:"
-    rf"(?i:(?:{_POSSESSIVES})\s+(?:[\w-]{{1,15}}\s+)?(?:{_RELATIVES})),?"
+    rf"(?i:(?:{_POSSESSIVES})\s+(?:[\w-]{{1,15}}\s+)?(?:{_RELATIVES})(?:-in-law)?),?"
     rf"|(?i:{_TITLES})|M\.|(?i:{_INTRO})"
     rf")[ \t]+(?P<name>{_FULL_NAME})"
+)
+# "Darnell's mother": a name in the possessive before a relative.
+POSSESSIVE_NAME_RE = re.compile(
+    rf"(?<!\w)(?P<name>{_NAME_WORD})['’]s[ \t]+(?i:(?:{_RELATIVES})(?:-in-law)?)(?!\w)"
 )
 # Capitalised words that follow a cue but are not names (places, institutions, time words).
 _NOT_NAMES = frozenset(
@@ -287,6 +291,9 @@ def _names(text: str, names: Sequence[str]) -> Iterable[Span]:
             continue
         position = start + kept_end
         yield Span(start, position, "name", text[start:position])
+    for match in POSSESSIVE_NAME_RE.finditer(text):
+        if fold(match.group("name")) not in _NOT_NAMES:
+            yield Span(match.start("name"), match.end("name"), "name", match.group("name"))
 
 
 _PRIORITY = {"email": 0, "phone": 1, "address": 2, "name": 3}
@@ -321,7 +328,23 @@ def suggest(text: str, *, names: Sequence[str] = ()) -> list[Span]:
             continue
         kept.insert(i, span)
         starts.insert(i, span.start)
-    return kept
+    return _join_names(text, kept)
+
+
+def _join_names(text: str, spans: list[Span]) -> list[Span]:
+    """One span for "Jorge Luis" rather than one per given-name part."""
+    joined: list[Span] = []
+    for span in spans:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.kind == span.kind == "name"
+            and re.fullmatch(r"[ \t-]{1,3}", text[last.end : span.start])
+        ):
+            joined[-1] = Span(last.start, span.end, "name", text[last.start : span.end])
+        else:
+            joined.append(span)
+    return joined
 
 
 def default_placeholder(kind: str) -> str:
