@@ -59,10 +59,17 @@ def test_an_email_wins_over_the_name_inside_it() -> None:
         "612 34 56 78",
         "+34 91 123 45 67",
         "+4915112345678",
+        "+1 4125550134",
     ],
 )
 def test_phone_formats(phone: str) -> None:
     assert found(f"My number is {phone} after six.", "phone") == [phone]
+
+
+def test_a_bare_run_of_digits_is_a_phone_only_after_a_phone_word() -> None:
+    assert found("Text me on WhatsApp: 4125550134.", "phone") == ["4125550134"]
+    assert found("Mi celular es el 5512345678", "phone") == ["5512345678"]
+    assert found("My ID number is 123456789; case 4125550134 is closed.", "phone") == []
 
 
 @pytest.mark.parametrize(
@@ -94,6 +101,7 @@ def test_numbers_that_are_not_phones(text: str) -> None:
         ("Nos sacaron de Av. Reforma 222 sin orden.", "Av. Reforma 222"),
         ("J'habite au 12 rue de la Paix depuis 2010.", "12 rue de la Paix"),
         ("Au 8 bis boulevard de la Villette.", "8 bis boulevard de la Villette"),
+        ("Vivía en la Calle 10 # 45-20, Bogotá.", "Calle 10 # 45-20"),
     ],
 )
 def test_street_addresses(text: str, address: str) -> None:
@@ -225,6 +233,9 @@ def test_texts_over_the_limit_are_refused() -> None:
         "1234 A B C ",
         "x" * 70 + "@",
         "(412) ",
+        "call 12345678 ",
+        "Calle 1 # ",
+        "Aaa's son ",
         "\x00\u202e",
     ],
 )

@@ -73,6 +73,7 @@ _STRONG_PHONES = [
     # +33 6 12 34 56 78, +52 55 1234 5678, 0044 20 7946 0958, +44 (0)20 7946 0958
     r"(?:\+|00)[1-9]\d{0,3}(?:\s?\(\d{1,4}\)\s?\d{1,5}|[\s.-]\d{1,5}){1,7}",
     r"\+[1-9]\d{7,14}",
+    r"\+[1-9]\d{0,2}\s\d{6,12}",
     # French national: 06 12 34 56 78, 06.12.34.56.78, 0612345678
     r"0[1-9](?:[\s.-]?\d{2}){4}",
     # UK national: 020 7946 0958, 07700 900123
@@ -86,6 +87,12 @@ _WEAK_PHONES = [
     r"[6-9]\d{2}\s\d{3}\s\d{3}",
     r"\d{3}-\d{4}",
 ]
+# A bare run of digits ("4125550134") is a phone only right after a phone word.
+CUED_PHONE_RE = re.compile(
+    r"(?i:phone|tel\.?|cell|mobile|whats\s?app|text|call|tel[eé]fono|celular|m[oó]vil|"
+    r"llam\w*|t[ée]l[ée]phone|portable|appel\w*)\b[^\d\n]{0,25}?"
+    r"(?<![\w+.-])(?P<phone>\d{9,12})(?![\w.,/-]\d|\w)"
+)
 STRONG_PHONE_RE = re.compile(_NOT_BEFORE + "(?:" + "|".join(_STRONG_PHONES) + ")" + _NOT_AFTER)
 WEAK_PHONE_RE = re.compile(_NOT_BEFORE + "(?:" + "|".join(_WEAK_PHONES) + ")" + _NOT_AFTER)
 # Numbers right after these words are identifiers, references or amounts, not phones.
@@ -127,6 +134,11 @@ ADDRESS_ES_RE = re.compile(
     rf"\s*(?:{_PART_ES}\s+)?{_WORD_ES}(?:\s+(?:{_PART_ES}\s+)?{_WORD_ES}){{0,3}},?\s+"
     r"(?:(?i:n[º°o]\.?|n[uú]m\.?|n[uú]mero|#)\s*)?\d{1,5}[A-Za-z]?\b"
     r"(?:,?\s*(?i:int\.?|interior|piso|depto\.?|dpto\.?|puerta|bajo)\s*[\w-]{1,4}\b)?"
+)
+# Colombian style: "Calle 10 # 45-20", "Carrera 7 No. 32-16".
+ADDRESS_CO_RE = re.compile(
+    r"(?<!\w)(?i:calle|carrera|cra\.|cl\.|avenida|diagonal|transversal)\s+\d{1,3}[A-Za-z]?"
+    r"\s*(?:#|(?i:n[oº°]\.?))\s*\d{1,3}[A-Za-z]?\s*-\s*\d{1,3}\b"
 )
 _PART_FR = r"(?:de\s+la|de\s+l['’]|du|des|de|d['’]|la|le|les|l['’])"
 ADDRESS_FR_RE = re.compile(
@@ -254,10 +266,12 @@ def _phones(text: str) -> Iterable[Span]:
             if weak and _ID_CONTEXT.search(before):
                 continue
             yield Span(m.start(), m.end(), "phone", value)
+    for m in CUED_PHONE_RE.finditer(text):
+        yield Span(m.start("phone"), m.end("phone"), "phone", m.group("phone"))
 
 
 def _addresses(text: str) -> Iterable[Span]:
-    for regex in (ADDRESS_EN_RE, PO_BOX_RE, ADDRESS_ES_RE, ADDRESS_FR_RE):
+    for regex in (ADDRESS_EN_RE, PO_BOX_RE, ADDRESS_ES_RE, ADDRESS_CO_RE, ADDRESS_FR_RE):
         for m in regex.finditer(text):
             head = re.match(r"\d{4}\b", m.group())
             if (
