@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uprhub.settings")
 SAMPLE = ROOT / "tests" / "consultations" / "data" / "redaction_sample.json"
 
 
-def score(items: list[dict], suggest) -> dict:  # type: ignore[no-untyped-def]
+def score(items: list[dict], suggest: Callable[..., list]) -> dict:
     kinds = ("email", "phone", "address", "name")
     counts = {
         k: {"labelled": 0, "found": 0, "exact": 0, "suggested": 0, "correct": 0} for k in kinds

@@ -235,7 +235,7 @@ def fold(text: str) -> str:
     return "".join(out).replace("’", "'")
 
 
-def _given_name_pattern(names: Iterable[str]) -> tuple[re.Pattern[str] | None, set[str]]:
+def _given_name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     terms: set[str] = set()
     for raw in list(names)[:20]:
         name = " ".join(fold(raw[:200]).split())
@@ -247,10 +247,10 @@ def _given_name_pattern(names: Iterable[str]) -> tuple[re.Pattern[str] | None, s
             if len(re.sub(r"\W", "", part)) >= 3:
                 terms.add(part)
     if not terms:
-        return None, set()
+        return None
     ordered = sorted(terms, key=len, reverse=True)
     alternation = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in ordered)
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), terms
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
 
 
 def _phones(text: str) -> Iterable[Span]:
@@ -284,7 +284,7 @@ def _addresses(text: str) -> Iterable[Span]:
 
 
 def _names(text: str, names: Sequence[str]) -> Iterable[Span]:
-    pattern, _terms = _given_name_pattern(names)
+    pattern = _given_name_pattern(names)
     if pattern is not None:
         for m in pattern.finditer(fold(text)):
             original = text[m.start() : m.end()]
