@@ -331,8 +331,12 @@ def test_no_header_at_all():
     found = problems("2025-03-14,en,Text,,,,yes,no,no,no,Poverty\n")
 
     assert found == [
-        "Line 1: The first line must name the columns: " + HEADER + ".",
+        "Line 1: The first line must name the columns, separated by commas or semicolons: "
+        + HEADER
+        + "."
     ]
+    # Tabs are not a delimiter: the header is then one unknown name.
+    assert problems(one_row().replace(",", "\t")) == found
 
 
 def test_text_over_the_limit():

@@ -329,7 +329,10 @@ class _Reader:
             self.problem(
                 1,
                 None,
-                _("The first line must name the columns: %(columns)s.")
+                _(
+                    "The first line must name the columns, separated by commas or "
+                    "semicolons: %(columns)s."
+                )
                 % {"columns": ",".join(COLUMNS)},
             )
             return None
@@ -400,7 +403,7 @@ class _Reader:
         phone = self.short(line, "phone", clean.get("phone", ""), MAX_PHONE)
         flags = {column: self.flag(line, column, clean.get(column, "")) for column in FLAG_COLUMNS}
         themes = self.theme_list(line, clean.get("themes", ""))
-        if "@" in name and "email" in positions:
+        if "@" in name:
             self.problem(
                 line,
                 "name",
