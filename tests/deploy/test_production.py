@@ -35,6 +35,13 @@ def documented_production_env() -> dict[str, str]:
         if line.strip() and not line.startswith("#"):
             name, _, value = line.partition("=")
             variables[name.strip()] = value.strip()
+    # A secret the reader makes themself is written as "<…>": make one, as they would.
+    for name, value in variables.items():
+        if value.startswith("<") and value.endswith(">"):
+            assert name == "UPRHUB_CONSULTATION_KEYS", f"{name}: no way to make {value}"
+            from cryptography.fernet import Fernet
+
+            variables[name] = Fernet.generate_key().decode()
     return variables
 
 
