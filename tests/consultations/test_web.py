@@ -135,6 +135,17 @@ def test_receipt_emailed_only_when_asked_and_forgotten_once_sent(
     assert not OutboxMessage.objects.exists()
 
 
+def test_a_handled_receipt_email_keeps_neither_address_nor_code(
+    client, consultation, smtp_server, site_url, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = give(client, consultation, email="maria@example.org", email_receipt="on")
+    code = CODE.search(response.content.decode()).group(1)
+    assert smtp_server.only().rcpt_tos == ["maria@example.org"]
+    (row,) = OutboxMessage.objects.values_list("to", "subject", "text", "html")
+    assert not any("maria@example.org" in value or code in value for value in row)
+
+
 def test_email_receipt_needs_an_address(client, consultation):
     page = give(client, consultation, email_receipt="on").content.decode()
     assert "give an e-mail address" in page and not Testimony.objects.exists()

@@ -8,4 +8,10 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from uprhub.core.outbox import forget_when_handled
+
         from . import checks  # noqa: F401  (registers the deploy check)
+        from .services import RECEIPT_MAIL_KIND
+
+        # A receipt e-mail holds the participant's address and code: kept only until handled.
+        forget_when_handled(RECEIPT_MAIL_KIND)

@@ -52,6 +52,17 @@ max_attempts = RETRY.max_attempts
 retry_delay = RETRY.delay
 
 
+#: Kinds of message (template names) whose recipient and text are forgotten as soon as the
+#: message is handled, sent or captured alike: the address and what the text holds are a
+#: person's own (a consultation participant's address and receipt code). Filled by the apps
+#: that queue them (`forget_when_handled`), so core names none of them.
+_FORGOTTEN_KINDS: set[str] = set()
+
+
+def forget_when_handled(kind: str) -> None:
+    _FORGOTTEN_KINDS.add(kind)
+
+
 def mail_is_captured() -> bool:
     """True when mail is only shown (console, outbox page), not delivered by SMTP."""
     backend = settings.MAILERS["default"]["BACKEND"]
@@ -129,6 +140,9 @@ def _mark_done(message: OutboxMessage, worker: str, *, captured: bool) -> None:
     }
     if not captured:
         done.update(text="", html="")  # links in it are nobody else's business
+    if message.kind in _FORGOTTEN_KINDS:
+        # Printed on the console already when captured; nobody else needs it afterwards.
+        done.update(to="", text="", html="")
     OutboxMessage.objects.filter(pk=message.pk, claimed_by=worker).update(**done)
 
 
