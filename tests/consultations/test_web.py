@@ -106,6 +106,24 @@ def test_honeypot_gets_a_fake_receipt_and_stores_nothing(client, consultation):
     assert not Testimony.objects.exists()
 
 
+def test_a_bot_asking_for_the_receipt_by_mail_sees_the_page_a_person_sees(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        person = give(client, consultation, email="maria@example.org", email_receipt="on")
+        bot = give(
+            client,
+            consultation,
+            email="bot@example.org",
+            email_receipt="on",
+            contact_website="http://spam.example",
+        )
+    sentence = "We are also sending it to the e-mail address you gave."
+    assert sentence in person.content.decode()
+    assert sentence in bot.content.decode()
+    assert Testimony.objects.count() == 1
+
+
 def test_rate_limited(client, consultation, settings):
     settings.UPRHUB_RATE_LIMITS = {**settings.UPRHUB_RATE_LIMITS, "testimony": "2/h"}
     assert give(client, consultation).status_code == 200

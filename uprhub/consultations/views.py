@@ -53,7 +53,9 @@ def give(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_spam():
             # A receipt like any other, for a testimony that does not exist: a bot learns nothing.
-            return _receipt(request, consultation, crypto.new_receipt_code(), emailed=False)
+            # (Saying "we are also sending it" when asked, as for a person, so the two pages match.)
+            asked = bool(request.POST.get("email_receipt")) and bool(request.POST.get("email"))
+            return _receipt(request, consultation, crypto.new_receipt_code(), emailed=asked)
         if form.is_valid():
             try:
                 _testimony, code = services.submit_testimony(
