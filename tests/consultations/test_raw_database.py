@@ -74,6 +74,10 @@ def test_withdrawn_text_and_identity_gone_from_the_database(tmp_path):
         services.TestimonyInput(text=SECRET_TEXT, language="en"),
         services.IdentityInput(name=NAME),
     )
-    assert SECRET_TEXT.encode() in raw_database(tmp_path)
+    # Stored redacted ("my cousin Tecumseh" is a name after a cue word), the rest in clear.
+    kept = SECRET_TEXT.split(" my cousin")[0].encode()
+    raw = raw_database(tmp_path)
+    assert kept in raw
+    assert b"Tecumseh" not in raw
     services.withdraw_testimony(consultation, code)
-    assert SECRET_TEXT.encode() not in raw_database(tmp_path)
+    assert kept not in raw_database(tmp_path)

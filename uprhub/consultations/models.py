@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from uprhub.accounts.models import Organisation
+from uprhub.recommendations.models import Recommendation, SuggestionStatus, Theme
+from uprhub.reports.models import Paragraph
 from uprhub.reviews.models import Review
 
 
@@ -129,13 +131,59 @@ class TestimonyStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class InPersonSession(models.Model):
+    """A community event where people give testimony in person (on the review calendar)."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="sessions"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("in-person session")
+
+    def __str__(self) -> str:
+        return f"{self.place} {self.starts_at:%Y-%m-%d}"
+
+
+class TestimonySource(models.TextChoices):
+    __test__ = False
+
+    WEB = "web", _("Web form")
+    FACILITATOR = "facilitator", _("Entered by a facilitator")
+    PAPER = "paper", _("Paper form")
+
+
 class Testimony(models.Model):
     __test__ = False  # not a pytest class, despite its name
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.PROTECT, related_name="testimonies"
     )
+    # The text that may leave moderation: personal data redacted (automatically on arrival,
+    # confirmed or extended by a moderator). The original is only in `original_token`.
     text = models.TextField(blank=True)
+    # Fernet token (crypto.encrypt) of {"text": …, "government": …} as the person wrote it:
+    # for the person (with their receipt) and the consultation's moderators; emptied by the
+    # retention purge and by withdrawal.
+    original_token = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=12, choices=TestimonySource.choices, default=TestimonySource.WEB
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Made on the facilitator's device, so a re-sent offline entry is stored once.
+    client_id = models.UUIDField(null=True, blank=True)
     language = models.CharField(max_length=12, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     consent = models.ForeignKey(ConsentText, on_delete=models.PROTECT, null=True, blank=True)
@@ -154,10 +202,18 @@ class Testimony(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
+    # Set by the retention purge: identity and original text are gone for good.
+    purged_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("testimony")
         verbose_name_plural = _("testimonies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "client_id"], name="testimony_client_id_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Testimony {self.pk}"
@@ -190,3 +246,101 @@ class IdentityAccess(models.Model):
 
     def __str__(self) -> str:
         return f"Testimony {self.testimony_id} seen by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ModerationDecision(models.Model):
+    """The audit of moderation: every status change and redaction, by whom and when.
+
+    Never holds the testimony's text, so it can be kept after a withdrawal."""
+
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="decisions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    from_status = models.CharField(max_length=20, choices=TestimonyStatus.choices)
+    to_status = models.CharField(max_length=20, choices=TestimonyStatus.choices)
+    redactions = models.PositiveIntegerField(default=0)  # how many spans were redacted
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"Testimony {self.testimony_id}: {self.from_status} → {self.to_status}"
+
+
+class TagKind(models.TextChoices):
+    THEME = "theme", _("UPR Info issue")
+    RECOMMENDATION = "recommendation", _("Past recommendation")
+
+
+class TestimonyTag(models.Model):
+    """A UPR Info issue or a past recommendation of the State linked to a testimony.
+
+    Suggested by a model (`score`, `model_version`) and accepted or rejected by a moderator,
+    or added by a person (accepted from the start, `score` null). Accepted tags are the
+    "themes" and "recommendations" of exports; pending ones the "suggested_…" fields."""
+
+    __test__ = False
+
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="tags")
+    kind = models.CharField(max_length=16, choices=TagKind.choices)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, null=True, blank=True)
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, null=True, blank=True
+    )
+    score = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=60, blank=True)
+    status = models.CharField(
+        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["testimony", "theme"],
+                condition=models.Q(theme__isnull=False),
+                name="testimony_tag_theme_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["testimony", "recommendation"],
+                condition=models.Q(recommendation__isnull=False),
+                name="testimony_tag_recommendation_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} tag of testimony {self.testimony_id}"
+
+
+class ParagraphSource(models.Model):
+    """Which testimonies a report paragraph was made from, and the exact quote taken from
+    each (if any), so a withdrawal or a new redaction reaches the report."""
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    testimony = models.ForeignKey(
+        Testimony, on_delete=models.CASCADE, related_name="paragraph_sources"
+    )
+    quote = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paragraph", "testimony"], name="paragraph_source_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Paragraph {self.paragraph_id} from testimony {self.testimony_id}"

@@ -24,7 +24,7 @@ from uprhub.core.mail import schedule_mail
 from uprhub.core.rules import Actor, require_perm
 from uprhub.reviews.models import Review
 
-from . import crypto
+from . import crypto, redaction, signals
 from .models import (
     ConsentText,
     Consultation,
@@ -187,6 +187,43 @@ def _check_input(consultation: Consultation, data: TestimonyInput) -> dict[str, 
     }
 
 
+def _protect(fields: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """Keep the words as written only encrypted (`original_token`); the stored `text` and
+    "what should the government do" answer are redacted automatically on arrival, so no
+    e-mail, phone, address or given name is in clear text before a moderator has looked."""
+    answers = dict(fields["answers"])
+    original = {"text": fields["text"], "government": answers.get("government", "")}
+    fields = dict(fields, original_token=crypto.encrypt(json.dumps(original)))
+    names = [name for name in names if name]
+    fields["text"] = redaction.apply(fields["text"], redaction.suggest(fields["text"], names=names))
+    if answers.get("government"):
+        government = answers["government"]
+        answers["government"] = redaction.apply(
+            government, redaction.suggest(government, names=names)
+        )
+    fields["answers"] = answers
+    return fields
+
+
+def original_of(testimony: Testimony) -> dict[str, str]:
+    """The words as the person wrote them ({"text", "government"}); after the retention
+    purge or a withdrawal, the redacted text (all that is left)."""
+    if not testimony.original_token:
+        return {"text": testimony.text, "government": testimony.answers.get("government", "")}
+    data: dict[str, str] = json.loads(crypto.decrypt(testimony.original_token))
+    return data
+
+
+def identity_of(testimony: Testimony) -> dict[str, str]:
+    """The stored identity, decrypted, for services only (never logged, never rendered
+    without `view_identity`)."""
+    identity = Identity.objects.filter(testimony=testimony).first()
+    if identity is None:
+        return {}
+    data: dict[str, str] = json.loads(crypto.decrypt(identity.token))
+    return data
+
+
 def _store_identity(testimony: Testimony, identity: IdentityInput) -> None:
     cleaned = IdentityInput(
         name=_clean_line(identity.name),
@@ -223,6 +260,7 @@ def submit_testimony(
     if email_receipt and not identity.email.strip():
         raise ConsultationError(_("To receive the code by e-mail, give an e-mail address."))
     code = crypto.new_receipt_code()
+    fields = _protect(fields, [identity.name])
     with transaction.atomic():
         testimony = Testimony.objects.create(
             consultation=consultation,
@@ -259,6 +297,8 @@ def change_testimony(
     """The person changes what they said (and who they are): moderation starts again."""
     testimony = find_by_receipt(consultation, code)
     fields = _check_input(consultation, data)
+    name = identity.name if identity is not None else identity_of(testimony).get("name", "")
+    fields = _protect(fields, [name])
     with transaction.atomic():
         for name, value in fields.items():
             setattr(testimony, name, value)
@@ -282,6 +322,7 @@ def _withdraw(testimony: Testimony) -> Testimony:
     with transaction.atomic():
         Identity.objects.filter(testimony=testimony).delete()
         testimony.text = ""
+        testimony.original_token = ""
         testimony.language = ""
         testimony.answers = {}
         testimony.quote_anonymously = testimony.quote_named = False
@@ -291,6 +332,8 @@ def _withdraw(testimony: Testimony) -> Testimony:
         testimony.status = TestimonyStatus.WITHDRAWN
         testimony.withdrawn_at = timezone.now()
         testimony.save()
+        testimony.tags.all().delete()
+        signals.testimony_withdrawn.send(sender=Testimony, testimony=testimony)
     return testimony
 
 

@@ -92,11 +92,12 @@ def _receipt(
 def _form_from(testimony: Testimony, consultation: Consultation) -> ChangeTestimonyForm:
     # The identity is not shown back: whoever holds the code may replace it, not read it
     # (a code found on paper must not reveal a name).
+    original = services.original_of(testimony)
     return ChangeTestimonyForm(
         consultation=consultation,
         initial={
-            "text": testimony.text,
-            "government": testimony.answers.get("government", ""),
+            "text": original["text"],
+            "government": original["government"],
             "language": testimony.language,
             "quote_anonymously": testimony.quote_anonymously,
             "quote_named": testimony.quote_named,
