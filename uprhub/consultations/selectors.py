@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from uprhub.reviews.models import Review
 
-from .models import Consultation, Testimony
+from .models import Consultation, Testimony, TestimonyStatus
 
 
 def consultation_by_slug(slug: str) -> Consultation:
@@ -28,3 +29,36 @@ def review_for(iso3: str, cycle: int | None = None) -> Review | None:
     if cycle is not None:
         reviews = reviews.filter(session__cycle_id=cycle)
     return reviews.first()
+
+
+# The two doors out of moderation. Every public page, export, API answer and report section
+# reads testimony through one of these, never `Testimony.objects` directly.
+
+
+def counted(consultation: Consultation) -> QuerySet[Testimony]:
+    """What counts as a participant's testimony: all but rejected and withdrawn."""
+    return consultation.testimonies.exclude(
+        status__in=[TestimonyStatus.REJECTED, TestimonyStatus.WITHDRAWN]
+    )
+
+
+def approved(consultation: Consultation) -> QuerySet[Testimony]:
+    """Approved by a moderator: the redacted text may leave moderation."""
+    return consultation.testimonies.filter(status=TestimonyStatus.APPROVED)
+
+
+def quotable(consultation: Consultation) -> QuerySet[Testimony]:
+    """May be quoted, always anonymously: approved, the person agreed to a quote (anonymous or
+    named), and did not say they fear reprisals. UPR Hub never prints a participant's name:
+    a named quote is for the moderator to arrange by hand with the person."""
+    return (
+        approved(consultation)
+        .filter(fears_reprisals=False)
+        .filter(Q(quote_anonymously=True) | Q(quote_named=True))
+    )
+
+
+def public(consultation: Consultation) -> QuerySet[Testimony]:
+    """Shown anywhere outside moderation (read API, public pages): approved and not
+    risk-flagged. Risk-flagged testimony is only ever counted."""
+    return approved(consultation).filter(fears_reprisals=False)
