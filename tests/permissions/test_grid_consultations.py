@@ -48,7 +48,7 @@ def test_create(role):
         obj=None,
         expected=row(STAFF)[role],
         call=lambda: services.create_consultation(
-            actor=who, slug="new", review=review, title="New"
+            actor=who, slug="fresh", review=review, title="New"
         ),
         snapshot=lambda: Consultation.objects.count(),
     )
@@ -85,4 +85,24 @@ def test_view_identity(role):
         expected="allow" if role == "moderator" else "deny",
         call=lambda: services.view_identity(testimony, actor=who),
         snapshot=lambda: IdentityAccess.objects.count(),  # every view is logged
+    )
+
+
+@pytest.mark.parametrize("role", CONSULTATION_ROLES)
+def test_manage(role):
+    consultation = _consultation()
+    who = _who(role, consultation)
+    allowed = role in STAFF or role in {"facilitator", "moderator"}
+    check_cell(
+        who=who,
+        perm="consultations.manage",
+        obj=consultation,
+        expected="allow" if allowed else "deny",
+        call=lambda: services.update_consultation(
+            consultation,
+            services.ConsultationSettings(title="Renamed"),
+            actor=who,
+            version=consultation.version,
+        ),
+        snapshot=lambda: Consultation.objects.get(pk=consultation.pk).title,
     )

@@ -43,6 +43,9 @@ def test_the_command_line_may_only_what_the_rules_mark_as_system():
         "calendar.load",
         "consultations.create",
         "consultations.assign_role",
+        "consultations.manage",
+        "consultations.view_results",
+        "consultations.import",
     }
     for name in rules.RULES:
         assert rules.has_perm(None, name) is (name in system)

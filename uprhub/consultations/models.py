@@ -51,6 +51,8 @@ class Consultation(models.Model):
     # Django's password hasher: the code is given to a community, never shown back.
     access_code_hash = models.CharField(max_length=200, blank=True)
     questions = models.JSONField(_("questions"), default=default_questions)
+    # Bumped by every change of its settings: a save made from an older page is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,17 +2,56 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
+from typing import Any
 
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from uprhub.core.roles import is_coordinator
 from uprhub.reviews.models import Review
 
-from .models import Consultation, Testimony, TestimonyStatus
+from .models import Consultation, ConsultationRole, Testimony, TestimonyStatus
 
 
 def consultation_by_slug(slug: str) -> Consultation:
     """The consultation, or 404."""
     return get_object_or_404(Consultation.objects.select_related("review__state"), slug=slug)
+
+
+def listed() -> QuerySet[Consultation]:
+    """Every consultation for the public list: open ones first (by closing date), then the
+    ones not yet open, then closed ones, most recent first."""
+    now = timezone.now()
+    return (
+        Consultation.objects.select_related("review__state", "review__session")
+        .annotate(
+            phase=Case(
+                When(opens_at__gt=now, then=Value(1)),
+                When(closes_at__lte=now, then=Value(2)),
+                default=Value(0),
+            )
+        )
+        .order_by("phase", F("closes_at").asc(nulls_last=True), "-created_at")
+    )
+
+
+def run_by(user: Any) -> QuerySet[Consultation]:
+    """The consultations a person facilitates or moderates (coordinators: all of them)."""
+    if not getattr(user, "pk", None):
+        return Consultation.objects.none()
+    queryset = Consultation.objects.select_related("review__state")
+    if is_coordinator(user):
+        return queryset.order_by("-created_at")
+    return queryset.filter(roles__user=user).distinct().order_by("-created_at")
+
+
+def roles_of(consultation: Consultation) -> QuerySet[ConsultationRole]:
+    return consultation.roles.select_related("user__profile").order_by("role", "user__email")
+
+
+def role_in(consultation: Consultation, pk: int) -> ConsultationRole:
+    return get_object_or_404(ConsultationRole, consultation=consultation, pk=pk)
 
 
 def testimony_in(consultation: Consultation, pk: int) -> Testimony:

@@ -29,16 +29,20 @@ from .models import (
     ConsentText,
     Consultation,
     ConsultationRole,
+    ConsultationRoleKind,
     Identity,
     IdentityAccess,
     Testimony,
     TestimonyStatus,
+    default_questions,
 )
 
 MAX_TEXT = 10_000
 MAX_ANSWER = 10_000
 MAX_IDENTITY_FIELD = 200
-RECEIPT_MAIL_KIND = "consultation_receipt"  # the outbox kind is the template name
+RECEIPT_MAIL_KIND = "consultation_receipt"
+# Addresses under /listen/ that are pages, not consultations.
+RESERVED_SLUGS = frozenset({"new", "api", "static"})  # the outbox kind is the template name
 
 
 class ConsultationError(ValueError):
@@ -102,15 +106,16 @@ def create_consultation(
     opens_at: datetime.datetime | None = None,
     closes_at: datetime.datetime | None = None,
     access_code: str = "",
+    questions: dict[str, bool] | None = None,
 ) -> Consultation:
     require_perm(actor, "consultations.create")
+    if slug in RESERVED_SLUGS:
+        raise ConsultationError(_("“%s” is reserved: choose another short name.") % slug)
     if Consultation.objects.filter(slug=slug).exists():
         raise ConsultationError(_("A consultation with the short name “%s” exists.") % slug)
-    known = {code for code, _name in settings.LANGUAGES}
-    languages = languages or ["en", "es", "fr"]
-    unknown = [code for code in languages if code not in known]
-    if unknown:
-        raise ConsultationError(_("Unknown language: %s") % ", ".join(unknown))
+    languages = _check_languages(languages or ["en", "es", "fr"])
+    if not _clean_line(title):
+        raise ConsultationError(_("A consultation needs a title."))
     if opens_at and closes_at and closes_at <= opens_at:
         raise ConsultationError(_("A consultation must close after it opens."))
     with transaction.atomic():
@@ -125,15 +130,87 @@ def create_consultation(
             opens_at=opens_at,
             closes_at=closes_at,
             access_code_hash=make_password(access_code) if access_code else "",
+            questions=questions if questions is not None else default_questions(),
         )
         ConsentText.objects.create(consultation=consultation, version=1, text="")
     return consultation
 
 
+class StaleEdit(ConsultationError):
+    """The settings changed since the page was opened."""
+
+
+@dataclass(frozen=True)
+class ConsultationSettings:
+    """What the people who run a consultation may change after creating it."""
+
+    title: str
+    place: str = ""
+    description: str = ""
+    languages: list[str] = field(default_factory=lambda: ["en", "es", "fr"])
+    opens_at: datetime.datetime | None = None
+    closes_at: datetime.datetime | None = None
+    ask_themes: bool = True
+    ask_government: bool = True
+
+
+def _check_languages(languages: list[str]) -> list[str]:
+    known = {code for code, _name in settings.LANGUAGES}
+    if not languages:
+        raise ConsultationError(_("Choose at least one language."))
+    unknown = [code for code in languages if code not in known]
+    if unknown:
+        raise ConsultationError(_("Unknown language: %s") % ", ".join(unknown))
+    return languages
+
+
+def update_consultation(
+    consultation: Consultation,
+    changes: ConsultationSettings,
+    *,
+    actor: Actor,
+    version: int,
+    access_code: str | None = None,
+) -> Consultation:
+    """Change a consultation's settings, refusing a save made from an outdated page.
+
+    `access_code`: None keeps it, "" removes it, anything else replaces it."""
+    require_perm(actor, "consultations.manage", consultation)
+    languages = _check_languages(list(changes.languages))
+    if changes.opens_at and changes.closes_at and changes.closes_at <= changes.opens_at:
+        raise ConsultationError(_("A consultation must close after it opens."))
+    values: dict[str, Any] = {
+        "title": _clean_line(changes.title),
+        "place": _clean_line(changes.place),
+        "description": _clean_text(changes.description),
+        "languages": languages,
+        "opens_at": changes.opens_at,
+        "closes_at": changes.closes_at,
+        "questions": {"themes": changes.ask_themes, "government": changes.ask_government},
+        "version": version + 1,
+    }
+    if not values["title"]:
+        raise ConsultationError(_("A consultation needs a title."))
+    if access_code is not None:
+        values["access_code_hash"] = make_password(access_code) if access_code else ""
+    updated = Consultation.objects.filter(pk=consultation.pk, version=version).update(**values)
+    if not updated:
+        raise StaleEdit(
+            _(
+                "Someone changed this consultation while you were editing it. Your changes "
+                "were not saved: the page now shows the current settings."
+            )
+        )
+    consultation.refresh_from_db()
+    return consultation
+
+
 def add_consent_version(consultation: Consultation, text: str, *, actor: Actor) -> ConsentText:
     """A new consent wording; testimonies given before keep the version they were given under."""
-    require_perm(actor, "consultations.assign_role", consultation)
+    require_perm(actor, "consultations.manage", consultation)
     latest = consultation.current_consent()
+    if _clean_text(text) == latest.text:
+        return latest  # unchanged: no new version to record
     return ConsentText.objects.create(
         consultation=consultation, version=latest.version + 1, text=_clean_text(text)
     )
@@ -141,7 +218,16 @@ def add_consent_version(consultation: Consultation, text: str, *, actor: Actor) 
 
 def assign_role(consultation: Consultation, user: Any, role: str, *, actor: Actor) -> None:
     require_perm(actor, "consultations.assign_role", consultation)
+    if role not in ConsultationRoleKind.values:
+        raise ConsultationError(_("Unknown role."))
+    if not getattr(user, "is_active", False):
+        raise ConsultationError(_("This account is not active."))
     ConsultationRole.objects.get_or_create(consultation=consultation, user=user, role=role)
+
+
+def remove_role(role: ConsultationRole, *, actor: Actor) -> None:
+    require_perm(actor, "consultations.assign_role", role.consultation)
+    role.delete()
 
 
 # --- giving testimony (public) ---------------------------------------------------------------

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_manage
 
 app_name = "consultations"
 
 urlpatterns = [
+    path("", views_manage.index, name="index"),
+    path("new/", views_manage.create, name="create"),
+    path("<slug:slug>/settings/", views_manage.edit, name="edit"),
+    path("<slug:slug>/people/", views_manage.people, name="people"),
+    path("<slug:slug>/people/<int:pk>/remove/", views_manage.remove_role, name="remove_role"),
     path("<slug:slug>/", views.consultation_page, name="detail"),
     path("<slug:slug>/give/", views.give, name="give"),
     path("<slug:slug>/mine/", views.mine, name="mine"),
