@@ -25,12 +25,18 @@ def test_home_presents_every_part_and_what_comes_next(client):
         "Know",
         "Organise",
         "Write",
-        "Listen coming next",
+        "Listen",
         "Follow up coming next",
     ]
     assert "Community consultations" in page
     assert "Implementation tracking" in page
-    for name in ("recommendations:explorer", "calendar:index", "coalition:about", "reports:about"):
+    for name in (
+        "recommendations:explorer",
+        "calendar:index",
+        "coalition:about",
+        "reports:about",
+        "consultations:index",
+    ):
         assert f'href="{reverse(name)}"' in page, name
 
 
