@@ -265,3 +265,24 @@ def test_concurrent_attempts_cannot_share_a_count():
     for thread in threads:
         thread.join()
     assert sorted(results) == [False] * 3 + [True] * 5
+
+
+def test_the_counters_keep_no_hash_anyone_could_check_an_address_against(settings):
+    # A plain SHA-256 of an IPv4 address is reversed by trying all of them: the counters'
+    # keys are keyed with the secret key instead.
+    import hashlib
+
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        antispam.RATELIMIT_CACHE: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    cache = caches[antispam.RATELIMIT_CACHE]
+    cache.clear()
+    antispam.hit("login", "192.0.2.55", "5/h")
+    keys = list(cache._cache.keys())  # locmem keeps the made keys
+    assert keys
+    plain = hashlib.sha256(b"192.0.2.55").hexdigest()[:32]
+    assert not any(plain in key for key in keys)
+    assert hashlib.sha256(b"a@example.org").hexdigest() not in antispam.target_key("a@example.org")

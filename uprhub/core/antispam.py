@@ -18,7 +18,6 @@ inbox from many client addresses stops too.
 from __future__ import annotations
 
 import functools
-import hashlib
 import ipaddress
 import re
 import time
@@ -30,6 +29,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -119,7 +119,9 @@ def hit(scope: str, key: str, rate: str) -> bool:
     """
     limit, period = parse_rate(rate)
     window = int(time.time() // period)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    # Keyed: a plain hash of an IPv4 address is reversed by trying all 2^32 of them, and the
+    # counters may sit in the database for the whole window (30 days for sign-ups).
+    digest = salted_hmac("uprhub.ratelimit", key, algorithm="sha256").hexdigest()[:32]
     base = f"uprhub:rl:{scope}:{digest}:{window}"
     counters = caches[RATELIMIT_CACHE]
     slots = [f"{base}:{number}" for number in range(1, limit + 2)]
@@ -131,9 +133,14 @@ def hit(scope: str, key: str, rate: str) -> bool:
 
 
 def target_key(email: str) -> str:
-    """What a per-target limit counts: a hash of the normalised address (no address is
-    stored in the cache)."""
-    return "to:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    """What a per-target limit counts: a keyed hash of the normalised address (no address,
+    nor a hash anyone could check a guessed address against, is stored in the cache)."""
+    return (
+        "to:"
+        + salted_hmac(
+            "uprhub.ratelimit.target", email.strip().lower(), algorithm="sha256"
+        ).hexdigest()
+    )
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:
