@@ -46,7 +46,9 @@ class SettingsForm(forms.Form):
         choices=settings.LANGUAGES,
     )
     opens_at = forms.DateTimeField(
-        label=_("Opens (optional)"), required=False, widget=DateTimeInput()
+        label=_("Opens (optional)"),
+        required=False,
+        widget=DateTimeInput(),
     )
     closes_at = forms.DateTimeField(
         label=_("Closes (optional)"),
@@ -76,6 +78,13 @@ class SettingsForm(forms.Form):
     remove_access_code = forms.BooleanField(
         label=_("Remove the access code: anyone may give testimony"), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Set here, not at import, so it is translated in the visitor's language.
+        self.fields["opens_at"].help_text = _("Times are in the site's time zone (%(zone)s).") % {
+            "zone": settings.TIME_ZONE
+        }
 
     def settings(self) -> ConsultationSettings:
         data = self.cleaned_data
