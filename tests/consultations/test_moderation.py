@@ -510,3 +510,61 @@ def test_scrub_empties_the_wal_of_deleted_words(tmp_path, settings):
 def _read(path, suffix: str) -> bytes:
     wal = path.with_name(path.name + suffix)
     return wal.read_bytes() if wal.exists() else b""
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_deciding_at_once_one_wins(consultation):
+    """Two decisions made on the same page version in two connections, the second while the
+    first is still in its transaction: the second waits, then is refused as stale (no lost
+    update). PostgreSQL only: the test's in-memory SQLite database (shared cache) fails a
+    second writer at once ("table is locked") instead of waiting; a SQLite file serialises
+    writers (IMMEDIATE transactions)."""
+    import threading
+    import time
+
+    from django.db import connections
+    from django.db.models.signals import post_save
+
+    testimony = given(consultation)
+    first, second = make_user("registered"), make_user("registered")
+    for user in (first, second):
+        services.assign_role(consultation, user, "moderator", actor=None)
+    seen = Testimony.objects.get().updated_at
+    inside = threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def hold(sender, instance, **kwargs):
+        # The first decision, written but not committed yet: let the second one start.
+        if instance.user_id == first.pk:
+            inside.set()
+            time.sleep(1.0)
+
+    def decide(user, status, name):
+        try:
+            if name == "second":
+                inside.wait(10)
+            moderation.set_status(
+                Testimony.objects.get(pk=testimony.pk), status, actor=user, expected=seen
+            )
+            outcomes[name] = status
+        except moderation.StaleDecision:
+            outcomes[name] = "stale"
+        finally:
+            connections.close_all()
+
+    post_save.connect(hold, sender=ModerationDecision, weak=False)
+    try:
+        threads = [
+            threading.Thread(target=decide, args=(first, TestimonyStatus.APPROVED, "first")),
+            threading.Thread(target=decide, args=(second, TestimonyStatus.REJECTED, "second")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        post_save.disconnect(hold, sender=ModerationDecision)
+    assert outcomes == {"first": "approved", "second": "stale"}
+    assert Testimony.objects.get().status == TestimonyStatus.APPROVED
+    assert ModerationDecision.objects.count() == 1

@@ -248,3 +248,12 @@ def test_previous_and_next_links_follow_the_tab(client, consultation, moderator)
     assert 'rel="prev"' not in page
     page = client.get(item_url(second)).content.decode()
     assert re.search(rf'href="{item_url(first)}" rel="prev" aria-keyshortcuts="k"', page)
+
+
+def test_the_queue_is_linked_for_its_moderators_only(client, consultation, moderator):
+    page_url = reverse("consultations:detail", args=[consultation.slug])
+    assert queue_url(consultation) not in client.get(page_url).content.decode()
+    client.force_login(role_user("moderator_elsewhere", consultation))
+    assert queue_url(consultation) not in client.get(page_url).content.decode()
+    client.force_login(moderator)
+    assert queue_url(consultation) in client.get(page_url).content.decode()
