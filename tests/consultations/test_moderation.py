@@ -568,3 +568,20 @@ def test_two_moderators_deciding_at_once_one_wins(consultation):
     assert outcomes == {"first": "approved", "second": "stale"}
     assert Testimony.objects.get().status == TestimonyStatus.APPROVED
     assert ModerationDecision.objects.count() == 1
+
+
+def test_withdrawal_and_purge_scrub_the_file_once_committed(
+    consultation, django_capture_on_commit_callbacks
+):
+    testimony = given(consultation)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.withdraw_by_id(consultation, testimony.pk, actor=None)
+    assert services.scrub_database_file in callbacks
+    given(consultation)
+    _closed(consultation, 200)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.purge_expired()  # runs on either database (a no-op on PostgreSQL)
+    assert services.scrub_database_file in callbacks
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.purge_expired()  # nothing deleted: no scrub
+    assert callbacks == []
