@@ -325,6 +325,8 @@ def test_queue_oldest_first_counts_and_neighbours(consultation, moderator):
     assert moderation.neighbours(first, "new") == (None, third)
     assert moderation.neighbours(third, "new") == (first, None)
     assert moderation.next_new(consultation, after=first) == third
+    assert moderation.next_new(consultation, after=third) == first  # wraps around
+    assert moderation.next_new(consultation) == first
 
 
 # --- risk ----------------------------------------------------------------------------------

@@ -289,11 +289,14 @@ def neighbours(testimony: Testimony, status: str) -> tuple[Testimony | None, Tes
 
 
 def next_new(consultation: Consultation, *, after: Testimony | None = None) -> Testimony | None:
-    """The oldest testimony still waiting for a decision (other than `after`)."""
+    """The testimony to decide next: the first new one after `after` in the queue's order,
+    else the oldest new one left (the moderator works down the queue, then wraps around)."""
     waiting = queue(consultation, TestimonyStatus.NEW)
-    if after is not None:
-        waiting = waiting.exclude(pk=after.pk)
-    return waiting.first()
+    if after is None:
+        return waiting.first()
+    waiting = waiting.exclude(pk=after.pk)
+    _previous, following = neighbours(after, TestimonyStatus.NEW)
+    return following or waiting.first()
 
 
 def decisions_of(testimony: Testimony) -> QuerySet[ModerationDecision]:
