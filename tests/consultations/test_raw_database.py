@@ -81,3 +81,86 @@ def test_withdrawn_text_and_identity_gone_from_the_database(tmp_path):
     assert b"Tecumseh" not in raw
     services.withdraw_testimony(consultation, code)
     assert kept not in raw_database(tmp_path)
+
+
+MODERATED_TEXT = (
+    "The Okonkwo-Baptiste family at 1187 Larimer Street was evicted. "
+    "Call Wichapi on 605-555-0142. The Kestrel Ridge shelter turned us away."
+)
+# What only the moderator redacts (by hand): not found by the automatic suggestions.
+BY_HAND = "Kestrel Ridge"
+KEPT = "was evicted"
+
+
+def _given(consultation, text: str):
+    testimony, _code = services.submit_testimony(
+        consultation,
+        services.TestimonyInput(text=text, language="en", government=f"Close {BY_HAND}."),
+        services.IdentityInput(name=NAME, email=EMAIL, phone=PHONE),
+    )
+    return testimony
+
+
+def _tokens(testimony) -> list[bytes]:
+    testimony.refresh_from_db()
+    return [testimony.original_token.encode(), testimony.identity.token.encode()]
+
+
+def _assert_gone(raw: bytes, *extra: bytes) -> None:
+    for value in (
+        NAME,
+        EMAIL,
+        PHONE,
+        "Wichapi",
+        "605-555-0142",
+        "1187 Larimer",
+        "Okonkwo",
+        BY_HAND,
+        "a note naming",
+    ):
+        assert value.encode() not in raw, value
+    for value in extra:
+        assert value not in raw, value[:20]
+
+
+def test_moderated_withdrawn_and_purged_words_gone_from_the_database(tmp_path):
+    import datetime
+
+    from django.utils import timezone
+
+    from uprhub.consultations import moderation
+    from uprhub.consultations.models import Testimony
+
+    consultation = _consultation()
+    moderator = make_user("registered")
+    services.assign_role(consultation, moderator, "moderator", actor=None)
+    withdrawn = _given(consultation, MODERATED_TEXT)
+    purged = _given(consultation, MODERATED_TEXT.replace("evicted", "evicted twice"))
+    raw = raw_database(tmp_path)
+    assert BY_HAND.encode() in raw  # in clear until a moderator redacts it
+    for testimony in (withdrawn, purged):
+        moderation.decide(
+            testimony,
+            "approved",
+            actor=moderator,
+            keep_suggested=None,
+            extra=[BY_HAND.lower(), "okonkwo-baptiste"],
+            note=f"a note naming {BY_HAND}",
+        )
+    raw = raw_database(tmp_path)
+    assert KEPT.encode() in raw
+    # The moderator's redaction: the old text is overwritten in the file, not left behind.
+    assert BY_HAND.encode() not in raw.replace(b"a note naming " + BY_HAND.encode(), b"")
+    old_tokens = _tokens(withdrawn) + _tokens(purged)
+    assert all(token in raw for token in old_tokens)  # the search does see them
+
+    services.withdraw_by_id(consultation, withdrawn.pk, actor=None)
+    consultation.closes_at = timezone.now()
+    consultation.save()
+    services.purge_expired(consultation.closes_at + datetime.timedelta(days=181))
+
+    raw = raw_database(tmp_path)
+    assert b"evicted twice" in raw  # the purged one's redacted text stays (anonymised)
+    assert b"evicted." not in raw  # the withdrawn one's is gone
+    _assert_gone(raw, *old_tokens)
+    assert Testimony.objects.filter(purged_at__isnull=False).count() == 2

@@ -93,6 +93,8 @@ def test_purge_deletes_what_outlived_its_retention(settings):
         "outbox_messages": 0,
         "consultation_address_hashes": 0,
         "consultation_receipt_mails": 0,
+        "consultation_identities": 0,
+        "consultation_originals": 0,
     }
     assert set(Subscriber.objects.values_list("email", flat=True)) == {
         "fresh@example.org",
@@ -112,6 +114,8 @@ def test_purge_deletes_what_outlived_its_retention(settings):
             "outbox_messages",
             "consultation_address_hashes",
             "consultation_receipt_mails",
+            "consultation_identities",
+            "consultation_originals",
         ],
         0,
     )

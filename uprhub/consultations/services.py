@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from .models import (
     ConsultationRoleKind,
     Identity,
     IdentityAccess,
+    ModerationDecision,
     Testimony,
     TestimonyStatus,
     default_questions,
@@ -404,9 +405,26 @@ def withdraw_testimony(consultation: Consultation, code: str) -> Testimony:
     return _withdraw(testimony)
 
 
+def withdraw_by_id(consultation: Consultation, item_id: int, *, actor: Actor) -> Testimony:
+    """Withdraw a testimony by its item id, for a person who asks without their receipt code
+    (`uprhub consultations withdraw SLUG ITEM_ID`, or its moderators)."""
+    require_perm(actor, "consultations.import", consultation)
+    testimony = Testimony.objects.filter(consultation=consultation, pk=item_id).first()
+    if testimony is None:
+        raise ConsultationError(
+            _("Consultation “%(slug)s” has no item %(id)s.")
+            % {"slug": consultation.slug, "id": item_id}
+        )
+    if testimony.is_withdrawn:
+        raise ConsultationError(_("Item %s was already withdrawn.") % item_id)
+    return _withdraw(testimony)
+
+
 def _withdraw(testimony: Testimony) -> Testimony:
     with transaction.atomic():
         Identity.objects.filter(testimony=testimony).delete()
+        # A moderator's note may have quoted the words: the audit keeps who and when only.
+        testimony.decisions.exclude(note="").update(note="")
         testimony.text = ""
         testimony.original_token = ""
         testimony.language = ""
@@ -420,7 +438,26 @@ def _withdraw(testimony: Testimony) -> Testimony:
         testimony.save()
         testimony.tags.all().delete()
         signals.testimony_withdrawn.send(sender=Testimony, testimony=testimony)
+        transaction.on_commit(scrub_database_file)
     return testimony
+
+
+def scrub_database_file(using: str = DEFAULT_DB_ALIAS) -> None:
+    """After deleting people's words: make the SQLite file itself forget them.
+
+    `PRAGMA secure_delete=ON` (settings/database.py, every connection) zeroes deleted
+    content in the pages; in WAL mode the old pages also sit in the -wal file until a
+    checkpoint, so one is run here, truncating the WAL. On PostgreSQL the old row version
+    stays in the table file as a dead tuple until (auto)VACUUM reclaims it: nothing heavy is
+    run from a request (see docs/OPERATIONS.md)."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        (mode,) = cursor.fetchone()
+        if str(mode).lower() == "wal":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # --- identity (moderators) -------------------------------------------------------------------
@@ -439,6 +476,59 @@ def view_identity(testimony: Testimony, *, actor: Actor) -> dict[str, str] | Non
 
 
 # --- retention -------------------------------------------------------------------------------
+
+
+@dataclass
+class Purged:
+    """What the retention purge deleted (or, in a dry run, would delete)."""
+
+    testimonies: int = 0  # testimonies whose identity and original words are gone
+    identities: int = 0
+    originals: int = 0
+    address_hashes: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Consultations closed before this have outlived UPRHUB_CONSULTATION_RETENTION_DAYS."""
+    days = settings.UPRHUB_CONSULTATION_RETENTION_DAYS
+    return (now or timezone.now()) - datetime.timedelta(days=days)
+
+
+def purge_expired(now: datetime.datetime | None = None, *, dry_run: bool = False) -> Purged:
+    """Delete the identities and original words of testimony given to consultations closed
+    more than UPRHUB_CONSULTATION_RETENTION_DAYS ago (the redacted text, consents, status and
+    tags stay: they are the anonymised results), and forget old client-address hashes.
+    Run daily by `uprhub purge` (site/retention.py) and by `uprhub consultations purge`."""
+    now = now or timezone.now()
+    expired = Testimony.objects.filter(
+        consultation__closes_at__lt=retention_cutoff(now), purged_at__isnull=True
+    )
+    identities = Identity.objects.filter(testimony__in=expired)
+    originals = expired.exclude(original_token="")
+    if dry_run:
+        cutoff = now - datetime.timedelta(
+            days=min(settings.UPRHUB_CONSULTATION_ADDRESS_HASH_DAYS, 7)
+        )
+        return Purged(
+            testimonies=expired.count(),
+            identities=identities.count(),
+            originals=originals.count(),
+            address_hashes=Testimony.objects.filter(created_at__lt=cutoff)
+            .exclude(address_hash="")
+            .count(),
+        )
+    with transaction.atomic():
+        result = Purged(identities=identities.delete()[0])
+        result.originals = originals.update(original_token="")
+        ModerationDecision.objects.filter(testimony__in=expired).exclude(note="").update(note="")
+        result.testimonies = expired.update(purged_at=now)
+        result.address_hashes = purge_address_hashes(now)
+        if result.identities or result.originals:
+            transaction.on_commit(scrub_database_file)
+    return result
 
 
 def purge_address_hashes(now: datetime.datetime | None = None) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_manage
+from . import views, views_manage, views_moderation
 
 app_name = "consultations"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("<slug:slug>/give/", views.give, name="give"),
     path("<slug:slug>/mine/", views.mine, name="mine"),
     path("<slug:slug>/testimony/<int:pk>/identity/", views.identity, name="identity"),
+    path("<slug:slug>/moderate/", views_moderation.queue, name="moderate"),
+    path("<slug:slug>/moderate/<int:pk>/", views_moderation.item, name="moderate_item"),
 ]

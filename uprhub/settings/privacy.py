@@ -13,3 +13,6 @@ UPRHUB_RETENTION_DELIVERY_LOG_DAYS = env_int("UPRHUB_RETENTION_DELIVERY_LOG_DAYS
 UPRHUB_CONSULTATION_KEYS = env_list("UPRHUB_CONSULTATION_KEYS", [])
 # Days a keyed hash of a participant's client address is kept (at most 7).
 UPRHUB_CONSULTATION_ADDRESS_HASH_DAYS = min(env_int("UPRHUB_CONSULTATION_ADDRESS_HASH_DAYS", 7), 7)
+# Days after a consultation closes before its participants' identities and original
+# (unredacted) words are deleted; the redacted, anonymised testimony stays.
+UPRHUB_CONSULTATION_RETENTION_DAYS = env_int("UPRHUB_CONSULTATION_RETENTION_DAYS", 180)

@@ -13,6 +13,10 @@ are what the public privacy page (/privacy/) announces:
   ``UPRHUB_RETENTION_DELIVERY_LOG_DAYS`` days ago, and of deadline reminders sent (or given up)
   that long ago for deadlines that have passed. The posts themselves stay in the archive.
 * one-to-one e-mail in the outbox (`core.outbox`) sent, shown or given up that long ago.
+* in consultations, participants' identities and original (unredacted) words once the
+  consultation closed ``UPRHUB_CONSULTATION_RETENTION_DAYS`` days ago, and keyed hashes of
+  client addresses after ``UPRHUB_CONSULTATION_ADDRESS_HASH_DAYS`` (≤ 7)
+  (`consultations.services.purge_expired`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ class Purged:
     outbox_messages: int = 0
     consultation_address_hashes: int = 0
     consultation_receipt_mails: int = 0
+    consultation_identities: int = 0
+    consultation_originals: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -110,9 +116,12 @@ def purge(now: datetime | None = None) -> Purged:
         .exclude(status=OutboxStatus.PENDING)
         .delete()[0]
     )
-    from uprhub.consultations.services import RECEIPT_MAIL_KIND, purge_address_hashes
+    from uprhub.consultations.services import RECEIPT_MAIL_KIND, purge_expired
 
-    result.consultation_address_hashes = purge_address_hashes(now)
+    consultations = purge_expired(now)
+    result.consultation_address_hashes = consultations.address_hashes
+    result.consultation_identities = consultations.identities
+    result.consultation_originals = consultations.originals
     # A receipt e-mail holds a participant's address and their code: gone once sent.
     result.consultation_receipt_mails = (
         OutboxMessage.objects.filter(kind=RECEIPT_MAIL_KIND)

@@ -36,5 +36,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "delivery_log_days": settings.UPRHUB_RETENTION_DELIVERY_LOG_DAYS,
             "session_days": settings.SESSION_COOKIE_AGE // 86400,
             "answers_days": max(1, settings.UPRHUB_EMAIL_VERIFICATION_MAX_AGE // 86400),
+            "consultation_days": settings.UPRHUB_CONSULTATION_RETENTION_DAYS,
+            "address_hash_days": min(settings.UPRHUB_CONSULTATION_ADDRESS_HASH_DAYS, 7),
         },
     )

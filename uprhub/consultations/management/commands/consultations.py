@@ -1,20 +1,27 @@
 """`uprhub consultations …`: community consultations ("Listen") on the command line.
 
 uprhub consultations create SLUG --state ISO3 --title TITLE [--cycle N] [--place P]
+uprhub consultations purge [--dry-run]
+uprhub consultations withdraw SLUG ITEM_ID
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from uprhub.consultations import selectors, services
 
 
 class Command(BaseCommand):
-    help = _("Community consultations: create one.")
+    help = _(
+        "Community consultations: create one, delete identities past retention, withdraw a "
+        "testimony."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -30,9 +37,69 @@ class Command(BaseCommand):
             "--languages", default="en,es,fr", help=_("Comma-separated language codes.")
         )
 
+        purge = sub.add_parser(
+            "purge",
+            help=_(
+                "Delete participants' identities and original words once their consultation "
+                "closed UPRHUB_CONSULTATION_RETENTION_DAYS ago (also run by `uprhub purge`)."
+            ),
+        )
+        purge.add_argument(
+            "--dry-run", action="store_true", help=_("Say what would be deleted; delete nothing.")
+        )
+        withdraw = sub.add_parser(
+            "withdraw",
+            help=_(
+                "Withdraw a testimony by its item id (for a person who lost their receipt "
+                "code): its text, original, identity and quotes are deleted."
+            ),
+        )
+        withdraw.add_argument("slug")
+        withdraw.add_argument("item_id", type=int)
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "create":
             self._create(options)
+        elif options["subcommand"] == "purge":
+            self._purge(options)
+        elif options["subcommand"] == "withdraw":
+            self._withdraw(options)
+
+    def _purge(self, options: dict[str, Any]) -> None:
+        dry_run = options["dry_run"]
+        result = services.purge_expired(dry_run=dry_run)
+        days = settings.UPRHUB_CONSULTATION_RETENTION_DAYS
+        if dry_run:
+            self.stdout.write(_("Dry run: nothing deleted. It would delete:"))
+        else:
+            self.stdout.write(
+                _("Consultations closed more than %(days)s days ago:") % {"days": days}
+            )
+        lines = [
+            (_("identities (name, e-mail, phone)"), result.identities),
+            (_("original (unredacted) texts"), result.originals),
+            (_("testimonies marked purged"), result.testimonies),
+            (_("client-address hashes"), result.address_hashes),
+        ]
+        for label, count in lines:
+            self.stdout.write(f"  {label}: {count}")
+
+    def _withdraw(self, options: dict[str, Any]) -> None:
+        try:
+            consultation = selectors.consultation_by_slug(options["slug"])
+        except Http404:
+            raise CommandError(_("No consultation “%s”.") % options["slug"]) from None
+        try:
+            testimony = services.withdraw_by_id(consultation, options["item_id"], actor=None)
+        except services.ConsultationError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            _(
+                "Withdrew item %(id)s of “%(slug)s”: its text, original, identity and tags are "
+                "deleted; a tombstone (id, dates) remains."
+            )
+            % {"id": testimony.pk, "slug": consultation.slug}
+        )
 
     def _create(self, options: dict[str, Any]) -> None:
         review = selectors.review_for(options["state"], options["cycle"])

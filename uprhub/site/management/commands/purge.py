@@ -35,6 +35,8 @@ class Command(BaseCommand):
                 "outbox_messages": _("e-mail outbox records"),
                 "consultation_address_hashes": _("consultation address hashes"),
                 "consultation_receipt_mails": _("sent consultation receipt e-mails"),
+                "consultation_identities": _("consultation participants' identities"),
+                "consultation_originals": _("consultation original (unredacted) texts"),
             }
             for key, count in result.as_dict().items():
                 self.stdout.write(
