@@ -212,3 +212,18 @@ def test_an_inactive_account_cannot_be_chosen(client, consultation):
     )
     assert response.status_code == 200
     assert not ConsultationRole.objects.filter(user=person).exists()
+
+
+def test_the_tabs_show_each_person_only_what_they_may_open(client, consultation, moderator):
+    detail = reverse("consultations:detail", args=[consultation.slug])
+    queue = reverse("consultations:moderate", args=[consultation.slug])
+    settings_url = reverse("consultations:edit", args=[consultation.slug])
+    assert queue not in client.get(detail).content.decode()  # anonymous: no tabs
+    facilitator = make_user("registered")
+    services.assign_role(consultation, facilitator, "facilitator", actor=None)
+    client.force_login(facilitator)
+    page = client.get(detail).content.decode()
+    assert settings_url in page and queue not in page
+    client.force_login(moderator)
+    page = client.get(detail).content.decode()
+    assert settings_url in page and queue in page

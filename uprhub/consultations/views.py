@@ -10,7 +10,6 @@ from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from uprhub.core.antispam import client_address, rate_limited
-from uprhub.core.rules import has_perm
 
 from . import crypto, selectors, services
 from .forms import ChangeTestimonyForm, ReceiptForm, TestimonyForm
@@ -29,11 +28,7 @@ def consultation_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "consultations/consultation.html",
-        {
-            "consultation": consultation,
-            "is_open": consultation.is_open(),
-            "may_moderate": has_perm(request.user, "consultations.moderate", consultation),
-        },
+        {"consultation": consultation, "is_open": consultation.is_open()},
     )
 
 
