@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reporting
 
 app_name = "consultations"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("<slug:slug>/give/", views.give, name="give"),
     path("<slug:slug>/mine/", views.mine, name="mine"),
     path("<slug:slug>/testimony/<int:pk>/identity/", views.identity, name="identity"),
+    path("<slug:slug>/report-section/", views_reporting.report_section, name="report_section"),
+    path("<slug:slug>/brief-report/", views_reporting.brief_report, name="brief_report"),
 ]
