@@ -3,6 +3,8 @@ report state."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -93,8 +95,10 @@ def test_a_drafter_without_results_access_is_refused(client, world):
 
 def test_the_lead_adds_sections_and_sees_what_was_made(client, world):
     client.force_login(world.lead)
-    page = client.get(_section_url(world)).content.decode()
+    page = client.get(f"{_section_url(world)}?theme={world.data.women.pk}").content.decode()
     assert "Shadow report on the United States" in page
+    assert re.search(rf'value="{world.data.women.pk}"[^>]*checked', page)
+    assert not re.search(rf'value="{world.data.torture.pk}"[^>]*checked', page)
     assert "Torture and other CID (5 participants)" in page
     assert "Women&#x27;s rights (1 participant)" in page
     response = client.post(

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -196,7 +196,7 @@ def quote_sentence(quote: str) -> str:
 
 def _dates(consultation: Consultation) -> str:
     def day(value: Any) -> str:
-        return formats.date_format(value.date(), "j F Y")
+        return formats.date_format(timezone.localtime(value).date(), "j F Y")
 
     if consultation.opens_at and consultation.closes_at:
         return _("%(start)s to %(end)s") % {
@@ -397,7 +397,7 @@ def method_paragraph(consultation: Consultation, total: int) -> str:
         "dates": _dates(consultation) or _("during the consultation period"),
         "n": total,
         "languages": _language_names(consultation.languages),
-        "state": consultation.review.state.short_name,
+        "state": consultation.review.state.un_name or consultation.review.state.short_name,
     }
     first = ngettext(
         "This submission reports what %(n)s participant told “%(title)s”, a community "

@@ -82,7 +82,16 @@ def report_section(request: HttpRequest, slug: str) -> HttpResponse:
         "themes": themes,
         "total": reporting.participants(consultation),
     }
-    form = ReportSectionForm(request.POST or None, reports=reports, themes=themes)
+    # The synthesis links here with ?theme=ID for a theme to preselect.
+    form = ReportSectionForm(
+        request.POST or None,
+        reports=reports,
+        themes=themes,
+        initial={
+            "themes": request.GET.getlist("theme"),
+            "report": reports[0].pk if reports else None,
+        },
+    )
     status = 200
     if request.method == "POST":
         # A report one may not write in (or of another review) is the service's to refuse,
