@@ -328,3 +328,38 @@ def test_quotes_are_cut_and_written_in_the_reports_language(world):
     _add_torture(world)
     summary = Paragraph.objects.filter(section__report=world.report).order_by("pk").first()
     assert "Pittsburgh" in summary.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_while_a_section_is_made_waits_then_reaches_it():
+    """The quoted testimonies are locked while the section is written: a withdrawal at that
+    moment waits for it, then finds the new paragraphs and takes its quote out."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite runs one writer at a time anyway)")
+    import threading
+
+    from django.db import connections, transaction
+
+    world = make_world()
+    consultation, torture = world.consultation, world.data.torture
+    done = threading.Event()
+
+    def withdraw() -> None:
+        try:
+            services.withdraw_testimony(consultation, world.codes["quoted"])
+        finally:
+            done.set()
+            connections.close_all()
+
+    with transaction.atomic():
+        planned = reporting._plan_theme(consultation, torture, 6, "Source.", 3)
+        thread = threading.Thread(target=withdraw)
+        thread.start()
+        assert not done.wait(1.0)  # blocked by the lock
+        reporting._write_theme(world.report, planned, world.lead)
+    thread.join(10)
+    assert done.is_set()
+    assert not Paragraph.objects.filter(text__contains="Penn Avenue").exists()
+    assert not Revision.objects.filter(text__contains="Penn Avenue").exists()

@@ -271,14 +271,18 @@ def _plan_theme(
     consultation: Consultation, theme: Theme, total: int, footnote: str, max_quotes: int
 ) -> PlannedTheme:
     label = theme_name(theme.name, theme.vocabulary.slug)
-    counted_ids = list(_counted_with(consultation, theme).values_list("pk", flat=True))
+    # Locked until the report's transaction commits (called inside it): a withdrawal or a new
+    # redaction of these testimonies waits, then finds the paragraphs made from them.
+    counted_ids = list(
+        _counted_with(consultation, theme).select_for_update().values_list("pk", flat=True)
+    )
     summary = PlannedParagraph(
         summary_sentence(consultation, len(counted_ids), total, label),
         [footnote],
         [(pk, "") for pk in counted_ids],
     )
     quotes = []
-    for testimony in _quotable_with(consultation, theme)[:max_quotes]:
+    for testimony in _quotable_with(consultation, theme).select_for_update()[:max_quotes]:
         quote = quote_of(testimony)
         quotes.append(PlannedParagraph(quote_sentence(quote), [footnote], [(testimony.pk, quote)]))
     recommendations = linked_recommendations(consultation, theme)
@@ -486,33 +490,34 @@ def create_brief_report(
             _("No testimony has an accepted theme yet: moderators tag testimony first.")
         )
     review = consultation.review
-    total = participants(consultation)
-    with translation.override(language):
-        title = title.strip() or _(
-            "%(place)s speaks: a community consultation for the Universal Periodic Review of "
-            "%(state)s"
-        ) % {
-            "place": consultation.place or consultation.title,
-            "state": review.state.un_name or review.state.short_name,
-        }
-        footnote = consultation_footnote(consultation, total)
-        intro = PlannedParagraph(
-            method_paragraph(consultation, total),
-            [footnote],
-            [(pk, "") for pk in selectors.counted(consultation).values_list("pk", flat=True)],
-        )
-        planned = [
-            _plan_theme(consultation, t.theme, total, footnote, BRIEF_QUOTES) for t in themes
-        ]
-        # Headings, and the citation paragraph (about 60 words with its UN documents).
-        fixed = intro.words + sum(
-            count_words(p.label) + (60 if p.recommendations else 0) for p in planned
-        )
-        recs = [recommendation_sentence(consultation, p, total) for p in planned]
-        fixed += sum(r.words for r in recs)
-        planned = _fit(planned, fixed, int(_word_limit(consultation) * BRIEF_BUDGET))
-        recs = recs[: len(planned)]
     with transaction.atomic():
+        total = participants(consultation)
+        with translation.override(language):
+            title = title.strip() or _(
+                "%(place)s speaks: a community consultation for the Universal Periodic Review "
+                "of %(state)s"
+            ) % {
+                "place": consultation.place or consultation.title,
+                "state": review.state.un_name or review.state.short_name,
+            }
+            footnote = consultation_footnote(consultation, total)
+            counted = selectors.counted(consultation).select_for_update()
+            intro = PlannedParagraph(
+                method_paragraph(consultation, total),
+                [footnote],
+                [(pk, "") for pk in counted.values_list("pk", flat=True)],
+            )
+            planned = [
+                _plan_theme(consultation, t.theme, total, footnote, BRIEF_QUOTES) for t in themes
+            ]
+            # Headings, and the citation paragraph (about 60 words with its UN documents).
+            fixed = intro.words + sum(
+                count_words(p.label) + (60 if p.recommendations else 0) for p in planned
+            )
+            recs = [recommendation_sentence(consultation, p, total) for p in planned]
+            fixed += sum(r.words for r in recs)
+            planned = _fit(planned, fixed, int(_word_limit(consultation) * BRIEF_BUDGET))
+            recs = recs[: len(planned)]
         report = report_services.create_report(
             actor=actor,
             review=review,
