@@ -43,7 +43,11 @@ class BriefReportForm(forms.Form):
         coerce=int,
         help_text=_("An individual submission comes from one organisation."),
     )
-    language = forms.ChoiceField(label=_("Language of the report"), choices=Language.choices)
+    # The languages UPR Hub writes the draft's sentences in (OHCHR prefers them too).
+    language = forms.ChoiceField(
+        label=_("Language of the report"),
+        choices=[(c, n) for c, n in Language.choices if c in ("en", "fr", "es")],
+    )
     title = forms.CharField(
         label=_("Title"),
         required=False,
@@ -138,6 +142,7 @@ def brief_report(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "themes": reporting.theme_counts(consultation),
         "total": reporting.participants(consultation),
+        "organisations": organisations,
     }
     status = 200
     if request.method == "POST":
