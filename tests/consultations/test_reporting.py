@@ -363,3 +363,17 @@ def test_a_withdrawal_while_a_section_is_made_waits_then_reaches_it():
     assert done.is_set()
     assert not Paragraph.objects.filter(text__contains="Penn Avenue").exists()
     assert not Revision.objects.filter(text__contains="Penn Avenue").exists()
+
+
+def test_a_person_changing_their_testimony_takes_the_old_quote_out(world):
+    _add_torture(world)
+    paragraph = _quote_paragraph(world, "quoted")
+    services.change_testimony(
+        world.consultation,
+        world.codes["quoted"],
+        services.TestimonyInput(text="I would rather say less now.", language="en"),
+    )
+    paragraph.refresh_from_db()
+    assert "[quote withdrawn]" in paragraph.text and "Penn Avenue" not in paragraph.text
+    assert not Revision.objects.filter(text__contains="Penn Avenue").exists()
+    assert "may no longer be quoted" in Comment.objects.get(paragraph=paragraph).text
