@@ -377,3 +377,16 @@ def test_a_person_changing_their_testimony_takes_the_old_quote_out(world):
     assert "[quote withdrawn]" in paragraph.text and "Penn Avenue" not in paragraph.text
     assert not Revision.objects.filter(text__contains="Penn Avenue").exists()
     assert "may no longer be quoted" in Comment.objects.get(paragraph=paragraph).text
+
+
+def test_fragments_of_a_withdrawn_quote_are_taken_out_wherever_they_are():
+    quote = "The police beat my brother at the Penn Avenue bus stop and nobody was charged."
+    fix = reporting._withdrawing(quote, "[quote withdrawn]")
+    assert fix(f"They said: “{quote}”") == "They said: “[quote withdrawn]”"
+    # Six or more words of it in a row, however punctuated or cased, go too…
+    edited = "As one said, the Police beat my brother at the Penn Avenue stop, and more."
+    assert fix(edited) == "As one said, [quote withdrawn] stop, and more."
+    # …but a few common words in a row are no quote.
+    assert fix("The police beat people.") == "The police beat people."
+    long = " ".join(["Some other words here."] * 2000) + " my brother at the Penn Avenue bus"
+    assert fix(long).endswith("words here. [quote withdrawn]")

@@ -592,13 +592,16 @@ def _without_fragments(text: str, quote: str, placeholder: str) -> str:
     words = [_word(t) for t in quote.split()]
     if len(words) < FRAGMENT_WORDS or not text:
         return text
+    starts: dict[str, list[int]] = {}
+    for j, word in enumerate(words):
+        starts.setdefault(word, []).append(j)
     tokens = list(_TOKEN.finditer(text))
     found = [_word(t.group()) for t in tokens]
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
         longest = 0
-        for j in range(len(words)):
+        for j in starts.get(found[i], ()):  # only where the quote has this word
             n = 0
             while i + n < len(found) and j + n < len(words) and found[i + n] == words[j + n]:
                 n += 1
