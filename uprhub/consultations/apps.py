@@ -10,8 +10,15 @@ class ConsultationsConfig(AppConfig):
     def ready(self) -> None:
         from uprhub.core.outbox import forget_when_handled
 
-        from . import checks  # noqa: F401  (registers the deploy check)
+        from . import (
+            checks,  # noqa: F401  (registers the deploy check)
+            reporting,
+            signals,
+        )
         from .services import RECEIPT_MAIL_KIND
 
         # A receipt e-mail holds the participant's address and code: kept only until handled.
         forget_when_handled(RECEIPT_MAIL_KIND)
+        # Withdrawal and new redactions reach every report paragraph made from the testimony.
+        signals.testimony_withdrawn.connect(reporting.on_withdrawn, dispatch_uid="report_withdrawn")
+        signals.testimony_redacted.connect(reporting.on_redacted, dispatch_uid="report_redacted")

@@ -395,6 +395,8 @@ def change_testimony(
         testimony.save()
         if identity is not None:
             _store_identity(testimony, identity)
+        # Its words (or consent) changed and it is no longer approved: quotes of it must go.
+        signals.testimony_redacted.send(sender=Testimony, testimony=testimony)
     return testimony
 
 

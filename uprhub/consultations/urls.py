@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_manage, views_moderation
+from . import views, views_manage, views_moderation, views_reporting
 
 app_name = "consultations"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("<slug:slug>/testimony/<int:pk>/identity/", views.identity, name="identity"),
     path("<slug:slug>/moderate/", views_moderation.queue, name="moderate"),
     path("<slug:slug>/moderate/<int:pk>/", views_moderation.item, name="moderate_item"),
+    path("<slug:slug>/report-section/", views_reporting.report_section, name="report_section"),
+    path("<slug:slug>/brief-report/", views_reporting.brief_report, name="brief_report"),
 ]

@@ -316,6 +316,9 @@ class RevisionKind(models.TextChoices):
     AUTOSAVED = "autosaved", _("Saved automatically")
     RESTORED = "restored", _("Restored an earlier version")
     REMOVED = "removed", _("Removed")
+    # Words taken out by UPR Hub itself, e.g. the quote of a consultation testimony that was
+    # withdrawn (see `services.correct_paragraph`).
+    CORRECTED = "corrected", _("Corrected by UPR Hub")
 
 
 class Revision(models.Model):
@@ -380,6 +383,9 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     text = models.TextField(_("comment"), max_length=4000)
+    # Written by UPR Hub itself, not a person (author is then empty): e.g. "a testimony quoted
+    # here was withdrawn". Shown as coming from UPR Hub, not from a former member.
+    system = models.BooleanField(_("from UPR Hub"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(

@@ -18,7 +18,7 @@ No lost work:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -679,6 +679,58 @@ def uncite(citation: Citation, *, actor: Actor) -> None:
     require_perm(actor, "reports.edit", report)
     _touch(report.pk)
     citation.delete()
+
+
+# --- corrections from a source that may no longer be quoted --------------------------------------
+
+
+def correct_paragraph(paragraph_id: int, fix: Callable[[str], str], *, notice: str) -> bool:
+    """Correct a paragraph's text and footnotes, every one of its revisions and its comments
+    with `fix` (text in, corrected text out), and flag the paragraph to the report's people
+    with a comment from UPR Hub (`notice`).
+
+    For text that must leave the report for good, e.g. the quote of a consultation testimony
+    whose author withdrew it (or that a moderator redacted further): the history must not keep
+    those words either, so revisions are rewritten in place, the one exception to "never
+    pruned". No person asks for this, so it takes no actor and runs whatever the report's
+    state (a final report is corrected too), in the caller's transaction. The version moves
+    on, so a page still holding the old text gets a conflict rather than saving it back.
+    Returns whether the current text or footnotes changed.
+    """
+    with transaction.atomic():
+        paragraph = Paragraph.objects.select_for_update().get(pk=paragraph_id)
+        for revision in Revision.objects.filter(paragraph_id=paragraph_id):
+            text, notes = fix(revision.text), [fix(str(n)) for n in revision.footnotes or []]
+            if text != revision.text or notes != list(revision.footnotes or []):
+                Revision.objects.filter(pk=revision.pk).update(text=text, footnotes=notes)
+        for comment in Comment.objects.filter(paragraph_id=paragraph_id):
+            if fix(comment.text) != comment.text:
+                Comment.objects.filter(pk=comment.pk).update(text=fix(comment.text))
+        text = fix(paragraph.text)
+        notes = [fix(str(n)) for n in paragraph.footnotes or []]
+        changed = text != paragraph.text or notes != list(paragraph.footnotes or [])
+        now = timezone.now()
+        if changed:
+            Paragraph.objects.filter(pk=paragraph_id).update(
+                text=text,
+                footnotes=notes,
+                version=F("version") + 1,
+                updated_by=None,
+                updated_at=now,
+            )
+            Revision.objects.create(
+                paragraph_id=paragraph_id,
+                version=paragraph.version + 1,
+                kind=RevisionKind.CORRECTED,
+                text=text,
+                footnotes=notes,
+            )
+            # Sign-offs given before no longer cover the text as it is.
+            Report.objects.filter(sections__paragraphs=paragraph_id).update(
+                content_changed_at=now, updated_at=now
+            )
+        Comment.objects.create(paragraph_id=paragraph_id, system=True, text=notice[:4000])
+    return changed
 
 
 # --- comments ----------------------------------------------------------------------------------
