@@ -390,3 +390,14 @@ def test_fragments_of_a_withdrawn_quote_are_taken_out_wherever_they_are():
     assert fix("The police beat people.") == "The police beat people."
     long = " ".join(["Some other words here."] * 2000) + " my brother at the Penn Avenue bus"
     assert fix(long).endswith("words here. [quote withdrawn]")
+
+
+def test_a_moderator_rejecting_an_approved_testimony_takes_its_quote_out(world):
+    from uprhub.consultations import moderation
+
+    _add_torture(world)
+    paragraph = _quote_paragraph(world, "quoted")
+    moderation.set_status(world.testimonies["quoted"], "rejected", actor=world.people["moderator"])
+    paragraph.refresh_from_db()
+    assert "The police beat" not in paragraph.text and "[quote withdrawn]" in paragraph.text
+    assert not ParagraphSource.objects.filter(paragraph=paragraph).exists()

@@ -425,8 +425,10 @@ def decide(
             current.status = to_status
         current.save()
         _record(current, actor=actor, from_status=from_status, redactions=count, note=note)
-        if changed:
-            # Quotes made from the old text must follow (receivers run in this transaction).
+        unapproved = from_status == TestimonyStatus.APPROVED != current.status
+        if changed or unapproved:
+            # Quotes made from the old text, or from a testimony no longer approved, must
+            # follow (receivers run in this transaction).
             signals.testimony_redacted.send(sender=Testimony, testimony=current)
     testimony.refresh_from_db()
     return testimony
