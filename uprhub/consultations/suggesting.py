@@ -1,0 +1,380 @@
+"""Machine suggestions for testimony: UPR Info issues, and the State's past recommendations on
+the same problem.
+
+How a testimony is read
+    The issue classifier (``uprhub.classifier``) and the search engine were made for English
+    recommendation texts ("Take measures to end police brutality …"); people write "the cops beat
+    my son" or "la policía golpeó a mi hijo". ``data/testimony_terms.json`` lists the everyday
+    words of testimony in English, Spanish and French (accents, letter case and a plural folded)
+    with the English words recommendations use for them. :func:`english_keywords` turns a
+    testimony in any of the three languages into those words; the classifier reads the English
+    testimony plus its keywords (Spanish and French: the keywords alone, since the model knows
+    no Spanish or French word), and search looks for the keywords.
+
+Issues
+    The classifier's calibrated score for every UPR Info issue, best first, leaving out the
+    issues about the UN's machinery (treaties, special procedures, the UPR itself) that no
+    testimony is about.
+
+Recommendations
+    The State under review's recommendations of earlier reviews and of the consultation's own
+    review, ranked by the search engine's relevance for the keywords (OR-ed, so a testimony need
+    not use every word), plus a bonus for recommendations labelled (or machine-labelled) with one
+    of the testimony's suggested issues. ``bench/consultation_suggestions.py`` measures it.
+
+Nothing here is run while a testimony is given: the public form stays fast. Suggestions are
+made when a moderator first opens a testimony, or by ``uprhub consultations suggest SLUG``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from django.db import connections, transaction
+
+from uprhub.recommendations.models import Label, Recommendation, Suggestion, SuggestionStatus, Theme
+
+from .models import TagKind, Testimony, TestimonyTag
+
+if TYPE_CHECKING:
+    from uprhub.classifier.model import Model
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "testimony_terms.json"
+LANGUAGES = ("en", "es", "fr")
+ISSUES_VOCABULARY = "uprinfo-issues"
+THEMES_KEPT = 3  # issue suggestions stored per testimony
+RECOMMENDATIONS_KEPT = 5  # recommendation suggestions stored per testimony
+THEME_BONUS = 0.5  # added to a recommendation's (0–1) search score per shared issue
+MAX_KEYWORD_REPEATS = 3  # a concept named many times weighs more, up to this
+VERSION = "terms-1"  # of the glossary and ranking below; stored with the model's version
+
+# About the UN's machinery, not about what people live through: never suggested for testimony.
+MACHINERY_ISSUES = frozenset(
+    {
+        "International instruments",
+        "Treaty bodies",
+        "Special procedures",
+        "UPR process",
+        "Technical assistance and cooperation",
+        "NHRI",
+        "National plan of action",
+        "General",
+        "Other",
+    }
+)
+
+_APOSTROPHES = re.compile(r"['’`´-]")
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+# --- the glossary --------------------------------------------------------------------------------
+
+
+def fold(word: str) -> str:
+    """Lower case, no accents: "Policía" and "policia" are one word."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _norm(token: str) -> str:
+    # A plural s (or French x) dropped on both sides: "cárceles"/"carcele" still needs its own
+    # entry, but most plurals meet their singular this way.
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        return token[:-1]
+    if len(token) > 4 and token.endswith("x"):
+        return token[:-1]
+    return token
+
+
+def tokens(text: str) -> list[str]:
+    """Folded, plural-stripped words; elisions split ("l'eau" → "l", "eau")."""
+    return [_norm(t) for t in _TOKEN.findall(_APOSTROPHES.sub(" ", fold(text or "")))]
+
+
+@dataclass(frozen=True)
+class Glossary:
+    keywords: tuple[str, ...]  # per concept: the English words it adds
+    index: dict[str, dict[tuple[str, ...], int]]  # language → term tokens → concept
+    longest: int
+
+    def concepts(self, text: str, language: str) -> list[int]:
+        """The concepts named in ``text``, in order, once per mention (longest term first)."""
+        table = self.index.get(language) or self.index["en"]
+        words = tokens(text)
+        found: list[int] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self.longest, len(words) - i), 0, -1):
+                concept = table.get(tuple(words[i : i + size]))
+                if concept is not None:
+                    found.append(concept)
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+
+@cache
+def glossary(path: Path = DATA_FILE) -> Glossary:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    keywords: list[str] = []
+    index: dict[str, dict[tuple[str, ...], int]] = {lang: {} for lang in LANGUAGES}
+    longest = 1
+    for number, concept in enumerate(data["concepts"]):
+        keywords.append(concept["keywords"])
+        for language in LANGUAGES:
+            for term in concept.get(language, []):
+                key = tuple(tokens(term))
+                if key:
+                    index[language].setdefault(key, number)
+                    longest = max(longest, len(key))
+    return Glossary(tuple(keywords), index, longest)
+
+
+def english_keywords(text: str, language: str) -> str:
+    """The English words recommendations use for what ``text`` speaks of ("" if none)."""
+    words = glossary()
+    counts = Counter(words.concepts(text, language if language in LANGUAGES else "en"))
+    parts: list[str] = []
+    for concept, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        parts += [words.keywords[concept]] * min(count, MAX_KEYWORD_REPEATS)
+    return " ".join(parts)
+
+
+def classifier_text(text: str, language: str, *, use_terms: bool = True) -> str:
+    """What the English-only classifier reads: an English testimony with its keywords; the
+    keywords alone for other languages (their words are unknown to it, and only add noise).
+    ``use_terms=False``: the text as written (what the benchmark compares with)."""
+    if not use_terms:
+        return text
+    keywords = english_keywords(text, language)
+    if language == "en" or language not in LANGUAGES:
+        return f"{text}\n{keywords}".strip()
+    return keywords
+
+
+# --- issues ------------------------------------------------------------------------------------
+
+
+def _model() -> Model:
+    from uprhub.classifier.services import get_model
+
+    return get_model()
+
+
+def rank_issues(
+    texts: Sequence[str],
+    languages: Sequence[str],
+    *,
+    model: Model | None = None,
+    use_terms: bool = True,
+) -> list[list[tuple[str, float]]]:
+    """Every UPR Info issue but the machinery ones, with its calibrated score, best first."""
+    model = model or _model()
+    inputs = [
+        classifier_text(t, lang, use_terms=use_terms)
+        for t, lang in zip(texts, languages, strict=True)
+    ]
+    x = model.featurizer.issue_matrix(inputs)
+    scores = model.issue_probabilities(model.issue_margins(x))
+    kept = [j for j, label in enumerate(model.issue_labels) if label not in MACHINERY_ISSUES]
+    ranked: list[list[tuple[str, float]]] = []
+    for row, given in enumerate(inputs):
+        if not given.strip():
+            ranked.append([])  # nothing the model could read: no guess
+            continue
+        order = sorted(kept, key=lambda j: -scores[row, j])
+        ranked.append([(model.issue_labels[j], round(float(scores[row, j]), 4)) for j in order])
+    return ranked
+
+
+# --- recommendations ---------------------------------------------------------------------------
+
+
+@dataclass
+class Candidates:
+    """The State's recommendations a testimony may be linked to, and their issues."""
+
+    ids: np.ndarray  # sorted
+    themes: dict[int, set[str]] = field(default_factory=dict)  # id → UPR Info issue names
+
+    @classmethod
+    def for_testimony(cls, testimony: Testimony) -> Candidates:
+        return cls.for_review(testimony.consultation.review)
+
+    @classmethod
+    def for_review(cls, review) -> Candidates:
+        # Earlier reviews of the State, and the consultation's own review (its recommendations
+        # exist once the Working Group reported).
+        queryset = Recommendation.objects.filter(
+            review__state_id=review.state_id,
+            review__session__cycle_id__lte=review.session.cycle_id,
+        )
+        ids = np.array(sorted(queryset.values_list("pk", flat=True)), dtype=np.int64)
+        themes: dict[int, set[str]] = {}
+        labelled = Label.objects.filter(
+            recommendation__in=queryset, theme__vocabulary__slug=ISSUES_VOCABULARY
+        ).values_list("recommendation_id", "theme__name")
+        suggested = Suggestion.objects.filter(
+            recommendation__in=queryset,
+            theme__vocabulary__slug=ISSUES_VOCABULARY,
+            status__in=[SuggestionStatus.PENDING, SuggestionStatus.ACCEPTED],
+        ).values_list("recommendation_id", "theme__name")
+        for pk, name in [*labelled, *suggested]:
+            themes.setdefault(pk, set()).add(name)
+        return cls(ids, themes)
+
+
+def _search_scores(keywords: str, candidates: Candidates) -> dict[int, float]:
+    """The search engine's relevance of each candidate for the keywords (0–1, best = 1)."""
+    from uprhub.search.backends import get_backend
+    from uprhub.search.query import ParsedQuery, parse
+
+    words = tuple(dict.fromkeys(w for w in parse(keywords).words if len(w) > 2))
+    if not words or not len(candidates.ids):
+        return {}
+    connection = connections["default"]
+    ids, scores = get_backend(connection).match(
+        connection, ParsedQuery(words=words, had_terms=True, any_of=True)
+    )
+    keep = np.isin(ids, candidates.ids)
+    ids, scores = ids[keep], scores[keep]
+    if not len(ids):
+        return {}
+    top = float(scores.max()) or 1.0
+    return {int(pk): float(s) / top for pk, s in zip(ids, scores, strict=True)}
+
+
+def rank_recommendations(
+    text: str,
+    language: str,
+    candidates: Candidates,
+    issues: Iterable[str] = (),
+    limit: int = RECOMMENDATIONS_KEPT,
+    *,
+    use_terms: bool = True,
+) -> list[tuple[int, float]]:
+    """Ids and scores of the candidates best matching the testimony, best first."""
+    if use_terms:
+        keywords = english_keywords(text, language)
+        query = f"{text} {keywords}" if language == "en" else keywords
+    else:
+        query = text
+    scores = _search_scores(query, candidates)
+    wanted = set(issues)
+    if wanted:
+        for pk, names in candidates.themes.items():
+            shared = len(names & wanted)
+            if shared and pk in scores:  # a bonus to what search found, never alone
+                scores[pk] += THEME_BONUS * shared
+    best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [(pk, round(score, 4)) for pk, score in best]
+
+
+# --- storing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TagResult:
+    testimonies: int = 0
+    themes_added: int = 0
+    recommendations_added: int = 0
+
+
+def model_version(model: Model | None = None) -> str:
+    model = model or _model()
+    return f"{model.version}+{VERSION}"[:60]
+
+
+def _issue_themes(names: Iterable[str]) -> dict[str, int]:
+    return {
+        theme.name: theme.pk
+        for theme in Theme.objects.filter(vocabulary__slug=ISSUES_VOCABULARY, name__in=list(names))
+    }
+
+
+def suggest(
+    testimonies: Iterable[Testimony],
+    *,
+    model: Model | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> TagResult:
+    """Make pending tags for these testimonies (best issues, best recommendations).
+
+    A value that has a tag of that testimony already, pending, accepted or rejected, is not
+    suggested again: a moderator's "no" stands. Texts already withdrawn or empty get none.
+    """
+    model = model or _model()
+    version = model_version(model)
+    items = [t for t in testimonies if t.text.strip() and not t.is_withdrawn]
+    result = TagResult()
+    candidates_by_review: dict[int, Candidates] = {}
+    for number, testimony in enumerate(items, start=1):
+        review = testimony.consultation.review
+        if review.pk not in candidates_by_review:
+            candidates_by_review[review.pk] = Candidates.for_review(review)
+        candidates = candidates_by_review[review.pk]
+        issues = rank_issues([testimony.text], [testimony.language], model=model)[0]
+        top_issues = issues[:THEMES_KEPT]
+        links = rank_recommendations(
+            testimony.text, testimony.language, candidates, [name for name, _s in top_issues]
+        )
+        themes = _issue_themes(name for name, _score in top_issues)
+        with transaction.atomic():
+            taken = TestimonyTag.objects.filter(testimony=testimony)
+            have_themes = set(taken.exclude(theme=None).values_list("theme_id", flat=True))
+            have_recs = set(
+                taken.exclude(recommendation=None).values_list("recommendation_id", flat=True)
+            )
+            new = [
+                TestimonyTag(
+                    testimony=testimony,
+                    kind=TagKind.THEME,
+                    theme_id=themes[name],
+                    score=score,
+                    model_version=version,
+                )
+                for name, score in top_issues
+                if name in themes and themes[name] not in have_themes
+            ]
+            result.themes_added += len(new)
+            recs = [
+                TestimonyTag(
+                    testimony=testimony,
+                    kind=TagKind.RECOMMENDATION,
+                    recommendation_id=pk,
+                    score=score,
+                    model_version=version,
+                )
+                for pk, score in links
+                if pk not in have_recs
+            ]
+            result.recommendations_added += len(recs)
+            TestimonyTag.objects.bulk_create([*new, *recs])
+        result.testimonies += 1
+        if progress is not None:
+            progress(number, len(items))
+    return result
+
+
+def needs_suggestions(testimony: Testimony) -> bool:
+    """True when the testimony has never had a tag of any kind (made, decided or added)."""
+    return not TestimonyTag.objects.filter(testimony=testimony).exists()
+
+
+def untagged(testimonies: Iterable[Testimony]) -> list[Testimony]:
+    ids = [t.pk for t in testimonies]
+    tagged = set(
+        TestimonyTag.objects.filter(testimony_id__in=ids).values_list("testimony_id", flat=True)
+    )
+    return [t for t in testimonies if t.pk not in tagged]
