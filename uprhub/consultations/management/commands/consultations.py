@@ -1,6 +1,7 @@
 """`uprhub consultations …`: community consultations ("Listen") on the command line.
 
 uprhub consultations create SLUG --state ISO3 --title TITLE [--cycle N] [--place P]
+uprhub consultations suggest SLUG
 """
 
 from __future__ import annotations
@@ -29,10 +30,45 @@ class Command(BaseCommand):
         create.add_argument(
             "--languages", default="en,es,fr", help=_("Comma-separated language codes.")
         )
+        suggest = sub.add_parser(
+            "suggest",
+            help=_("Suggest UPR Info issues and past recommendations for testimonies without any."),
+        )
+        suggest.add_argument("slug")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "create":
             self._create(options)
+        elif options["subcommand"] == "suggest":
+            self._suggest(options)
+
+    def _suggest(self, options: dict[str, Any]) -> None:
+        from django.http import Http404
+
+        from uprhub.consultations import suggesting
+
+        try:
+            consultation = selectors.consultation_by_slug(options["slug"])
+        except Http404:
+            raise CommandError(_("No consultation “%s”.") % options["slug"]) from None
+        waiting = suggesting.untagged(
+            selectors.counted(consultation).select_related("consultation__review__session")
+        )
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(
+                _("%(done)s of %(total)s testimonies") % {"done": done, "total": total}
+            )
+
+        result = suggesting.suggest(waiting, progress=progress)
+        self.stdout.write(
+            _("Suggested %(themes)s issues and %(recs)s recommendations for %(n)s testimonies.")
+            % {
+                "themes": result.themes_added,
+                "recs": result.recommendations_added,
+                "n": result.testimonies,
+            }
+        )
 
     def _create(self, options: dict[str, Any]) -> None:
         review = selectors.review_for(options["state"], options["cycle"])
