@@ -409,3 +409,28 @@ def test_report_placeholders_are_404(client, consultation, moderator):
             client.get(reverse(f"consultations:{name}", args=[consultation.slug])).status_code
             == 404
         )
+
+
+def _semantic_missing() -> bool:
+    from uprhub.search import semantic
+
+    return bool(semantic.missing_requirements())
+
+
+@needs_model
+@pytest.mark.skipif(_semantic_missing(), reason="the semantic extra is not installed")
+def test_semantic_links_when_the_site_chose_semantic_similarity(
+    us_recommendations, consultation, moderator, settings, tmp_path
+):
+    """With UPRHUB_SIMILARITY=semantic, links are ranked by the real MiniLM embeddings."""
+    settings.UPRHUB_SIMILARITY = "semantic"
+    settings.DATA_DIR = str(tmp_path)  # no similarity store: the candidates are embedded here
+    assert suggesting.link_method() == suggesting.SEMANTIC
+    testimony = _testimony(
+        consultation, "La migra se llevó a mi papá a un centro de detención y lo deportaron.", "es"
+    )
+    services.suggest_tags(testimony, actor=moderator)
+    recs = TestimonyTag.objects.filter(testimony=testimony, kind=TagKind.RECOMMENDATION)
+    assert recs and all(t.model_version.endswith("+semantic") for t in recs)
+    right = evaluation.resolve(SAMPLE["topics"]["immigration"]["recommendations"])
+    assert right & {t.recommendation_id for t in recs}

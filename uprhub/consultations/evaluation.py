@@ -36,7 +36,12 @@ def resolve(refs: Sequence[str]) -> set[int]:
 
 
 def evaluate(
-    items: Sequence[dict[str, Any]], review: Any, *, use_terms: bool = True
+    items: Sequence[dict[str, Any]],
+    review: Any,
+    *,
+    use_terms: bool = True,
+    method: str = suggesting.LEXICAL,
+    encoder: Any = None,
 ) -> dict[str, Any]:
     """Per language: the share of items whose main issue is in the top 3, the share with a right
     recommendation in the top 5, and the time per item."""
@@ -57,6 +62,8 @@ def evaluate(
             top,
             TOP_RECOMMENDATIONS,
             use_terms=use_terms,
+            method=method,
+            encoder=encoder,
         )
         elapsed = time.perf_counter() - started
         right = resolve(item["recommendations"])
