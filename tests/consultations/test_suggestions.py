@@ -422,15 +422,31 @@ def _semantic_missing() -> bool:
 def test_semantic_links_when_the_site_chose_semantic_similarity(
     us_recommendations, consultation, moderator, settings, tmp_path
 ):
-    """With UPRHUB_SIMILARITY=semantic, links are ranked by the real MiniLM embeddings."""
+    """With UPRHUB_SIMILARITY=semantic, links are ranked by the real MiniLM embeddings; a page
+    never waits for the State's recommendations to be embedded (the command line does it)."""
+    from uprhub.search import semantic
+
     settings.UPRHUB_SIMILARITY = "semantic"
-    settings.DATA_DIR = str(tmp_path)  # no similarity store: the candidates are embedded here
+    settings.DATA_DIR = str(tmp_path)  # no similarity store
+    semantic.clear_caches()
+    suggesting._computed.clear()
     assert suggesting.link_method() == suggesting.SEMANTIC
-    testimony = _testimony(
-        consultation, "La migra se llevó a mi papá a un centro de detención y lo deportaron.", "es"
-    )
-    services.suggest_tags(testimony, actor=moderator)
-    recs = TestimonyTag.objects.filter(testimony=testimony, kind=TagKind.RECOMMENDATION)
-    assert recs and all(t.model_version.endswith("+semantic") for t in recs)
+    text = "La migra se llevó a mi papá a un centro de detención y lo deportaron."
     right = evaluation.resolve(SAMPLE["topics"]["immigration"]["recommendations"])
-    assert right & {t.recommendation_id for t in recs}
+
+    def links(testimony):
+        return TestimonyTag.objects.filter(testimony=testimony, kind=TagKind.RECOMMENDATION)
+
+    opened = _testimony(consultation, text, "es")
+    services.suggest_tags(opened, actor=moderator)  # a moderator opens it: nothing embedded yet
+    assert links(opened) and all(t.model_version.endswith("+lexical") for t in links(opened))
+
+    by_command = _testimony(consultation, text, "es")
+    suggesting.suggest([by_command])  # `uprhub consultations suggest`: embeds what it needs
+    assert all(t.model_version.endswith("+semantic") for t in links(by_command))
+    assert right & {t.recommendation_id for t in links(by_command)}
+
+    later = _testimony(consultation, text, "es")
+    services.suggest_tags(later, actor=moderator)  # now at hand: semantic on the page too
+    assert all(t.model_version.endswith("+semantic") for t in links(later))
+    semantic.clear_caches()

@@ -380,7 +380,8 @@ def suggest_tags(testimony: Testimony, *, actor: Actor) -> int:
     require_perm(actor, "consultations.tag", testimony)
     if not suggesting.needs_suggestions(testimony):
         return 0
-    result = suggesting.suggest([testimony])
+    # A page: never waits for the State's recommendations to be embedded.
+    result = suggesting.suggest([testimony], compute_vectors=False)
     return result.themes_added + result.recommendations_added
 
 

@@ -232,26 +232,36 @@ class Candidates:
     keys: list[str] = field(default_factory=list)  # text_key, aligned with ids
     _vectors: np.ndarray | None = None
 
-    def vectors(self, encoder: Any) -> np.ndarray:
-        """Unit sentence embeddings of the candidates: from the similarity store where
-        ``uprhub similarity embed`` put them, the others computed once per process."""
-        if self._vectors is None:
-            from uprhub.search import semantic
+    def _stored(self) -> tuple[np.ndarray, list[int]]:
+        """Vectors from the similarity store (``uprhub similarity embed``) or computed earlier
+        in this process, and the positions of the candidates that have none yet."""
+        from uprhub.search import semantic
 
-            found = np.zeros((len(self.ids), semantic.MODEL.dimension), dtype=np.float32)
-            try:
-                store = semantic.get_store()
-                rows = store.rows_of(np.array(self.keys, dtype=semantic.KEY_DTYPE))
-            except (OSError, ValueError):
-                store, rows = None, np.full(len(self.ids), -1)
-            missing = []
-            for i, row in enumerate(rows.tolist()):
-                if store is not None and row >= 0:
-                    found[i] = store.vectors[row]
-                elif self.keys[i] in _computed:
-                    found[i] = _computed[self.keys[i]]
-                else:
-                    missing.append(i)
+        found = np.zeros((len(self.ids), semantic.MODEL.dimension), dtype=np.float32)
+        try:
+            store = semantic.get_store()
+            rows = store.rows_of(np.array(self.keys, dtype=semantic.KEY_DTYPE)).tolist()
+        except (OSError, ValueError):
+            store, rows = None, [-1] * len(self.ids)
+        missing = []
+        for i, row in enumerate(rows):
+            if store is not None and row >= 0:
+                found[i] = store.vectors[row]
+            elif self.keys[i] in _computed:
+                found[i] = _computed[self.keys[i]]
+            else:
+                missing.append(i)
+        return found, missing
+
+    def has_vectors(self) -> bool:
+        """True when every candidate's embedding is at hand (nothing to compute)."""
+        return self._vectors is not None or not self._stored()[1]
+
+    def vectors(self, encoder: Any) -> np.ndarray:
+        """Unit sentence embeddings of the candidates, the missing ones computed (slow: about
+        20 ms a text; the command line does it, a page never waits for it)."""
+        if self._vectors is None:
+            found, missing = self._stored()
             if missing:
                 made = encoder.encode([self.texts[i] for i in missing])
                 for i, vector in zip(missing, made, strict=True):
@@ -284,6 +294,11 @@ class Candidates:
         ).values_list("recommendation_id", "theme__name")
         for pk, name in [*labelled, *suggested]:
             themes.setdefault(pk, set()).add(name)
+        # "Ratify the Optional Protocol …": about the UN's machinery, not a problem people
+        # live with, so never a link for testimony (when its issues say so).
+        machinery = {pk for pk, names in themes.items() if names <= MACHINERY_ISSUES}
+        rows = [row for row in rows if row[0] not in machinery]
+        ids = np.array([pk for pk, _text, _key in rows], dtype=np.int64)
         return cls(ids, themes, [r[1] for r in rows], [r[2] for r in rows])
 
 
@@ -386,11 +401,14 @@ def suggest(
     *,
     model: Model | None = None,
     progress: Callable[[int, int], None] | None = None,
+    compute_vectors: bool = True,
 ) -> TagResult:
     """Make pending tags for these testimonies (best issues, best recommendations).
 
     A value that has a tag of that testimony already, pending, accepted or rejected, is not
     suggested again: a moderator's "no" stands. Texts already withdrawn or empty get none.
+    ``compute_vectors=False`` (a page): where semantic ranking would first have to embed the
+    State's recommendations, the search engine ranks instead.
     """
     model = model or _model()
     method = link_method()
@@ -408,6 +426,9 @@ def suggest(
         if review.pk not in candidates_by_review:
             candidates_by_review[review.pk] = Candidates.for_review(review)
         candidates = candidates_by_review[review.pk]
+        use = method
+        if method != LEXICAL and not compute_vectors and not candidates.has_vectors():
+            use = LEXICAL
         issues = rank_issues([testimony.text], [testimony.language], model=model)[0]
         top_issues = issues[:THEMES_KEPT]
         links = rank_recommendations(
@@ -415,7 +436,7 @@ def suggest(
             testimony.language,
             candidates,
             [name for name, _s in top_issues],
-            method=method,
+            method=use,
             encoder=encoder,
         )
         themes = _issue_themes(name for name, _score in top_issues)
@@ -443,7 +464,7 @@ def suggest(
                     kind=TagKind.RECOMMENDATION,
                     recommendation_id=pk,
                     score=score,
-                    model_version=version,
+                    model_version=version if use == method else model_version(model, use),
                 )
                 for pk, score in links
                 if pk not in have_recs
