@@ -36,12 +36,15 @@ class Chart:
     caption: str
     bars: list[Bar] = field(default_factory=list)
 
+    # One 40-px row per bar: the label on its own line above the bar, so a phone shows it whole.
+    ROW = 40
+
     @property
-    def height(self) -> int:  # of the inline SVG, one 28-px row per bar
-        return 28 * len(self.bars) + 4
+    def height(self) -> int:
+        return self.ROW * len(self.bars) + 4
 
     def rows(self) -> list[tuple[Bar, int]]:
-        return [(bar, 28 * i + 2) for i, bar in enumerate(self.bars)]
+        return [(bar, self.ROW * i + 2) for i, bar in enumerate(self.bars)]
 
 
 @dataclass
