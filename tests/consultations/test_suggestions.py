@@ -450,3 +450,41 @@ def test_semantic_links_when_the_site_chose_semantic_similarity(
     services.suggest_tags(later, actor=moderator)  # now at hand: semantic on the page too
     assert all(t.model_version.endswith("+semantic") for t in links(later))
     semantic.clear_caches()
+
+
+@pytest.mark.parametrize("action", ["tag_accept", "tag_reject"])
+def test_decide_views_permissions(client, consultation, action):
+    testimony = _testimony(consultation, "The police beat us.")
+    people = _people(consultation)
+    for role, user in people.items():
+        theme = ThemeFactory(name=f"Issue for {role}")
+        tag = TestimonyTag.objects.create(
+            testimony=testimony, kind=TagKind.THEME, theme=theme, score=0.4
+        )
+        url = reverse(f"consultations:{action}", args=[consultation.slug, testimony.pk, tag.pk])
+        response = _as(client, user).post(url)
+        tag.refresh_from_db()
+        if role == "moderator":
+            assert response.status_code == 302, role
+            assert tag.status != SuggestionStatus.PENDING and tag.decided_by == user
+        elif user is None:
+            assert response.status_code == 302 and "login" in response["Location"]
+            assert tag.status == SuggestionStatus.PENDING
+        else:
+            assert response.status_code == 403, role
+            assert tag.status == SuggestionStatus.PENDING, role
+
+
+def test_tags_of_another_consultations_testimony_are_404(client, consultation, moderator):
+    other = services.create_consultation(
+        actor=None, slug="elsewhere", review=consultation.review, title="Elsewhere"
+    )
+    foreign = _testimony(other, "Someone else's words.")
+    tag = TestimonyTag.objects.create(
+        testimony=foreign, kind=TagKind.THEME, theme=ThemeFactory(name="Justice"), score=0.4
+    )
+    client.force_login(moderator)
+    url = reverse("consultations:tag_accept", args=[consultation.slug, foreign.pk, tag.pk])
+    assert client.post(url).status_code == 404
+    tag.refresh_from_db()
+    assert tag.status == SuggestionStatus.PENDING
