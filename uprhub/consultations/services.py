@@ -542,3 +542,99 @@ def purge_address_hashes(now: datetime.datetime | None = None) -> int:
         .exclude(address_hash="")
         .update(address_hash="")
     )
+
+
+# --- tags: UPR Info issues and past recommendations -------------------------------------------
+
+
+class TagError(ConsultationError):
+    """A tag cannot be decided or added (already decided, not the State's, unknown issue)."""
+
+
+def suggest_tags(testimony: Testimony, *, actor: Actor) -> int:
+    """Machine suggestions for one testimony, once (when a moderator first opens it)."""
+    from . import suggesting
+
+    require_perm(actor, "consultations.tag", testimony)
+    if not suggesting.needs_suggestions(testimony):
+        return 0
+    # A page: never waits for the State's recommendations to be embedded.
+    result = suggesting.suggest([testimony], compute_vectors=False)
+    return result.themes_added + result.recommendations_added
+
+
+def _decide_tag(tag: Any, status: str, actor: Actor) -> Any:
+    from uprhub.recommendations.models import SuggestionStatus
+
+    from .models import TestimonyTag
+
+    require_perm(actor, "consultations.tag", tag.testimony)
+    with transaction.atomic():
+        locked = TestimonyTag.objects.select_for_update().get(pk=tag.pk)
+        if locked.status != SuggestionStatus.PENDING:
+            raise TagError(_("This suggestion has already been decided."))
+        locked.status = status
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+    return locked
+
+
+def accept_tag(tag: Any, *, actor: Actor) -> Any:
+    """The moderator agrees: the issue or recommendation is now the testimony's."""
+    from uprhub.recommendations.models import SuggestionStatus
+
+    return _decide_tag(tag, SuggestionStatus.ACCEPTED, actor)
+
+
+def reject_tag(tag: Any, *, actor: Actor) -> Any:
+    """The moderator disagrees: kept as rejected, so it is never suggested again."""
+    from uprhub.recommendations.models import SuggestionStatus
+
+    return _decide_tag(tag, SuggestionStatus.REJECTED, actor)
+
+
+def add_tag(
+    testimony: Testimony,
+    *,
+    actor: Actor,
+    theme: Any = None,
+    recommendation: Any = None,
+) -> Any:
+    """A moderator links an issue or a recommendation by hand: accepted from the start (a tag
+    already there, even rejected, becomes accepted)."""
+    from uprhub.recommendations.models import SuggestionStatus
+
+    from .models import TagKind, TestimonyTag
+
+    require_perm(actor, "consultations.tag", testimony)
+    if (theme is None) == (recommendation is None):
+        raise TagError(_("Choose one issue or one recommendation."))
+    if theme is not None:
+        if theme.vocabulary.slug != "uprinfo-issues":
+            raise TagError(_("Only UPR Info issues can be linked to testimony."))
+        lookup = {"theme": theme}
+        kind = TagKind.THEME
+    else:
+        if recommendation.review.state_id != testimony.consultation.review.state_id:
+            raise TagError(_("Only the State's own recommendations can be linked."))
+        lookup = {"recommendation": recommendation}
+        kind = TagKind.RECOMMENDATION
+    now = timezone.now()
+    with transaction.atomic():
+        tag, created = TestimonyTag.objects.select_for_update().get_or_create(
+            testimony=testimony,
+            **lookup,
+            defaults={
+                "kind": kind,
+                "status": SuggestionStatus.ACCEPTED,
+                "decided_by": actor,
+                "decided_at": now,
+            },
+        )
+        if not created and tag.status != SuggestionStatus.ACCEPTED:
+            tag.status = SuggestionStatus.ACCEPTED
+            tag.decided_by = actor
+            tag.decided_at = now
+            tag.save(update_fields=["status", "decided_by", "decided_at"])
+    return tag

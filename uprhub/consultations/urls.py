@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_manage, views_moderation, views_reporting
+from . import tag_views, views, views_manage, views_moderation, views_reporting
 
 app_name = "consultations"
 
@@ -18,4 +18,19 @@ urlpatterns = [
     path("<slug:slug>/moderate/<int:pk>/", views_moderation.item, name="moderate_item"),
     path("<slug:slug>/report-section/", views_reporting.report_section, name="report_section"),
     path("<slug:slug>/brief-report/", views_reporting.brief_report, name="brief_report"),
+    path("<slug:slug>/synthesis/", tag_views.synthesis_page, name="synthesis"),
+    path("<slug:slug>/testimony/<int:pk>/tags/add/", tag_views.add_tag, name="tag_add"),
+    path(
+        "<slug:slug>/testimony/<int:pk>/tags/suggest/", tag_views.suggest_tags, name="tag_suggest"
+    ),
+    path(
+        "<slug:slug>/testimony/<int:pk>/tags/<int:tag_id>/accept/",
+        tag_views.accept_tag,
+        name="tag_accept",
+    ),
+    path(
+        "<slug:slug>/testimony/<int:pk>/tags/<int:tag_id>/reject/",
+        tag_views.reject_tag,
+        name="tag_reject",
+    ),
 ]

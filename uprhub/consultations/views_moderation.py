@@ -3,6 +3,7 @@ consultation's moderators only. Thin: the work is in moderation.py."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -18,9 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from uprhub.core.rules import has_perm
 
-from . import moderation, selectors
+from . import moderation, selectors, services, suggesting
 from .forms_moderation import PREVIEW, DecisionForm
 from .models import Consultation, Testimony, TestimonyStatus
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 
@@ -77,6 +80,17 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def _suggest_once(testimony: Testimony, user: Any) -> None:
+    """Issues and recommendations are suggested when a moderator first opens a testimony,
+    not when it is sent: the public form stays fast."""
+    if not suggesting.needs_suggestions(testimony):
+        return
+    try:
+        services.suggest_tags(testimony, actor=user)
+    except Exception:  # no model, a search error: the page still opens, without suggestions
+        logger.exception("Could not make suggestions for testimony %s", testimony.pk)
+
+
 def item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     found = _moderated(request, slug)
     if isinstance(found, HttpResponse):
@@ -101,6 +115,8 @@ def item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return _private(render(request, "consultations/moderate_item.html", context, status=status))
 
     view = moderation.view_original(testimony, actor=request.user)  # logged
+    if request.method == "GET":
+        _suggest_once(testimony, request.user)
     status = 200
     if request.method == "POST":
         form = DecisionForm(request.POST, suggestions=len(view.suggestions))

@@ -3,6 +3,7 @@
 uprhub consultations create SLUG --state ISO3 --title TITLE [--cycle N] [--place P]
 uprhub consultations purge [--dry-run]
 uprhub consultations withdraw SLUG ITEM_ID
+uprhub consultations suggest SLUG
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ class Command(BaseCommand):
         create.add_argument(
             "--languages", default="en,es,fr", help=_("Comma-separated language codes.")
         )
+        suggest = sub.add_parser(
+            "suggest",
+            help=_("Suggest UPR Info issues and past recommendations for testimonies without any."),
+        )
+        suggest.add_argument("slug")
 
         purge = sub.add_parser(
             "purge",
@@ -64,6 +70,14 @@ class Command(BaseCommand):
             self._purge(options)
         elif options["subcommand"] == "withdraw":
             self._withdraw(options)
+        elif options["subcommand"] == "suggest":
+            self._suggest(options)
+
+    def _consultation(self, slug: str) -> Any:
+        try:
+            return selectors.consultation_by_slug(slug)
+        except Http404:
+            raise CommandError(_("No consultation “%s”.") % slug) from None
 
     def _purge(self, options: dict[str, Any]) -> None:
         dry_run = options["dry_run"]
@@ -85,10 +99,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label}: {count}")
 
     def _withdraw(self, options: dict[str, Any]) -> None:
-        try:
-            consultation = selectors.consultation_by_slug(options["slug"])
-        except Http404:
-            raise CommandError(_("No consultation “%s”.") % options["slug"]) from None
+        consultation = self._consultation(options["slug"])
         try:
             testimony = services.withdraw_by_id(consultation, options["item_id"], actor=None)
         except services.ConsultationError as error:
@@ -99,6 +110,29 @@ class Command(BaseCommand):
                 "deleted; a tombstone (id, dates) remains."
             )
             % {"id": testimony.pk, "slug": consultation.slug}
+        )
+
+    def _suggest(self, options: dict[str, Any]) -> None:
+        from uprhub.consultations import suggesting
+
+        consultation = self._consultation(options["slug"])
+        waiting = suggesting.untagged(
+            selectors.counted(consultation).select_related("consultation__review__session")
+        )
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(
+                _("%(done)s of %(total)s testimonies") % {"done": done, "total": total}
+            )
+
+        result = suggesting.suggest(waiting, progress=progress)
+        self.stdout.write(
+            _("Suggested %(themes)s issues and %(recs)s recommendations for %(n)s testimonies.")
+            % {
+                "themes": result.themes_added,
+                "recs": result.recommendations_added,
+                "n": result.testimonies,
+            }
         )
 
     def _create(self, options: dict[str, Any]) -> None:
