@@ -402,15 +402,6 @@ def test_synthesis_empty_state(client, consultation, moderator):
     assert "No quote yet" in page and "No recommendation linked yet" in page
 
 
-def test_report_placeholders_are_404(client, consultation, moderator):
-    client.force_login(moderator)
-    for name in ("report_section", "brief_report"):
-        assert (
-            client.get(reverse(f"consultations:{name}", args=[consultation.slug])).status_code
-            == 404
-        )
-
-
 def _semantic_missing() -> bool:
     from uprhub.search import semantic
 

@@ -79,7 +79,6 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 def _suggest_once(testimony: Testimony, user: Any) -> None:
     """Issues and recommendations are suggested when a moderator first opens a testimony,
     not when it is sent: the public form stays fast."""
@@ -91,6 +90,7 @@ def _suggest_once(testimony: Testimony, user: Any) -> None:
         logger.exception("Could not make suggestions for testimony %s", testimony.pk)
 
 
+@require_http_methods(["GET", "POST"])
 def item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     found = _moderated(request, slug)
     if isinstance(found, HttpResponse):
