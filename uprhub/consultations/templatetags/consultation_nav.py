@@ -17,6 +17,7 @@ register = template.Library()
 TABS = [
     ("detail", _("Public page"), None),
     ("moderate", _("Moderation"), "consultations.moderate"),
+    ("synthesis", _("Synthesis"), "consultations.view_results"),
     ("edit", _("Settings"), "consultations.manage"),
     ("people", _("Facilitators and moderators"), "consultations.manage"),
 ]
