@@ -10,6 +10,7 @@ uprhub backup PATH                     consistent online backup (database, secre
 uprhub restore PATH                    restore a backup into an empty database
 uprhub purge                           delete data past its retention period (daily, cron)
 uprhub consultations create SLUG …     start a community consultation ("Listen")
+uprhub consultations export SLUG …     its testimony, anonymised (json or csv)
 uprhub manage COMMAND …                any Django management command
 """
 

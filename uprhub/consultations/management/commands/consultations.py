@@ -1,20 +1,26 @@
 """`uprhub consultations …`: community consultations ("Listen") on the command line.
 
 uprhub consultations create SLUG --state ISO3 --title TITLE [--cycle N] [--place P]
+uprhub consultations export SLUG --format json|csv [--include-unmoderated] [--output FILE]
 """
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from uprhub.consultations import selectors, services
+from uprhub.consultations import exporting, selectors, services
+from uprhub.consultations.models import Consultation
 
 
 class Command(BaseCommand):
-    help = _("Community consultations: create one.")
+    help = _("Community consultations: create one, export what people said (anonymised).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -29,10 +35,59 @@ class Command(BaseCommand):
         create.add_argument(
             "--languages", default="en,es,fr", help=_("Comma-separated language codes.")
         )
+        export = sub.add_parser(
+            "export",
+            help=_(
+                "Export a consultation's testimony, anonymised: redacted texts, consents, "
+                "themes and linked recommendations; never who said it."
+            ),
+        )
+        export.add_argument("slug")
+        export.add_argument("--format", choices=exporting.FORMATS, default="json")
+        export.add_argument(
+            "--include-unmoderated",
+            action="store_true",
+            help=_(
+                "Also testimony no moderator has approved yet (its automatically redacted text). "
+                "Rejected and withdrawn testimony is never exported."
+            ),
+        )
+        export.add_argument(
+            "--output", help=_("Write to this file (default: the standard output).")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "create":
             self._create(options)
+        elif options["subcommand"] == "export":
+            self._export(options)
+
+    def _consultation(self, slug: str) -> Consultation:
+        try:
+            return selectors.consultation_by_slug(slug)
+        except Http404 as error:
+            raise CommandError(_("No consultation is called “%s”.") % slug) from error
+
+    def _export(self, options: dict[str, Any]) -> None:
+        consultation = self._consultation(options["slug"])
+        try:
+            # The command line is the operator (actor None), allowed by the rules' system path.
+            data = exporting.export_consultation(
+                consultation, actor=None, include_unmoderated=options["include_unmoderated"]
+            )
+        except PermissionDenied as error:
+            raise CommandError(str(error)) from error
+        text = io.StringIO(newline="")  # the csv module writes its own line ends
+        exporting.write(data, text, options["format"])
+        if options["output"]:
+            path = Path(options["output"])
+            path.write_text(text.getvalue(), encoding="utf-8", newline="")
+            self.stderr.write(
+                _("%(count)s testimonies written to %(path)s")
+                % {"count": len(data["items"]), "path": path}
+            )
+        else:
+            self.stdout.write(text.getvalue(), ending="")
 
     def _create(self, options: dict[str, Any]) -> None:
         review = selectors.review_for(options["state"], options["cycle"])
