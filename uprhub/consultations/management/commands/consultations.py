@@ -42,8 +42,13 @@ class Command(BaseCommand):
                 "themes and linked recommendations; never who said it."
             ),
         )
-        export.add_argument("slug")
-        export.add_argument("--format", choices=exporting.FORMATS, default="json")
+        export.add_argument("slug", help=_("The consultation's short name."))
+        export.add_argument(
+            "--format",
+            choices=exporting.FORMATS,
+            default="json",
+            help=_('json: {"consultation": …, "items": […]}; csv: the items, one row each.'),
+        )
         export.add_argument(
             "--include-unmoderated",
             action="store_true",
