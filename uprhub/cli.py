@@ -11,6 +11,7 @@ uprhub restore PATH                    restore a backup into an empty database
 uprhub purge                           delete data past its retention period (daily, cron)
 uprhub consultations create SLUG …     start a community consultation ("Listen")
 uprhub consultations purge|withdraw …  retention purge; withdraw a testimony by item id
+uprhub consultations export SLUG …     its testimony, anonymised (json or csv)
 uprhub manage COMMAND …                any Django management command
 """
 

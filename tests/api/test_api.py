@@ -123,6 +123,7 @@ def test_openapi_document(client):
     schema = client.get("/api/openapi.json").json()
     assert schema["info"]["title"] == "UPR Hub API"
     assert "/api/recommendations" in schema["paths"]
+    assert "/api/consultations/{slug}/items" in schema["paths"]
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert b"cdn.jsdelivr" not in docs.content  # no network at run time

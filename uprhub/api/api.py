@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from ninja import Field, NinjaAPI, Query, Schema
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import django_auth
 
+from uprhub.consultations import exporting as consultation_exports
+from uprhub.consultations import selectors as consultations
+from uprhub.consultations.models import Consultation
+from uprhub.core.rules import has_perm
 from uprhub.recommendations import selectors as recommendations
 from uprhub.recommendations.models import Theme
 from uprhub.reports.api import router as reports_router
@@ -53,7 +60,8 @@ api = NinjaAPI(
     docs=LocalSwagger(),
     title="UPR Hub API",
     version="1",
-    description="Read-only access to UPR recommendations, States and reviews.",
+    description="Read-only access to UPR recommendations, States and reviews, and (for "
+    "members) the approved, anonymised testimony of community consultations.",
     urls_namespace="api",
 )
 api.add_router("/reports", reports_router)
@@ -311,3 +319,97 @@ def list_vocabularies(request: HttpRequest):
 @paginate(Pagination)
 def list_themes(request: HttpRequest, vocabulary: str | None = None):
     return recommendations.themes(vocabulary=vocabulary)
+
+
+# --- consultations ("Listen"): approved, anonymised testimony, for members ------------------
+
+
+class ConsultationOut(Schema):
+    slug: str
+    title: str
+    place: str
+    state: str = Field(description="ISO 3166-1 alpha-3 code of the State under review.")
+    session: int
+    cycle: int
+    languages: list[str]
+    opens_at: str | None
+    closes_at: str | None
+    participants: int = Field(
+        description="Testimonies counted (all but rejected and withdrawn ones), whether or not "
+        "they may be shown."
+    )
+    items: int = Field(description="Approved testimonies listed by …/items.")
+
+
+class ConsultationItemOut(Schema):
+    """One approved testimony, anonymised: the redacted text, never who gave it."""
+
+    id: int
+    text: str = Field(description="The text with personal data redacted.")
+    language: str
+    quote_anonymously: bool
+    quote_named: bool = Field(
+        description="The person agreed to be quoted by name; UPR Hub never gives the name."
+    )
+    may_contact: bool
+    risk: bool = Field(description="Always false here: risk-flagged testimony is never listed.")
+    status: str
+    themes: list[str] = Field(description="UPR Info issues a moderator confirmed.")
+    suggested_themes: list[str] = Field(description="Machine suggestions not yet confirmed.")
+    recommendations: list[str] = Field(
+        description="Paragraph numbers (26.178) of the State's past recommendations linked by a "
+        "moderator."
+    )
+    suggested_recommendations: list[str]
+    created_at: str
+
+
+class _ItemPages:
+    """The listed testimonies for the paginator: it counts the query and slices it; each
+    slice becomes export dicts (one query for the page's tags)."""
+
+    def __init__(self, testimonies: Any) -> None:
+        self.testimonies = testimonies
+
+    def all(self) -> Any:
+        return self.testimonies.all()
+
+    def __len__(self) -> int:
+        return self.testimonies.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [consultation_exports.item_dict(t) for t in self.testimonies[window]]
+
+
+def _readable_consultation(request: HttpRequest, slug: str) -> Consultation:
+    """The consultation if the signed-in person may read its results (django_auth has already
+    answered 401 to anyone not signed in); 404 or 403 otherwise."""
+    consultation = consultations.consultation_by_slug(slug)
+    if not has_perm(request.user, "consultations.view_results", consultation):
+        raise HttpError(403, gettext("You may not read this consultation’s results."))
+    return consultation
+
+
+@api.get(
+    "/consultations/{slug}", response=ConsultationOut, tags=["consultations"], auth=django_auth
+)
+def get_consultation(request: HttpRequest, slug: str):
+    """A consultation and its counts (members and up, and the people who run it)."""
+    consultation = _readable_consultation(request, slug)
+    data = consultation_exports.consultation_dict(consultation)
+    data.pop("exported_at")
+    data["items"] = consultation_exports.public_items(consultation).count()
+    return data
+
+
+@api.get(
+    "/consultations/{slug}/items",
+    response=list[ConsultationItemOut],
+    tags=["consultations"],
+    auth=django_auth,
+)
+@paginate(Pagination)
+def list_consultation_items(request: HttpRequest, slug: str):
+    """Approved testimony that may be shown (not risk-flagged), anonymised, oldest first."""
+    consultation = _readable_consultation(request, slug)
+    return _ItemPages(consultation_exports.public_items(consultation))

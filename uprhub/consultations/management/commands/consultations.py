@@ -4,24 +4,29 @@ uprhub consultations create SLUG --state ISO3 --title TITLE [--cycle N] [--place
 uprhub consultations purge [--dry-run]
 uprhub consultations withdraw SLUG ITEM_ID
 uprhub consultations suggest SLUG
+uprhub consultations export SLUG --format json|csv [--include-unmoderated] [--output FILE]
 """
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from uprhub.consultations import selectors, services
+from uprhub.consultations import exporting, selectors, services
+from uprhub.consultations.models import Consultation
 
 
 class Command(BaseCommand):
     help = _(
-        "Community consultations: create one, delete identities past retention, withdraw a "
-        "testimony."
+        "Community consultations: create one, import paper forms, export what people said "
+        "(anonymised), suggest themes, delete identities past retention, withdraw a testimony."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -62,6 +67,31 @@ class Command(BaseCommand):
         )
         withdraw.add_argument("slug")
         withdraw.add_argument("item_id", type=int)
+        export = sub.add_parser(
+            "export",
+            help=_(
+                "Export a consultation's testimony, anonymised: redacted texts, consents, "
+                "themes and linked recommendations; never who said it."
+            ),
+        )
+        export.add_argument("slug", help=_("The consultation's short name."))
+        export.add_argument(
+            "--format",
+            choices=exporting.FORMATS,
+            default="json",
+            help=_('json: {"consultation": …, "items": […]}; csv: the items, one row each.'),
+        )
+        export.add_argument(
+            "--include-unmoderated",
+            action="store_true",
+            help=_(
+                "Also testimony no moderator has approved yet (its automatically redacted text). "
+                "Rejected and withdrawn testimony is never exported."
+            ),
+        )
+        export.add_argument(
+            "--output", help=_("Write to this file (default: the standard output).")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "create":
@@ -72,8 +102,10 @@ class Command(BaseCommand):
             self._withdraw(options)
         elif options["subcommand"] == "suggest":
             self._suggest(options)
+        elif options["subcommand"] == "export":
+            self._export(options)
 
-    def _consultation(self, slug: str) -> Any:
+    def _consultation(self, slug: str) -> Consultation:
         try:
             return selectors.consultation_by_slug(slug)
         except Http404:
@@ -134,6 +166,27 @@ class Command(BaseCommand):
                 "n": result.testimonies,
             }
         )
+
+    def _export(self, options: dict[str, Any]) -> None:
+        consultation = self._consultation(options["slug"])
+        try:
+            # The command line is the operator (actor None), allowed by the rules' system path.
+            data = exporting.export_consultation(
+                consultation, actor=None, include_unmoderated=options["include_unmoderated"]
+            )
+        except PermissionDenied as error:
+            raise CommandError(str(error)) from error
+        text = io.StringIO(newline="")  # the csv module writes its own line ends
+        exporting.write(data, text, options["format"])
+        if options["output"]:
+            path = Path(options["output"])
+            path.write_text(text.getvalue(), encoding="utf-8", newline="")
+            self.stderr.write(
+                _("%(count)s testimonies written to %(path)s")
+                % {"count": len(data["items"]), "path": path}
+            )
+        else:
+            self.stdout.write(text.getvalue(), ending="")
 
     def _create(self, options: dict[str, Any]) -> None:
         review = selectors.review_for(options["state"], options["cycle"])
