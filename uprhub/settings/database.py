@@ -14,13 +14,6 @@ DATABASES = {
 }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's SQLite backend whose write transactions queue per process before SQLite's lock
-    # (see uprhub/core/db/sqlite3/base.py): under many concurrent writers, such as people giving
-    # testimony at once, the slowest writes wait ~0.3 s instead of seconds.
-    DATABASES["default"]["ENGINE"] = "uprhub.core.db.sqlite3"
-    # Tests: an in-memory database in each test process, as with Django's own SQLite engine
-    # (pytest-django recognises that engine by its name only, and would make up a file name).
-    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
     # WAL lets readers (web, search) proceed while an import writes. secure_delete zeroes
     # deleted content, so a withdrawn testimony is gone from the file, not just unlinked.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
