@@ -106,3 +106,87 @@ def test_manage(role):
         ),
         snapshot=lambda: Consultation.objects.get(pk=consultation.pk).title,
     )
+
+
+def _testimony(consultation: Consultation):
+    testimony, _code = services.submit_testimony(
+        consultation, services.TestimonyInput(text="The water is unsafe to drink.", language="en")
+    )
+    return testimony
+
+
+@pytest.mark.parametrize("role", CONSULTATION_ROLES)
+def test_moderate(role):
+    from uprhub.consultations import moderation
+    from uprhub.consultations.models import ModerationDecision
+
+    consultation = _consultation()
+    testimony = _testimony(consultation)
+    who = _who(role, consultation)
+    check_cell(
+        who=who,
+        perm="consultations.moderate",
+        obj=consultation,
+        expected="allow" if role == "moderator" else "deny",
+        call=lambda: moderation.set_status(testimony, "approved", actor=who),
+        snapshot=lambda: ModerationDecision.objects.count(),  # every decision is audited
+    )
+
+
+@pytest.mark.parametrize("role", CONSULTATION_ROLES)
+def test_view_original(role):
+    from uprhub.consultations import moderation
+
+    consultation = _consultation()
+    testimony = _testimony(consultation)
+    who = _who(role, consultation)
+    check_cell(
+        who=who,
+        perm="consultations.view_original",
+        obj=consultation,
+        expected="allow" if role == "moderator" else "deny",
+        call=lambda: moderation.view_original(testimony, actor=who),
+        snapshot=lambda: IdentityAccess.objects.count(),  # every view is logged
+    )
+
+
+@pytest.mark.parametrize("role", CONSULTATION_ROLES)
+def test_tag(role):
+    from tests.factories import ThemeFactory, VocabularyFactory
+    from uprhub.consultations.models import TestimonyTag
+
+    consultation = _consultation()
+    testimony = _testimony(consultation)
+    issue = ThemeFactory(
+        vocabulary=VocabularyFactory(slug="uprinfo-issues", name="UPR Info issues"),
+        name="Right to water",
+    )
+    who = _who(role, consultation)
+    check_cell(
+        who=who,
+        perm="consultations.tag",
+        obj=consultation,
+        expected="allow" if role == "moderator" else "deny",
+        call=lambda: services.add_tag(testimony, theme=issue, actor=who),
+        snapshot=lambda: TestimonyTag.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("role", CONSULTATION_ROLES)
+def test_import_and_withdraw_by_id(role):
+    # Withdrawal by item id (for a person who lost their code) is the `import` permission's
+    # web-less twin: coordinators, the consultation's moderators and the command line.
+    from uprhub.consultations.models import Testimony
+
+    consultation = _consultation()
+    testimony = _testimony(consultation)
+    who = _who(role, consultation)
+    allowed = role in STAFF or role == "moderator"
+    check_cell(
+        who=who,
+        perm="consultations.import",
+        obj=consultation,
+        expected="allow" if allowed else "deny",
+        call=lambda: services.withdraw_by_id(consultation, testimony.pk, actor=who),
+        snapshot=lambda: Testimony.objects.get(pk=testimony.pk).status,
+    )
