@@ -33,6 +33,10 @@ class DocParagraph:
     number: int
     text: str
     start_line: int
+    #: The heading the paragraph sits under ("Right to health"), and its part ("Background",
+    #: "Promotion and protection of human rights"): the document's own theme for it.
+    heading: str = ""
+    section: str = ""
 
 
 # --- what is not text ----------------------------------------------------------------------------
@@ -47,7 +51,9 @@ _FURNITURE = (
 _END = re.compile(r"^(Notes|Endnotes|Annex(es)?)$")
 
 _NUMBERED = re.compile(r"^(?P<number>\d{1,3})\.\s+(?P<rest>\S.*)$")
-_SECTION = re.compile(r"^(?:[IVX]{1,6}|[A-H])\.\s+\S")  # "II. Scope …", "A. Women"
+_SECTION = re.compile(
+    r"^(?P<mark>[IVX]{1,6}|[A-H])\.\s+(?P<title>\S.*)$"
+)  # "II. Scope", "A. Women"
 # A sentence ends with . ! ? (maybe a closing quote or bracket), maybe a footnote number after.
 _SENTENCE_END = re.compile(r"""[.!?]["”’')\]]?\d{0,3}$""")
 # The most words a sub-heading has ("1. Implementation of international human rights
@@ -132,6 +138,8 @@ class _Open:
     number: int
     start_line: int
     parts: list[str]
+    heading: str = ""
+    section: str = ""
 
     def add(self, text: str) -> None:
         if self.parts and self.parts[-1].endswith("-") and text[:1].islower():
@@ -150,10 +158,18 @@ def parse(text: str) -> list[DocParagraph]:
     found: list[_Open] = []
     current: _Open | None = None
     expected = 1
+    heading = section = ""
+
+    def set_heading(title: str, *, part: bool = False) -> None:
+        nonlocal heading, section, current
+        current = None  # a heading ends the paragraph before it
+        heading = re.sub(r"(?<=[^\W\d_])\d{1,3}\b", "", title).strip()  # "obligations3"
+        if part:
+            section = heading
 
     def open_paragraph(number: int, line_number: int, rest: str) -> None:
         nonlocal current, expected
-        current = _Open(number, line_number, [])
+        current = _Open(number, line_number, [], heading, section)
         found.append(current)
         expected = number + 1
         add_text(rest, line_number)
@@ -194,17 +210,20 @@ def parse(text: str) -> list[DocParagraph]:
             number = int(numbered.group("number"))
             rest = numbered.group("rest")
             starts = rest[0].isupper() or rest[0] in '"“'  # not "2. of the cases…"
-            heading = _looks_like_heading(rest) and not goes_on
-            if expected <= number <= expected + _MAX_SKIP and starts and not heading:
+            is_heading = _looks_like_heading(rest) and not goes_on
+            if expected <= number <= expected + _MAX_SKIP and starts and not is_heading:
                 open_paragraph(number, index, rest)
                 continue
-            if heading:
-                current = None  # a numbered sub-heading ends the paragraph before it
+            if is_heading:
+                set_heading(rest)
                 continue
-        elif _SECTION.match(line) and _looks_like_heading(line):
-            current = None
+        elif (lettered := _SECTION.match(line)) and _looks_like_heading(line):
+            set_heading(lettered.group("title"), part=lettered.group("mark")[0] in "IVX")
             continue
         if current is None:
+            if _looks_like_heading(line):
+                set_heading(line)
+                continue
             # Text outside any paragraph (title page, text under a heading before its first
             # paragraph): only a paragraph starting inside it matters.
             match = _mid_line_start(expected).search(" " + line)
@@ -217,11 +236,19 @@ def parse(text: str) -> list[DocParagraph]:
         if continues:
             add_text(line, index)
         else:
-            current = None  # an unnumbered sub-heading ("Right to privacy")
+            set_heading(line)  # an unnumbered sub-heading ("Right to privacy")
 
     paragraphs: list[DocParagraph] = []
     last_footnote = 0
     for paragraph in found:
         cleaned, last_footnote = strip_footnotes(paragraph.text, last_footnote)
-        paragraphs.append(DocParagraph(paragraph.number, cleaned, paragraph.start_line))
+        paragraphs.append(
+            DocParagraph(
+                paragraph.number,
+                cleaned,
+                paragraph.start_line,
+                paragraph.heading,
+                paragraph.section,
+            )
+        )
     return paragraphs

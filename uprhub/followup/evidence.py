@@ -1,0 +1,448 @@
+"""The evidence finder: for each recommendation of a State's cycle, the paragraphs of the State's
+next-cycle UN documents that speak of the same measure, best first.
+
+Evidence of implementation is what the next review's documents say: the national report (/1,
+when the State wrote one), the compilation of UN information (/2) and the summary of
+stakeholders' submissions (/3). A coalition assessing 347 recommendations needs, for each, the
+few paragraphs worth quoting; this ranks them, a person accepts or rejects them.
+
+How paragraphs are ranked (each measured on the hand-labelled sample by
+``bench/followup_evidence.py``; figures in the module's docstring there):
+
+* ``tfidf``: cosine of TF-IDF vectors over stemmed words (the baseline);
+* ``bm25``: Okapi BM25 over the same words, with the advocates' terms of
+  :mod:`uprhub.search.synonyms` added as concept tokens on both sides ("capital punishment"
+  meets "death penalty", "Native American" meets "Indigenous");
+* ``semantic``: the cosine of MiniLM sentence embeddings (:mod:`uprhub.search.semantic`, the
+  optional ``semantic`` extra), a paragraph scoring as its best sentence;
+* ``fused`` (the default): a weighted sum of the three, each scaled to 0..1 per recommendation;
+  without the extra, of the first two.
+
+The results are plain data (:class:`RecommendationEvidence`, keyed by recommendation id,
+document symbol and paragraph number), so a later step can store them as they are.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import snowballstemmer
+
+from uprhub.core.text import STOP_WORDS
+from uprhub.search import semantic, synonyms
+
+from . import selectors
+from .paragraphs import parse
+from .selectors import EvidenceError
+
+__all__ = ["EvidenceError", "EvidenceFinder", "find_evidence"]
+
+log = logging.getLogger(__name__)
+
+TFIDF = "tfidf"
+BM25 = "bm25"
+SEMANTIC = "semantic"
+FUSED = "fused"
+METHODS = (TFIDF, BM25, SEMANTIC, FUSED)
+DEFAULT_LIMIT = 5
+
+# Fusion weights (tuned on the labelled sample; see bench/followup_evidence.py).
+WEIGHTS = {TFIDF: 0.25, BM25: 0.35, SEMANTIC: 0.40}
+BM25_K1 = 1.2
+BM25_B = 0.75
+# UPR boilerplate every recommendation and paragraph shares: it says nothing of the measure.
+_BOILERPLATE = frozenset(
+    (
+        "recommend",
+        "recommended",
+        "recommendation",
+        "recommendations",
+        "ensure",
+        "ensuring",
+        "continue",
+        "continued",
+        "take",
+        "taking",
+        "measure",
+        "measures",
+        "effort",
+        "efforts",
+        "step",
+        "steps",
+        "consider",
+        "considering",
+        "united",
+        "states",
+        "state",
+        "usa",
+        "america",
+        "government",
+        "federal",
+        "level",
+        "levels",
+        "also",
+        "including",
+        "include",
+        "particular",
+        "relevant",
+        "necessary",
+        "appropriate",
+        "adopt",
+        "adopted",
+        "strengthen",
+        "strengthening",
+        "guarantee",
+        "guaranteed",
+        "committee",
+        "special",
+        "rapporteur",
+        "expert",
+        "independent",
+        "submission",
+        "submissions",
+        "stakeholder",
+        "several",
+        "stressed",
+        "noted",
+        "expressed",
+        "concern",
+        "concerned",
+        "urged",
+        "called",
+        "recommending",
+    )
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“]?[A-Z])")
+_CONCEPT = "§"  # prefix of concept tokens: never a word
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A numbered paragraph of a UN document."""
+
+    document: str
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    document: str
+    paragraph: int
+    score: float
+    quote: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "document": self.document,
+            "paragraph": self.paragraph,
+            "score": self.score,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class RecommendationEvidence:
+    """The evidence suggested for one recommendation (``recommendation_id`` for storing it)."""
+
+    recommendation: str
+    recommendation_id: int | None
+    evidence: tuple[Evidence, ...]
+    method: str = FUSED
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "recommendation": self.recommendation,
+            "evidence": [item.as_dict() for item in self.evidence],
+        }
+
+
+# --- words ---------------------------------------------------------------------------------------
+
+_stemmers = threading.local()
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Stemmed content words: no stop words, no UPR boilerplate, no numbers."""
+    lowered = [w for w in _WORD.findall(synonyms.fold(text)) if w not in STOP_WORDS]
+    return [_stem(w) for w in lowered if w not in _BOILERPLATE]
+
+
+def concepts(text: str) -> list[str]:
+    """The advocates' concepts a text names, as tokens (one per mention)."""
+    tokens = re.findall(r"[^\W_]+", text.lower())
+    expansion = synonyms.expand_tokens(tokens)
+    return [f"{_CONCEPT}{concept.label}" for concept in expansion.concepts]
+
+
+def terms(text: str, *, with_concepts: bool) -> list[str]:
+    found = words(text)
+    if with_concepts:
+        found += concepts(text)
+    return found
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+# --- the rankers ---------------------------------------------------------------------------------
+
+
+class _Vocabulary:
+    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
+        self.index: dict[str, int] = {}
+        for tokens in documents:
+            for token in tokens:
+                self.index.setdefault(token, len(self.index))
+        df = np.zeros(len(self.index), dtype=np.float64)
+        for tokens in documents:
+            for token in set(tokens):
+                df[self.index[token]] += 1
+        self.df = df
+        self.n = len(documents)
+
+    def counts(self, tokens: Iterable[str]) -> np.ndarray:
+        row = np.zeros(len(self.index), dtype=np.float64)
+        for token, count in Counter(tokens).items():
+            column = self.index.get(token)
+            if column is not None:
+                row[column] = count
+        return row
+
+
+def _tfidf_matrix(rows: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    weighted = np.where(rows > 0, 1.0 + np.log(np.maximum(rows, 1.0)), 0.0) * idf
+    norms = np.linalg.norm(weighted, axis=1, keepdims=True)
+    return weighted / np.maximum(norms, 1e-12)
+
+
+class LexicalIndex:
+    """TF-IDF and BM25 over a set of passages (dense numpy: a State's documents hold a few
+    hundred paragraphs, so dense matrices are small and fast)."""
+
+    def __init__(self, passages: Sequence[Passage], *, with_concepts: bool) -> None:
+        self.with_concepts = with_concepts
+        tokens = [terms(p.text, with_concepts=with_concepts) for p in passages]
+        self.vocabulary = _Vocabulary(tokens)
+        counts = (
+            np.vstack([self.vocabulary.counts(t) for t in tokens]) if tokens else np.zeros((0, 0))
+        )
+        n, df = self.vocabulary.n, self.vocabulary.df
+        self.idf = np.log((n + 1) / (df + 1)) + 1.0  # smoothed, as usual for TF-IDF
+        self.vectors = _tfidf_matrix(counts, self.idf)
+        # BM25: term frequencies saturate, long paragraphs are not favoured.
+        lengths = counts.sum(axis=1)
+        average = float(lengths.mean()) if len(lengths) else 1.0
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / max(average, 1e-9))
+        self.bm25_tf = counts * (BM25_K1 + 1) / (counts + norm[:, None])
+        self.bm25_idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def query_counts(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(self.idf)))
+        return np.vstack(
+            [self.vocabulary.counts(terms(t, with_concepts=self.with_concepts)) for t in texts]
+        )
+
+    def tfidf_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        return _tfidf_matrix(self.query_counts(texts), self.idf)
+
+    def tfidf(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), passages) cosines."""
+        return self.tfidf_vectors(texts) @ self.vectors.T
+
+    def bm25(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), passages) BM25 scores; a query word counts once."""
+        present = (self.query_counts(texts) > 0).astype(np.float64) * self.bm25_idf
+        return present @ self.bm25_tf.T
+
+
+def _scaled(scores: np.ndarray) -> np.ndarray:
+    """Each row divided by its maximum (0..1), so that methods can be added."""
+    top = scores.max(axis=1, keepdims=True) if scores.size else scores
+    return np.where(top > 0, scores / np.maximum(top, 1e-12), 0.0)
+
+
+def semantic_available() -> bool:
+    """The encoder can run (the extra is installed, or a test set one)."""
+    try:
+        semantic.get_encoder()
+    except semantic.SemanticUnavailable:
+        return False
+    return True
+
+
+class SemanticIndex:
+    """Paragraphs scored by their best sentence's cosine with the recommendation."""
+
+    def __init__(self, passages: Sequence[Passage], encoder: semantic.Encoder) -> None:
+        self.encoder = encoder
+        pieces: list[str] = []
+        owners: list[int] = []
+        for number, passage in enumerate(passages):
+            for sentence in sentences(passage.text) or [passage.text]:
+                pieces.append(sentence)
+                owners.append(number)
+        self.owners = np.array(owners, dtype=np.int64)
+        self.count = len(passages)
+        self.vectors = encoder.encode(pieces) if pieces else np.zeros((0, encoder.dimension))
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        queries = self.encoder.encode(list(texts))
+        per_sentence = queries @ self.vectors.T
+        out = np.full((len(texts), self.count), -1.0)
+        np.maximum.at(out.T, self.owners, per_sentence.T)  # best sentence per paragraph
+        return np.clip(out, 0.0, 1.0)
+
+
+@dataclass
+class EvidenceFinder:
+    """Ranks passages for recommendation texts with one method (see the module docstring)."""
+
+    passages: Sequence[Passage]
+    method: str = FUSED
+    encoder: semantic.Encoder | None = None
+    weights: dict[str, float] = field(default_factory=lambda: dict(WEIGHTS))
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(self.method)
+        self.plain = LexicalIndex(self.passages, with_concepts=False)
+        self.expanded = LexicalIndex(self.passages, with_concepts=True)
+        self.semantic: SemanticIndex | None = None
+        if self.method in (SEMANTIC, FUSED) and self.encoder is not None:
+            self.semantic = SemanticIndex(self.passages, self.encoder)
+        if self.method == SEMANTIC and self.semantic is None:
+            raise semantic.SemanticUnavailable(SEMANTIC)
+
+    @property
+    def used(self) -> str:
+        """The method really used ("fused" without the encoder fuses the lexical two)."""
+        if self.method == FUSED and self.semantic is None:
+            return f"{FUSED}-lexical"
+        return self.method
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), passages) scores in 0..1."""
+        if not self.passages:
+            return np.zeros((len(texts), 0))
+        if self.method == TFIDF:
+            return np.clip(self.plain.tfidf(texts), 0.0, 1.0)
+        if self.method == BM25:
+            return _scaled(self.expanded.bm25(texts))
+        if self.method == SEMANTIC:
+            assert self.semantic is not None
+            return self.semantic.scores(texts)
+        parts = {
+            TFIDF: np.clip(self.plain.tfidf(texts), 0.0, 1.0),
+            BM25: _scaled(self.expanded.bm25(texts)),
+        }
+        if self.semantic is not None:
+            parts[SEMANTIC] = self.semantic.scores(texts)
+        total = sum(self.weights[name] for name in parts)
+        return sum(self.weights[name] * part for name, part in parts.items()) / total
+
+    def rank(self, texts: Sequence[str], limit: int = DEFAULT_LIMIT) -> list[list[Evidence]]:
+        """For each text, its best ``limit`` passages with a quote, best first."""
+        scores = self.scores(texts)
+        results: list[list[Evidence]] = []
+        for text, row in zip(texts, scores, strict=True):
+            order = np.argsort(-row, kind="stable")[:limit]
+            results.append(
+                [
+                    Evidence(
+                        document=self.passages[i].document,
+                        paragraph=self.passages[i].number,
+                        score=round(float(row[i]), 3),
+                        quote=best_sentences(text, self.passages[i].text, self.plain),
+                    )
+                    for i in order
+                    if row[i] > 0
+                ]
+            )
+        return results
+
+
+def best_sentences(query: str, paragraph: str, index: LexicalIndex, most: int = 2) -> str:
+    """The paragraph's sentence(s) closest to the recommendation (TF-IDF cosine), in their
+    order; a second sentence only when it is nearly as close as the best."""
+    found = sentences(paragraph)
+    if len(found) <= 1:
+        return paragraph
+    closeness = index.tfidf_vectors(found) @ index.tfidf_vectors([query])[0]
+    best = int(np.argmax(closeness))
+    chosen = {best}
+    for number in np.argsort(-closeness)[1:most]:
+        if closeness[number] >= 0.75 * closeness[best] and closeness[number] > 0:
+            chosen.add(int(number))
+    return " ".join(found[i] for i in sorted(chosen))
+
+
+# --- from the database ---------------------------------------------------------------------------
+
+
+def passages_of(documents: Iterable[tuple[str, str]]) -> list[Passage]:
+    """Every numbered paragraph of (symbol, text) documents."""
+    return [
+        Passage(symbol, paragraph.number, paragraph.text)
+        for symbol, text in documents
+        for paragraph in parse(text)
+    ]
+
+
+def find_evidence(
+    iso3: str,
+    cycle: int,
+    *,
+    paragraphs: Sequence[str] | None = None,
+    limit: int = DEFAULT_LIMIT,
+    method: str = FUSED,
+    encoder: semantic.Encoder | None = None,
+    use_semantic: bool | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[RecommendationEvidence]:
+    """The evidence for the recommendations of ``iso3``'s ``cycle`` (or only those numbered
+    ``paragraphs``), from the State's next-cycle documents.
+
+    ``use_semantic``: None uses the encoder when the extra is installed. Raises
+    :class:`EvidenceError` for an unknown State, a cycle without recommendations, or no
+    next-cycle documents.
+    """
+    started = time.monotonic()
+    recommendations = selectors.recommendations_for(iso3, cycle, paragraphs)
+    documents = selectors.next_cycle_documents(iso3, cycle)
+    passages = passages_of(documents)
+    wants_encoder = encoder is None and method in (SEMANTIC, FUSED) and use_semantic is not False
+    if wants_encoder and (use_semantic or semantic_available()):
+        encoder = semantic.get_encoder()
+    if progress:
+        progress(
+            f"{len(recommendations)} recommendations, {len(passages)} paragraphs in "
+            f"{', '.join(symbol for symbol, _text in documents)}"
+        )
+    finder = EvidenceFinder(passages, method=method, encoder=encoder)
+    ranked = finder.rank([r.text for r in recommendations], limit=limit)
+    if progress:
+        progress(f"ranked with {finder.used} in {time.monotonic() - started:.1f} s")
+    return [
+        RecommendationEvidence(r.paragraph, r.id, tuple(items), finder.used)
+        for r, items in zip(recommendations, ranked, strict=True)
+    ]
