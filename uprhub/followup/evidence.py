@@ -9,14 +9,19 @@ few paragraphs worth quoting; this ranks them, a person accepts or rejects them.
 How paragraphs are ranked (each measured on the hand-labelled sample by
 ``bench/followup_evidence.py``; figures in the module's docstring there):
 
-* ``tfidf``: cosine of TF-IDF vectors over stemmed words (the baseline);
-* ``bm25``: Okapi BM25 over the same words, with the advocates' terms of
-  :mod:`uprhub.search.synonyms` added as concept tokens on both sides ("capital punishment"
-  meets "death penalty", "Native American" meets "Indigenous");
+* ``tfidf``: cosine of TF-IDF vectors over stemmed words, UPR boilerplate left out (the
+  baseline);
+* ``tfidf-terms``: the same with the advocates' terms of :mod:`uprhub.search.synonyms` added as
+  concept tokens on both sides ("capital punishment" meets "death penalty", "Native American"
+  meets "Indigenous");
+* ``bm25``: Okapi BM25 over the words and concept tokens;
 * ``semantic``: the cosine of MiniLM sentence embeddings (:mod:`uprhub.search.semantic`, the
   optional ``semantic`` extra), a paragraph scoring as its best sentence;
-* ``fused`` (the default): a weighted sum of the three, each scaled to 0..1 per recommendation;
-  without the extra, of the first two.
+* ``fused`` (the default): ``tfidf-terms`` with pseudo-relevance feedback, averaged with
+  ``semantic``, plus a little for a paragraph whose heading names the recommendation's theme;
+  without the extra, the same without ``semantic``.
+
+Paragraphs of the "Background" part (how the document was prepared) are never evidence.
 
 The results are plain data (:class:`RecommendationEvidence`, keyed by recommendation id,
 document symbol and paragraph number), so a later step can store them as they are.
@@ -30,7 +35,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -48,16 +53,26 @@ __all__ = ["EvidenceError", "EvidenceFinder", "find_evidence"]
 log = logging.getLogger(__name__)
 
 TFIDF = "tfidf"
+TFIDF_TERMS = "tfidf-terms"
 BM25 = "bm25"
 SEMANTIC = "semantic"
 FUSED = "fused"
-METHODS = (TFIDF, BM25, SEMANTIC, FUSED)
+METHODS = (TFIDF, TFIDF_TERMS, BM25, SEMANTIC, FUSED)
 DEFAULT_LIMIT = 5
 
-# Fusion weights (tuned on the labelled sample; see bench/followup_evidence.py).
-WEIGHTS = {TFIDF: 0.25, BM25: 0.35, SEMANTIC: 0.40}
 BM25_K1 = 1.2
 BM25_B = 0.75
+# Chosen on the labelled sample (bench/followup_evidence.py), where BM25 added nothing to the
+# fusion: the weight of the heading under which a paragraph sits (the document's own theme)
+# against the recommendation's themes, with and without the encoder.
+HEADING_WEIGHT = 0.10
+HEADING_WEIGHT_LEXICAL = 0.15
+# Pseudo-relevance feedback: the first ranking's best paragraphs lend their words to the query,
+# so a paragraph on the same measure in other words ("police force" / "law enforcement") rises.
+FEEDBACK_PARAGRAPHS = 2
+FEEDBACK_WEIGHT = 0.5
+# The part of a document that only says how it was prepared: never evidence.
+_NOT_EVIDENCE_SECTIONS = frozenset({"Background", "Introduction"})
 # UPR boilerplate every recommendation and paragraph shares: it says nothing of the measure.
 _BOILERPLATE = frozenset(
     (
@@ -132,6 +147,15 @@ class Passage:
     document: str
     number: int
     text: str
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A recommendation as the finder sees it: its text and the names of its themes."""
+
+    text: str
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -315,18 +339,20 @@ class SemanticIndex:
 
 @dataclass
 class EvidenceFinder:
-    """Ranks passages for recommendation texts with one method (see the module docstring)."""
+    """Ranks passages for recommendations with one method (see the module docstring)."""
 
     passages: Sequence[Passage]
     method: str = FUSED
     encoder: semantic.Encoder | None = None
-    weights: dict[str, float] = field(default_factory=lambda: dict(WEIGHTS))
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ValueError(self.method)
         self.plain = LexicalIndex(self.passages, with_concepts=False)
         self.expanded = LexicalIndex(self.passages, with_concepts=True)
+        self.headings = LexicalIndex(
+            [Passage("", 0, p.heading) for p in self.passages], with_concepts=True
+        )
         self.semantic: SemanticIndex | None = None
         if self.method in (SEMANTIC, FUSED) and self.encoder is not None:
             self.semantic = SemanticIndex(self.passages, self.encoder)
@@ -335,36 +361,53 @@ class EvidenceFinder:
 
     @property
     def used(self) -> str:
-        """The method really used ("fused" without the encoder fuses the lexical two)."""
+        """The method really used ("fused-lexical": fused without the encoder)."""
         if self.method == FUSED and self.semantic is None:
             return f"{FUSED}-lexical"
         return self.method
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """(len(texts), passages) scores in 0..1."""
-        if not self.passages:
-            return np.zeros((len(texts), 0))
+    def _heading_match(self, queries: Sequence[Query]) -> np.ndarray:
+        themes = [" ".join(q.themes) for q in queries]
+        heading_vectors = self.headings.vectors
+        return np.clip(self.headings.tfidf_vectors(themes) @ heading_vectors.T, 0.0, 1.0)
+
+    def _feedback(self, texts: Sequence[str], first: np.ndarray) -> np.ndarray:
+        """TF-IDF (with terms) of the query moved towards its best paragraphs (Rocchio)."""
+        index = self.expanded
+        queries = index.tfidf_vectors(texts)
+        best = np.argsort(-first, axis=1, kind="stable")[:, :FEEDBACK_PARAGRAPHS]
+        moved = queries + FEEDBACK_WEIGHT * index.vectors[best].mean(axis=1)
+        moved /= np.maximum(np.linalg.norm(moved, axis=1, keepdims=True), 1e-12)
+        return np.clip(moved @ index.vectors.T, 0.0, 1.0)
+
+    def scores(self, queries: Sequence[Query]) -> np.ndarray:
+        """(len(queries), passages) scores in 0..1."""
+        texts = [q.text for q in queries]
+        if not self.passages or not queries:
+            return np.zeros((len(queries), len(self.passages)))
         if self.method == TFIDF:
             return np.clip(self.plain.tfidf(texts), 0.0, 1.0)
+        if self.method == TFIDF_TERMS:
+            return np.clip(self.expanded.tfidf(texts), 0.0, 1.0)
         if self.method == BM25:
             return _scaled(self.expanded.bm25(texts))
         if self.method == SEMANTIC:
             assert self.semantic is not None
             return self.semantic.scores(texts)
-        parts = {
-            TFIDF: np.clip(self.plain.tfidf(texts), 0.0, 1.0),
-            BM25: _scaled(self.expanded.bm25(texts)),
-        }
-        if self.semantic is not None:
-            parts[SEMANTIC] = self.semantic.scores(texts)
-        total = sum(self.weights[name] for name in parts)
-        return sum(self.weights[name] * part for name, part in parts.items()) / total
+        lexical = np.clip(self.expanded.tfidf(texts), 0.0, 1.0)
+        headings = self._heading_match(queries)
+        if self.semantic is None:
+            fed = self._feedback(texts, lexical)
+            return (1 - HEADING_WEIGHT_LEXICAL) * fed + HEADING_WEIGHT_LEXICAL * headings
+        meaning = self.semantic.scores(texts)
+        fed = self._feedback(texts, (lexical + meaning) / 2)
+        return (1 - HEADING_WEIGHT) * (fed + meaning) / 2 + HEADING_WEIGHT * headings
 
-    def rank(self, texts: Sequence[str], limit: int = DEFAULT_LIMIT) -> list[list[Evidence]]:
-        """For each text, its best ``limit`` passages with a quote, best first."""
-        scores = self.scores(texts)
+    def rank(self, queries: Sequence[Query], limit: int = DEFAULT_LIMIT) -> list[list[Evidence]]:
+        """For each query, its best ``limit`` passages with a quote, best first."""
+        scores = self.scores(queries)
         results: list[list[Evidence]] = []
-        for text, row in zip(texts, scores, strict=True):
+        for query, row in zip(queries, scores, strict=True):
             order = np.argsort(-row, kind="stable")[:limit]
             results.append(
                 [
@@ -372,7 +415,7 @@ class EvidenceFinder:
                         document=self.passages[i].document,
                         paragraph=self.passages[i].number,
                         score=round(float(row[i]), 3),
-                        quote=best_sentences(text, self.passages[i].text, self.plain),
+                        quote=best_sentences(query.text, self.passages[i].text, self.plain),
                     )
                     for i in order
                     if row[i] > 0
@@ -391,7 +434,7 @@ def best_sentences(query: str, paragraph: str, index: LexicalIndex, most: int = 
     best = int(np.argmax(closeness))
     chosen = {best}
     for number in np.argsort(-closeness)[1:most]:
-        if closeness[number] >= 0.75 * closeness[best] and closeness[number] > 0:
+        if closeness[number] > 0 and closeness[number] >= 0.75 * closeness[best]:
             chosen.add(int(number))
     return " ".join(found[i] for i in sorted(chosen))
 
@@ -400,11 +443,12 @@ def best_sentences(query: str, paragraph: str, index: LexicalIndex, most: int = 
 
 
 def passages_of(documents: Iterable[tuple[str, str]]) -> list[Passage]:
-    """Every numbered paragraph of (symbol, text) documents."""
+    """The numbered paragraphs of (symbol, text) documents that can be evidence."""
     return [
-        Passage(symbol, paragraph.number, paragraph.text)
+        Passage(symbol, paragraph.number, paragraph.text, paragraph.heading)
         for symbol, text in documents
         for paragraph in parse(text)
+        if paragraph.section not in _NOT_EVIDENCE_SECTIONS
     ]
 
 
@@ -420,28 +464,30 @@ def find_evidence(
     progress: Callable[[str], None] | None = None,
 ) -> list[RecommendationEvidence]:
     """The evidence for the recommendations of ``iso3``'s ``cycle`` (or only those numbered
-    ``paragraphs``), from the State's next-cycle documents.
+    ``paragraphs``), from the State's next-cycle documents, best first.
 
-    ``use_semantic``: None uses the encoder when the extra is installed. Raises
-    :class:`EvidenceError` for an unknown State, a cycle without recommendations, or no
-    next-cycle documents.
+    ``use_semantic``: None uses the encoder when the extra is installed, False never. Raises
+    :class:`EvidenceError` for an unknown State, a cycle without recommendations, an unknown
+    paragraph, or no next-cycle documents.
     """
     started = time.monotonic()
     recommendations = selectors.recommendations_for(iso3, cycle, paragraphs)
     documents = selectors.next_cycle_documents(iso3, cycle)
+    themes = selectors.theme_names(recommendations)
     passages = passages_of(documents)
     wants_encoder = encoder is None and method in (SEMANTIC, FUSED) and use_semantic is not False
     if wants_encoder and (use_semantic or semantic_available()):
         encoder = semantic.get_encoder()
     if progress:
         progress(
-            f"{len(recommendations)} recommendations, {len(passages)} paragraphs in "
+            f"{len(recommendations)} recommendations; {len(passages)} paragraphs in "
             f"{', '.join(symbol for symbol, _text in documents)}"
         )
     finder = EvidenceFinder(passages, method=method, encoder=encoder)
-    ranked = finder.rank([r.text for r in recommendations], limit=limit)
+    queries = [Query(r.text, themes.get(r.id, ())) for r in recommendations]
+    ranked = finder.rank(queries, limit=limit)
     if progress:
-        progress(f"ranked with {finder.used} in {time.monotonic() - started:.1f} s")
+        progress(f"ranked ({finder.used}) in {time.monotonic() - started:.1f} s")
     return [
         RecommendationEvidence(r.paragraph, r.id, tuple(items), finder.used)
         for r, items in zip(recommendations, ranked, strict=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from uprhub.recommendations.models import Recommendation
+from uprhub.recommendations.models import Label, Recommendation
 from uprhub.reviews.models import Document, DocumentKind, State
 
 # The pre-session documents, in the order they are cited: /1, /2, /3.
@@ -80,3 +80,14 @@ def next_cycle_documents(iso3: str, cycle: int) -> list[tuple[str, str]]:
             % {"state": state.short_name, "next": cycle + 1}
         )
     return [(symbol, text) for _kind, symbol, text in found]
+
+
+def theme_names(recommendations: Sequence[Recommendation]) -> dict[int, tuple[str, ...]]:
+    """The names of each recommendation's themes (human labels, any vocabulary), by id."""
+    names: dict[int, list[str]] = {}
+    rows = Label.objects.filter(recommendation__in=[r.id for r in recommendations]).values_list(
+        "recommendation_id", "theme__name"
+    )
+    for recommendation_id, name in rows:
+        names.setdefault(recommendation_id, []).append(name)
+    return {key: tuple(sorted(set(value))) for key, value in names.items()}
