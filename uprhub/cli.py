@@ -10,6 +10,7 @@ uprhub backup PATH                     consistent online backup (database, secre
 uprhub restore PATH                    restore a backup into an empty database
 uprhub purge                           delete data past its retention period (daily, cron)
 uprhub consultations create SLUG …     start a community consultation ("Listen")
+uprhub followup evidence ISO3 --cycle N  evidence of implementation in the next review's documents
 uprhub manage COMMAND …                any Django management command
 """
 
@@ -32,6 +33,7 @@ _NEEDS_DATA = {
     "worker",
     "createadmin",
     "consultations",
+    "followup",
 }
 # `uprhub worker` is django-tasks-db's worker made resilient (uprhub/core/worker.py).
 _ALIASES = {"import": "import_data"}

@@ -40,6 +40,7 @@ from functools import lru_cache
 
 import numpy as np
 import snowballstemmer
+from django.utils.translation import gettext as _
 
 from uprhub.core.text import STOP_WORDS
 from uprhub.search import semantic, synonyms
@@ -480,14 +481,21 @@ def find_evidence(
         encoder = semantic.get_encoder()
     if progress:
         progress(
-            f"{len(recommendations)} recommendations; {len(passages)} paragraphs in "
-            f"{', '.join(symbol for symbol, _text in documents)}"
+            _("%(recommendations)s recommendations; %(paragraphs)s paragraphs in %(documents)s")
+            % {
+                "recommendations": len(recommendations),
+                "paragraphs": len(passages),
+                "documents": ", ".join(symbol for symbol, _text in documents),
+            }
         )
     finder = EvidenceFinder(passages, method=method, encoder=encoder)
     queries = [Query(r.text, themes.get(r.id, ())) for r in recommendations]
     ranked = finder.rank(queries, limit=limit)
     if progress:
-        progress(f"ranked ({finder.used}) in {time.monotonic() - started:.1f} s")
+        progress(
+            _("Ranked (%(method)s) in %(seconds).1f s")
+            % {"method": finder.used, "seconds": time.monotonic() - started}
+        )
     return [
         RecommendationEvidence(r.paragraph, r.id, tuple(items), finder.used)
         for r, items in zip(recommendations, ranked, strict=True)
