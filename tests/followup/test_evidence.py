@@ -152,3 +152,26 @@ def test_words_leave_out_boilerplate_and_numbers():
         "execut",
         "stop",
     ]
+
+
+class RefusingEncoder(WordHashEncoder):
+    """Encodes passages, refuses the recommendation whose vector is stored."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        assert "Close the Guantanamo detention centre" not in texts
+        return super().encode(texts)
+
+
+def test_stored_recommendation_vectors_are_reused(monkeypatch):
+    encoder = RefusingEncoder()
+    text = "Close the Guantanamo detention centre"
+    key = hashlib.sha1(text.encode()).hexdigest()
+    store = evidence.semantic.VectorStore(
+        np.array([key], dtype=evidence.semantic.KEY_DTYPE),
+        WordHashEncoder().encode([text]).astype(np.float16),
+        encoder.model_id,
+    )
+    monkeypatch.setattr(evidence.semantic, "get_store", lambda: store)
+    finder = EvidenceFinder(PASSAGES, method=evidence.SEMANTIC, encoder=encoder)
+    (found,) = finder.rank([Query(text, key=key)], limit=1)
+    assert (found[0].document, found[0].paragraph) == (DOC2, 13)

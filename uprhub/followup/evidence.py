@@ -157,6 +157,8 @@ class Query:
 
     text: str
     themes: tuple[str, ...] = ()
+    #: ``Recommendation.text_key``: finds the text's vector in the similarity store, if any.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -330,8 +332,27 @@ class SemanticIndex:
         self.count = len(passages)
         self.vectors = encoder.encode(pieces) if pieces else np.zeros((0, encoder.dimension))
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        queries = self.encoder.encode(list(texts))
+    def query_vectors(self, texts: Sequence[str], keys: Sequence[str] = ()) -> np.ndarray:
+        """The texts' vectors: from the similarity store where ``uprhub similarity embed`` (or
+        the worker) already computed them, encoded here otherwise (the slow part)."""
+        vectors = np.zeros((len(texts), self.encoder.dimension), dtype=np.float32)
+        missing = list(range(len(texts)))
+        if any(keys):
+            try:
+                store = semantic.get_store()
+            except (OSError, ValueError):  # unreadable, or another model's vectors
+                store = None
+            if store is not None and len(store) and store.model_id == self.encoder.model_id:
+                rows = store.rows_of(np.asarray(keys, dtype=semantic.KEY_DTYPE))
+                found = [i for i, row in enumerate(rows) if row >= 0 and keys[i]]
+                vectors[found] = store.vectors[rows[found]].astype(np.float32)
+                missing = sorted(set(missing) - set(found))
+        if missing:
+            vectors[missing] = self.encoder.encode([texts[i] for i in missing])
+        return vectors
+
+    def scores(self, texts: Sequence[str], keys: Sequence[str] = ()) -> np.ndarray:
+        queries = self.query_vectors(texts, keys)
         per_sentence = queries @ self.vectors.T
         out = np.full((len(texts), self.count), -1.0)
         np.maximum.at(out.T, self.owners, per_sentence.T)  # best sentence per paragraph
@@ -392,15 +413,16 @@ class EvidenceFinder:
             return np.clip(self.expanded.tfidf(texts), 0.0, 1.0)
         if self.method == BM25:
             return _scaled(self.expanded.bm25(texts))
+        keys = [q.key for q in queries]
         if self.method == SEMANTIC:
             assert self.semantic is not None
-            return self.semantic.scores(texts)
+            return self.semantic.scores(texts, keys)
         lexical = np.clip(self.expanded.tfidf(texts), 0.0, 1.0)
         headings = self._heading_match(queries)
         if self.semantic is None:
             fed = self._feedback(texts, lexical)
             return (1 - HEADING_WEIGHT_LEXICAL) * fed + HEADING_WEIGHT_LEXICAL * headings
-        meaning = self.semantic.scores(texts)
+        meaning = self.semantic.scores(texts, keys)
         fed = self._feedback(texts, (lexical + meaning) / 2)
         return (1 - HEADING_WEIGHT) * (fed + meaning) / 2 + HEADING_WEIGHT * headings
 
@@ -489,7 +511,7 @@ def find_evidence(
             }
         )
     finder = EvidenceFinder(passages, method=method, encoder=encoder)
-    queries = [Query(r.text, themes.get(r.id, ())) for r in recommendations]
+    queries = [Query(r.text, themes.get(r.id, ()), r.text_key) for r in recommendations]
     ranked = finder.rank(queries, limit=limit)
     if progress:
         progress(

@@ -41,7 +41,7 @@ def recommendations_for(
         .in_cycle(cycle)
         .order_by("paragraph_sort", "id")
     )
-    found = list(rows.only("id", "paragraph", "text"))
+    found = list(rows.only("id", "paragraph", "text", "text_key"))
     if not found:
         raise EvidenceError(
             _("%(state)s has no recommendations in cycle %(cycle)s.")
@@ -69,7 +69,7 @@ def next_cycle_documents(iso3: str, cycle: int) -> list[tuple[str, str]]:
         .exclude(text="")
         .values_list("kind", "symbol", "text")
     )
-    order = {kind: n for n, kind in enumerate(EVIDENCE_KINDS)}
+    order: dict[str, int] = {str(kind): n for n, kind in enumerate(EVIDENCE_KINDS)}
     found = sorted(documents, key=lambda row: (order[row[0]], row[1]))
     if not found:
         raise EvidenceError(
