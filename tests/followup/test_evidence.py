@@ -175,3 +175,13 @@ def test_stored_recommendation_vectors_are_reused(monkeypatch):
     finder = EvidenceFinder(PASSAGES, method=evidence.SEMANTIC, encoder=encoder)
     (found,) = finder.rank([Query(text, key=key)], limit=1)
     assert (found[0].document, found[0].paragraph) == (DOC2, 13)
+
+
+def test_quote_marks_sentences_left_out():
+    paragraph = (
+        "Detention at Guantanamo continued. Food and prayer had improved. "
+        "Detention at Guantanamo must end."
+    )
+    finder = EvidenceFinder([Passage(DOC2, 1, paragraph)], method=evidence.TFIDF)
+    quote = evidence.best_sentences("End detention at Guantanamo", paragraph, finder.plain)
+    assert quote == "Detention at Guantanamo continued. … Detention at Guantanamo must end."

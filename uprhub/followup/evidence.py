@@ -29,6 +29,7 @@ document symbol and paragraph number), so a later step can store them as they ar
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
@@ -41,6 +42,7 @@ from functools import lru_cache
 import numpy as np
 import snowballstemmer
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from uprhub.core.text import STOP_WORDS
 from uprhub.search import semantic, synonyms
@@ -449,7 +451,8 @@ class EvidenceFinder:
 
 def best_sentences(query: str, paragraph: str, index: LexicalIndex, most: int = 2) -> str:
     """The paragraph's sentence(s) closest to the recommendation (TF-IDF cosine), in their
-    order; a second sentence only when it is nearly as close as the best."""
+    order; a second sentence only when it is nearly as close as the best, after " … " when
+    sentences were left out between them (the quote stays verbatim)."""
     found = sentences(paragraph)
     if len(found) <= 1:
         return paragraph
@@ -459,7 +462,11 @@ def best_sentences(query: str, paragraph: str, index: LexicalIndex, most: int = 
     for number in np.argsort(-closeness)[1:most]:
         if closeness[number] > 0 and closeness[number] >= 0.75 * closeness[best]:
             chosen.add(int(number))
-    return " ".join(found[i] for i in sorted(chosen))
+    picked = sorted(chosen)
+    quote = found[picked[0]]
+    for before, after in itertools.pairwise(picked):
+        quote += (" " if after == before + 1 else " … ") + found[after]
+    return quote
 
 
 # --- from the database ---------------------------------------------------------------------------
@@ -503,7 +510,11 @@ def find_evidence(
         encoder = semantic.get_encoder()
     if progress:
         progress(
-            _("%(recommendations)s recommendations; %(paragraphs)s paragraphs in %(documents)s")
+            ngettext(
+                "%(recommendations)s recommendation; %(paragraphs)s paragraphs in %(documents)s",
+                "%(recommendations)s recommendations; %(paragraphs)s paragraphs in %(documents)s",
+                len(recommendations),
+            )
             % {
                 "recommendations": len(recommendations),
                 "paragraphs": len(passages),
