@@ -185,3 +185,25 @@ def test_quote_marks_sentences_left_out():
     finder = EvidenceFinder([Passage(DOC2, 1, paragraph)], method=evidence.TFIDF)
     quote = evidence.best_sentences("End detention at Guantanamo", paragraph, finder.plain)
     assert quote == "Detention at Guantanamo continued. … Detention at Guantanamo must end."
+
+
+class CountingEncoder(WordHashEncoder):
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded.extend(texts)
+        return super().encode(texts)
+
+
+def test_sentence_vectors_are_kept_between_runs(tmp_path):
+    cache = tmp_path / "followup" / "sentences-test.npz"
+    first = CountingEncoder()
+    EvidenceFinder(PASSAGES, method=evidence.SEMANTIC, encoder=first, cache=cache)
+    assert len(first.encoded) == 7 and cache.exists()
+    again = CountingEncoder()
+    finder = EvidenceFinder(PASSAGES, method=evidence.SEMANTIC, encoder=again, cache=cache)
+    assert again.encoded == []
+    (found,) = finder.rank([Query("Close the Guantanamo detention facility")], limit=1)
+    assert (found[0].document, found[0].paragraph) == (DOC2, 13)
+    assert len(again.encoded) == 1  # the recommendation only

@@ -29,6 +29,7 @@ document symbol and paragraph number), so a later step can store them as they ar
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import re
@@ -38,9 +39,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import snowballstemmer
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -322,7 +325,12 @@ def semantic_available() -> bool:
 class SemanticIndex:
     """Paragraphs scored by their best sentence's cosine with the recommendation."""
 
-    def __init__(self, passages: Sequence[Passage], encoder: semantic.Encoder) -> None:
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        encoder: semantic.Encoder,
+        cache: Path | None = None,
+    ) -> None:
         self.encoder = encoder
         pieces: list[str] = []
         owners: list[int] = []
@@ -332,7 +340,36 @@ class SemanticIndex:
                 owners.append(number)
         self.owners = np.array(owners, dtype=np.int64)
         self.count = len(passages)
-        self.vectors = encoder.encode(pieces) if pieces else np.zeros((0, encoder.dimension))
+        self.vectors = self._encoded(pieces, cache)
+
+    def _encoded(self, pieces: list[str], cache: Path | None) -> np.ndarray:
+        """The sentences' vectors; with ``cache`` (a vector store file), those of sentences
+        seen before are read back, and new ones added: documents do not change, so only the
+        first run after an import pays for encoding them."""
+        dimension = self.encoder.dimension
+        if not pieces:
+            return np.zeros((0, dimension), dtype=np.float32)
+        if cache is None:
+            return self.encoder.encode(pieces)
+        # SHA-1 hex: the store's key format (an id, not security).
+        digests = [hashlib.sha1(p.encode("utf-8")).hexdigest() for p in pieces]  # noqa: S324
+        keys = np.array(digests, dtype=semantic.KEY_DTYPE)
+        try:
+            store = semantic.VectorStore.load(cache, self.encoder.model_id, dimension)
+        except (OSError, ValueError):  # unreadable, or another model's: start again
+            store = semantic.VectorStore.empty(self.encoder.model_id, dimension)
+        rows = store.rows_of(keys)
+        vectors = np.zeros((len(pieces), dimension), dtype=np.float32)
+        known = rows >= 0
+        vectors[known] = store.vectors[rows[known]].astype(np.float32)
+        missing = np.flatnonzero(~known)
+        if len(missing):
+            vectors[missing] = self.encoder.encode([pieces[i] for i in missing])
+            try:
+                store.merged(keys[missing], vectors[missing]).save(cache)
+            except OSError as error:  # a cache: the results stand without it
+                log.warning("could not save %s: %s", cache, error)
+        return vectors
 
     def query_vectors(self, texts: Sequence[str], keys: Sequence[str] = ()) -> np.ndarray:
         """The texts' vectors: from the similarity store where ``uprhub similarity embed`` (or
@@ -368,6 +405,8 @@ class EvidenceFinder:
     passages: Sequence[Passage]
     method: str = FUSED
     encoder: semantic.Encoder | None = None
+    #: Where the documents' sentence vectors are kept between runs (None: not kept).
+    cache: Path | None = None
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -379,7 +418,7 @@ class EvidenceFinder:
         )
         self.semantic: SemanticIndex | None = None
         if self.method in (SEMANTIC, FUSED) and self.encoder is not None:
-            self.semantic = SemanticIndex(self.passages, self.encoder)
+            self.semantic = SemanticIndex(self.passages, self.encoder, self.cache)
         if self.method == SEMANTIC and self.semantic is None:
             raise semantic.SemanticUnavailable(SEMANTIC)
 
@@ -472,6 +511,12 @@ def best_sentences(query: str, paragraph: str, index: LexicalIndex, most: int = 
 # --- from the database ---------------------------------------------------------------------------
 
 
+def sentence_cache(model_id: str) -> Path:
+    """The file keeping the documents' sentence vectors of one model (in the data directory,
+    beside the similarity store)."""
+    return Path(settings.DATA_DIR) / "followup" / f"sentences-{model_id}.npz"
+
+
 def passages_of(documents: Iterable[tuple[str, str]]) -> list[Passage]:
     """The numbered paragraphs of (symbol, text) documents that can be evidence."""
     return [
@@ -521,7 +566,8 @@ def find_evidence(
                 "documents": ", ".join(symbol for symbol, _text in documents),
             }
         )
-    finder = EvidenceFinder(passages, method=method, encoder=encoder)
+    cache = sentence_cache(encoder.model_id) if encoder is not None else None
+    finder = EvidenceFinder(passages, method=method, encoder=encoder, cache=cache)
     queries = [Query(r.text, themes.get(r.id, ()), r.text_key) for r in recommendations]
     ranked = finder.rank(queries, limit=limit)
     if progress:
