@@ -16,7 +16,7 @@ How paragraphs are ranked (each measured on the hand-labelled sample by
   meets "Indigenous");
 * ``bm25``: Okapi BM25 over the words and concept tokens;
 * ``semantic``: the cosine of MiniLM sentence embeddings (:mod:`uprhub.search.semantic`, the
-  optional ``semantic`` extra), a paragraph scoring as its best sentence;
+  optional ``semantic`` extra), a paragraph scoring as its best sentence or clause;
 * ``fused`` (the default): ``tfidf-terms`` with pseudo-relevance feedback, averaged with
   ``semantic``, plus a little for a paragraph whose heading names the recommendation's theme;
   without the extra, the same without ``semantic``.
@@ -322,8 +322,21 @@ def semantic_available() -> bool:
     return True
 
 
+def _pieces(text: str) -> list[str]:
+    """What a paragraph is scored by: its sentences, and the clauses of a sentence listing
+    several things ("… prolonged detention; expedited removal; separation of children …"),
+    where one clause may be the recommendation's whole measure."""
+    found: list[str] = []
+    for sentence in sentences(text) or [text]:
+        found.append(sentence)
+        if ";" in sentence:
+            found += [c for c in re.split(r";\s*", sentence) if len(c.split()) >= 4]
+    return found
+
+
 class SemanticIndex:
-    """Paragraphs scored by their best sentence's cosine with the recommendation."""
+    """Paragraphs scored by their best sentence's (or clause's) cosine with the
+    recommendation."""
 
     def __init__(
         self,
@@ -335,8 +348,8 @@ class SemanticIndex:
         pieces: list[str] = []
         owners: list[int] = []
         for number, passage in enumerate(passages):
-            for sentence in sentences(passage.text) or [passage.text]:
-                pieces.append(sentence)
+            for piece in _pieces(passage.text):
+                pieces.append(piece)
                 owners.append(number)
         self.owners = np.array(owners, dtype=np.int64)
         self.count = len(passages)
