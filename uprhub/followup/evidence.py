@@ -81,65 +81,15 @@ FEEDBACK_WEIGHT = 0.5
 _NOT_EVIDENCE_SECTIONS = frozenset({"Background", "Introduction"})
 # UPR boilerplate every recommendation and paragraph shares: it says nothing of the measure.
 _BOILERPLATE = frozenset(
-    (
-        "recommend",
-        "recommended",
-        "recommendation",
-        "recommendations",
-        "ensure",
-        "ensuring",
-        "continue",
-        "continued",
-        "take",
-        "taking",
-        "measure",
-        "measures",
-        "effort",
-        "efforts",
-        "step",
-        "steps",
-        "consider",
-        "considering",
-        "united",
-        "states",
-        "state",
-        "usa",
-        "america",
-        "government",
-        "federal",
-        "level",
-        "levels",
-        "also",
-        "including",
-        "include",
-        "particular",
-        "relevant",
-        "necessary",
-        "appropriate",
-        "adopt",
-        "adopted",
-        "strengthen",
-        "strengthening",
-        "guarantee",
-        "guaranteed",
-        "committee",
-        "special",
-        "rapporteur",
-        "expert",
-        "independent",
-        "submission",
-        "submissions",
-        "stakeholder",
-        "several",
-        "stressed",
-        "noted",
-        "expressed",
-        "concern",
-        "concerned",
-        "urged",
-        "called",
-        "recommending",
-    )
+    """
+    recommend recommended recommendation recommendations ensure ensuring continue
+    continued take taking measure measures effort efforts step steps consider
+    considering united states state usa america government federal level levels also
+    including include particular relevant necessary appropriate adopt adopted strengthen
+    strengthening guarantee guaranteed committee special rapporteur expert independent
+    submission submissions stakeholder several stressed noted expressed concern
+    concerned urged called recommending
+    """.split()  # noqa: SIM905 - a word list reads better as words
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“]?[A-Z])")
