@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -103,3 +104,33 @@ def test_unknown_subcommand_and_missing_cycle(usa):
         call_command("followup", "scorecard", "USA")
     with pytest.raises(CommandError):
         call_command("followup", "evidence", "USA")
+
+
+def test_semantic_method_without_the_encoder_is_a_clear_error(usa_with_documents):
+    with pytest.raises(CommandError, match="needs the semantic extra"):
+        _run("USA", "--cycle", "3", "--method", "semantic", "--no-semantic")
+
+
+def test_text_format(usa_with_documents):
+    out = StringIO()
+    call_command(
+        "followup",
+        "evidence",
+        "USA",
+        "--cycle",
+        "3",
+        "--rec",
+        "26.176",
+        "--limit",
+        "1",
+        "--format",
+        "text",
+        "--no-semantic",
+        verbosity=0,
+        stdout=out,
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "26.176"
+    assert re.fullmatch(
+        r"  A/HRC/WG\.6/50/USA/[23] para\. \d+ \(0\.\d\d\): .*Guantanamo.*", lines[1]
+    )

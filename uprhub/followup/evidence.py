@@ -529,6 +529,11 @@ def find_evidence(
                 "documents": ", ".join(symbol for symbol, _text in documents),
             }
         )
+    if method == SEMANTIC and encoder is None:
+        raise EvidenceError(
+            _("The semantic ranking needs the semantic extra; install it with: %(hint)s")
+            % {"hint": semantic.INSTALL_HINT}
+        )
     cache = sentence_cache(encoder.model_id) if encoder is not None else None
     finder = EvidenceFinder(passages, method=method, encoder=encoder, cache=cache)
     queries = [Query(r.text, themes.get(r.id, ()), r.text_key) for r in recommendations]

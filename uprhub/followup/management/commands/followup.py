@@ -58,7 +58,12 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Do not use the semantic model even when it is installed (faster)."),
         )
-        find.add_argument("--format", choices=FORMATS, default="json")
+        find.add_argument(
+            "--format",
+            choices=FORMATS,
+            default="json",
+            help=_("json (default): for programs; text: for reading."),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "evidence":
