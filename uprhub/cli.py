@@ -12,6 +12,7 @@ uprhub purge                           delete data past its retention period (da
 uprhub consultations create SLUG …     start a community consultation ("Listen")
 uprhub consultations purge|withdraw …  retention purge; withdraw a testimony by item id
 uprhub consultations export SLUG …     its testimony, anonymised (json or csv)
+uprhub followup evidence ISO3 --cycle N  evidence of implementation in the next review's documents
 uprhub manage COMMAND …                any Django management command
 """
 
@@ -34,6 +35,7 @@ _NEEDS_DATA = {
     "worker",
     "createadmin",
     "consultations",
+    "followup",
 }
 # `uprhub worker` is django-tasks-db's worker made resilient (uprhub/core/worker.py).
 _ALIASES = {"import": "import_data"}

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "uprhub.reports",
     "uprhub.classifier",
     "uprhub.consultations",
+    "uprhub.followup",
     "uprhub.site",
 ]
 

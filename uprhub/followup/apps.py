@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowupConfig(AppConfig):
+    name = "uprhub.followup"
+    verbose_name = _("Follow up: implementation and evidence")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,93 @@
+"""Reads for the evidence finder: a State's recommendations of one cycle, and the UN documents
+of its next review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.translation import gettext as _
+
+from uprhub.recommendations.models import Label, Recommendation
+from uprhub.reviews.models import Document, DocumentKind, State
+
+# The pre-session documents, in the order they are cited: /1, /2, /3.
+EVIDENCE_KINDS = (
+    DocumentKind.NATIONAL_REPORT,
+    DocumentKind.COMPILATION,
+    DocumentKind.STAKEHOLDER_SUMMARY,
+)
+
+
+class EvidenceError(Exception):
+    """A request the evidence finder cannot answer; the message says why (translated)."""
+
+
+def state_or_error(iso3: str) -> State:
+    state = State.objects.filter(iso3=iso3.strip().upper()).first()
+    if state is None:
+        raise EvidenceError(
+            _("Unknown State: %(code)s (give its ISO3 code, e.g. USA).") % {"code": iso3}
+        )
+    return state
+
+
+def recommendations_for(
+    iso3: str, cycle: int, paragraphs: Sequence[str] | None = None
+) -> list[Recommendation]:
+    """The State's recommendations of that cycle in their order (only ``paragraphs`` if given)."""
+    state = state_or_error(iso3)
+    rows = (
+        Recommendation.objects.for_state(state.code)
+        .in_cycle(cycle)
+        .order_by("paragraph_sort", "id")
+    )
+    found = list(rows.only("id", "paragraph", "text", "text_key"))
+    if not found:
+        raise EvidenceError(
+            _("%(state)s has no recommendations in cycle %(cycle)s.")
+            % {"state": state.short_name, "cycle": cycle}
+        )
+    if paragraphs:
+        wanted = {p.strip() for p in paragraphs}
+        missing = sorted(wanted - {r.paragraph for r in found})
+        if missing:
+            raise EvidenceError(
+                _("No recommendation %(paragraphs)s of %(state)s in cycle %(cycle)s.")
+                % {"paragraphs": ", ".join(missing), "state": state.short_name, "cycle": cycle}
+            )
+        found = [r for r in found if r.paragraph in wanted]
+    return found
+
+
+def next_cycle_documents(iso3: str, cycle: int) -> list[tuple[str, str]]:
+    """(symbol, text) of the State's /1, /2 and /3 documents of the next cycle, in that order."""
+    state = state_or_error(iso3)
+    documents = (
+        Document.objects.filter(
+            review__state=state, review__session__cycle_id=cycle + 1, kind__in=EVIDENCE_KINDS
+        )
+        .exclude(text="")
+        .values_list("kind", "symbol", "text")
+    )
+    order: dict[str, int] = {str(kind): n for n, kind in enumerate(EVIDENCE_KINDS)}
+    found = sorted(documents, key=lambda row: (order[row[0]], row[1]))
+    if not found:
+        raise EvidenceError(
+            _(
+                "No UN document of %(state)s's review in cycle %(next)s (national report, "
+                "compilation or stakeholders' summary) is imported: nothing to find evidence in."
+            )
+            % {"state": state.short_name, "next": cycle + 1}
+        )
+    return [(symbol, text) for _kind, symbol, text in found]
+
+
+def theme_names(recommendations: Sequence[Recommendation]) -> dict[int, tuple[str, ...]]:
+    """The names of each recommendation's themes (human labels, any vocabulary), by id."""
+    names: dict[int, list[str]] = {}
+    rows = Label.objects.filter(recommendation__in=[r.id for r in recommendations]).values_list(
+        "recommendation_id", "theme__name"
+    )
+    for recommendation_id, name in rows:
+        names.setdefault(recommendation_id, []).append(name)
+    return {key: tuple(sorted(set(value))) for key, value in names.items()}
