@@ -8,10 +8,14 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from uprhub.calendar.extra import register_event_source
         from uprhub.core.outbox import forget_when_handled
 
         from . import checks  # noqa: F401  (registers the deploy check)
+        from .calendar_events import session_events
         from .services import RECEIPT_MAIL_KIND
 
         # A receipt e-mail holds the participant's address and code: kept only until handled.
         forget_when_handled(RECEIPT_MAIL_KIND)
+        # In-person sessions on the review calendar (a lower floor: it cannot import us).
+        register_event_source(session_events)
