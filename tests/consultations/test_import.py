@@ -263,3 +263,12 @@ def test_the_uprhub_command(tmp_path):
     result = uprhub("consultations", "import", "pgh", str(good))
     assert result.returncode == 0, result.stderr
     assert "Imported 2 testimonies" in result.stdout
+
+
+def test_the_help_lists_the_columns_the_parser_reads():
+    from uprhub.consultations.management.commands.consultations import Command
+
+    parser = Command().create_parser("uprhub", "consultations")
+    (subparsers,) = [a for a in parser._actions if a.dest == "subcommand"]
+    helps = {action.dest: action.help for action in subparsers._choices_actions}
+    assert f"Columns: {HEADER}." in helps["import"]

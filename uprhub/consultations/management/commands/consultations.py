@@ -41,11 +41,12 @@ class Command(BaseCommand):
 
         imports = sub.add_parser(
             "import",
+            # One literal text (the columns written out), so the catalogue can translate it.
             help=_(
                 "Import testimony typed from paper forms (CSV, UTF-8): all rows or none. "
-                "Columns: %(columns)s."
-            )
-            % {"columns": ",".join(paper.COLUMNS)},
+                "Columns: submitted_at,language,text,name,email,phone,consent_quote,"
+                "consent_named,consent_contact,risk,themes."
+            ),
         )
         imports.add_argument("slug")
         imports.add_argument("file", type=Path)
