@@ -264,3 +264,15 @@ def test_cli_session(consultation):
             "X",
         )
     assert InPersonSession.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_public_page_links_to_the_tools_of_those_who_run_it(client, consultation, people, role):
+    user = people[role]
+    if user is not None:
+        client.force_login(user)
+    page = client.get(reverse("consultations:detail", args=[consultation.slug])).content.decode()
+    facilitate = reverse("consultations:facilitate", args=[consultation.slug])
+    sessions = reverse("consultations:sessions", args=[consultation.slug])
+    assert (f'href="{facilitate}"' in page) == (role in {"facilitator", "moderator"})
+    assert (f'href="{sessions}"' in page) == (role in MANAGERS)

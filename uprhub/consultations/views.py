@@ -46,6 +46,8 @@ def consultation_page(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "is_open": consultation.is_open(),
             "sessions": selectors.upcoming_sessions(consultation),
+            "can_facilitate": has_perm(request.user, "consultations.facilitate", consultation),
+            "can_manage": has_perm(request.user, "consultations.manage", consultation),
         },
     )
 
