@@ -4,11 +4,13 @@ answer is lost or the queue is sent again), and kept when the session expired me
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.accounts.factories import make_user
@@ -201,3 +203,22 @@ def test_without_javascript_the_form_still_works(live_server, browser, consultat
         assert services.find_by_receipt(consultation, code).text == "No heating in the shelter."
     finally:
         context.close()
+
+
+def test_a_refused_entry_is_shown_and_can_be_removed(live_server, phone, consultation):
+    context, page = phone
+    path = reverse("consultations:facilitate", args=[consultation.slug])
+    log_in(page, live_server.url, path)
+    # Closed for weeks while the page stayed open: the server refuses the entry (400).
+    consultation.closes_at = timezone.now() - datetime.timedelta(days=30)
+    consultation.save()
+    code = enter(page, "Our water is brown.")
+    failed = page.locator("#failed-entries")
+    expect(failed).to_contain_text("1 could not be sent:")
+    expect(failed).to_contain_text(f"{code}: This consultation is not taking testimony now.")
+    expect(page.locator("#facilitate-status")).to_have_text("1 could not be sent:")
+    assert len(queue(page)) == 1 and not Testimony.objects.exists()
+    failed.get_by_role("button", name=f"Remove from this device: {code}").click()
+    expect(failed).to_be_hidden()
+    expect(page.locator("#facilitate-status")).to_have_text("Everything is sent.")
+    assert queue(page) == []

@@ -85,6 +85,8 @@
       text = message("one", 1);
     } else if (waiting.length) {
       text = message("many", waiting.length);
+    } else if (failed.length) {
+      text = message("failed", failed.length);
     } else {
       text = message("none", 0);
     }
@@ -101,7 +103,16 @@
       failedList.appendChild(head);
       failed.forEach(function (entry) {
         var item = document.createElement("li");
-        item.textContent = entry.receipt_code + ": " + entry.error;
+        item.textContent = entry.receipt_code + ": " + entry.error + " ";
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "button-small";
+        remove.textContent = message("remove", 0) + " " + entry.receipt_code;
+        remove.addEventListener("click", function () {
+          save(load().filter(function (other) { return other.client_id !== entry.client_id; }));
+          show();
+        });
+        item.appendChild(remove);
         failedList.appendChild(item);
       });
     }
