@@ -153,7 +153,7 @@ def test_web_testimony_cannot_pose_as_a_facilitators(consultation, facilitator):
         services.submit_testimony(consultation, make_input(), entered_by=facilitator)
     with pytest.raises(ValueError):
         services.submit_testimony(consultation, make_input(), receipt_code=DEVICE_CODE)
-    with pytest.raises(ValueError):  # a facilitator's entry names its facilitator
+    with pytest.raises(PermissionDenied):  # a facilitator's entry names its facilitator
         services.submit_testimony(consultation, make_input(), source=TestimonySource.FACILITATOR)
     assert not Testimony.objects.exists()
 

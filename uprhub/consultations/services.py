@@ -277,8 +277,7 @@ def submit_testimony(
         if entered_by is not None or client_id or receipt_code or submitted_at:
             raise ValueError("Only facilitators and paper imports enter testimony for others.")
     elif source == TestimonySource.FACILITATOR:
-        if entered_by is None:
-            raise ValueError("A facilitator's entry needs the facilitator.")
+        # No system path: a facilitator's entry always names its facilitator.
         require_perm(entered_by, "consultations.facilitate", consultation)
     else:
         require_perm(entered_by, "consultations.import", consultation)
