@@ -12,12 +12,13 @@ move the event instead of showing two.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from .extra import CalendarEvent
 from .selectors import DeadlineEntry
 
 PRODID = "-//UPR Hub//Review calendar//EN"
@@ -91,6 +92,29 @@ def _event(entry: DeadlineEntry, stamp: datetime, url: str) -> Event:
     return event
 
 
+def _other_event(item: CalendarEvent, stamp: datetime, url: str) -> Event:
+    """An event of another app (`extra.py`): timed, in UTC (it has no zone of its own)."""
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", item.starts_at.astimezone(UTC))
+    if item.ends_at is not None:
+        event.add("dtend", item.ends_at.astimezone(UTC))
+    event.add("summary", item.title)
+    lines = [line for line in (item.description, url) if line]
+    if lines:
+        event.add("description", "\n".join(lines))
+    if item.place:
+        event.add("location", item.place)
+    if url:
+        event.add("url", url)
+    event.add("status", "CONFIRMED")
+    event.add("categories", [item.category])
+    if item.updated_at:
+        event.add("last-modified", item.updated_at)
+    return event
+
+
 def build_calendar(
     entries: Iterable[DeadlineEntry],
     *,
@@ -98,8 +122,11 @@ def build_calendar(
     uid: str,
     url_for: Callable[[DeadlineEntry], str] = lambda entry: "",
     stamp: datetime | None = None,
+    events: Iterable[CalendarEvent] = (),
+    event_url: Callable[[CalendarEvent], str] = lambda event: event.url,
 ) -> bytes:
-    """The .ics bytes of a feed: VCALENDAR, VTIMEZONEs of the zones used, one VEVENT each."""
+    """The .ics bytes of a feed: VCALENDAR, VTIMEZONEs of the zones used, one VEVENT each
+    (deadlines, then other apps' `events`)."""
     stamp = stamp or timezone.now()
     entries = list(entries)
     cal = Calendar()
@@ -114,6 +141,8 @@ def build_calendar(
     cal.add("x-published-ttl", "P1D")
     for entry in entries:
         cal.add_component(_event(entry, stamp, url_for(entry)))
+    for item in events:
+        cal.add_component(_other_event(item, stamp, event_url(item)))
     if entries:
         # Only the years the feed spans, to keep VTIMEZONE short (it lists each DST change).
         first = min(e.due for e in entries).year

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from uprhub.core.rules import has_perm
 
-from . import ical, selectors, services
+from . import extra, ical, selectors, services
 from .forms import DeadlineForm
 from .models import Deadline, DeadlineKind
 from .selectors import DeadlineEntry
@@ -55,6 +55,8 @@ def whats_next(request: HttpRequest, code: str) -> HttpResponse:
             "next": calendar.next,
             "countdown": calendar.next.countdown(calendar.now) if calendar.next else None,
             "can_edit": has_perm(request.user, EDIT_PERMISSION),
+            # Other apps' events (e.g. consultation sessions) still to come.
+            "events": extra.events(calendar.state.code, start=calendar.now),
         },
     )
 
@@ -75,6 +77,8 @@ def state_feed(request: HttpRequest, code: str) -> HttpResponse:
         name=_("UPR deadlines: %(state)s") % {"state": state.short_name},
         uid=f"calendar-{state.code.lower()}@uprhub",
         url_for=lambda entry: page,
+        events=extra.events(state.code),
+        event_url=lambda event: request.build_absolute_uri(event.url) if event.url else "",
     )
     return _ics_response(body, f"upr-{state.code.lower()}.ics")
 
@@ -92,6 +96,8 @@ def all_feed(request: HttpRequest) -> HttpResponse:
         name=_("UPR calendar: all sessions"),
         uid="calendar-all@uprhub",
         url_for=url_for,
+        events=extra.events(),
+        event_url=lambda event: request.build_absolute_uri(event.url) if event.url else "",
     )
     return _ics_response(body, "upr-calendar.ics")
 

@@ -8,6 +8,7 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from uprhub.calendar.extra import register_event_source
         from uprhub.core.outbox import forget_when_handled
 
         from . import (
@@ -15,6 +16,7 @@ class ConsultationsConfig(AppConfig):
             reporting,
             signals,
         )
+        from .calendar_events import session_events
         from .services import RECEIPT_MAIL_KIND
 
         # A receipt e-mail holds the participant's address and code: kept only until handled.
@@ -22,3 +24,5 @@ class ConsultationsConfig(AppConfig):
         # Withdrawal and new redactions reach every report paragraph made from the testimony.
         signals.testimony_withdrawn.connect(reporting.on_withdrawn, dispatch_uid="report_withdrawn")
         signals.testimony_redacted.connect(reporting.on_redacted, dispatch_uid="report_redacted")
+        # In-person sessions on the review calendar (a lower floor: it cannot import us).
+        register_event_source(session_events)

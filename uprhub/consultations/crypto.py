@@ -18,6 +18,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import re
 import secrets
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -60,6 +61,15 @@ def new_receipt_code() -> str:
     """An unguessable code, shown once: 'ABCD-EFGH-JKMN-PQRS-TUVW'."""
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(_CODE_LENGTH))
     return "-".join(raw[i : i + 4] for i in range(0, _CODE_LENGTH, 4))
+
+
+_CODE_SHAPE = re.compile(rf"^[{_ALPHABET}]{{4}}(?:-[{_ALPHABET}]{{4}}){{{_CODE_LENGTH // 4 - 1}}}$")
+
+
+def is_receipt_code(code: str) -> bool:
+    """Whether `code` has exactly the shape `new_receipt_code` makes (a code made on a
+    facilitator's device, facilitate.js, must be as strong as one made here)."""
+    return bool(_CODE_SHAPE.match(code or ""))
 
 
 def normalise_code(code: str) -> str:

@@ -8,8 +8,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from uprhub.core.antispam import HoneypotFormMixin
+from uprhub.core.antispam import HONEYPOT_FIELD, HoneypotFormMixin
 
+from . import crypto
 from .models import Consultation
 from .services import MAX_TEXT, IdentityInput, TestimonyInput
 
@@ -127,4 +128,58 @@ class ReceiptForm(forms.Form):
         max_length=40,
         help_text=_("The code you were given after sending your testimony."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class FacilitatorForm(TestimonyForm):
+    """The same questions, typed in by a facilitator for a person at an event.
+
+    `client_id` is made when the form is shown (by the server, or by facilitate.js for each
+    entry kept offline), so the same entry sent twice is stored once. `receipt_code` is made
+    by facilitate.js on the device, so the person gets their code at once even offline;
+    without JavaScript the server makes it and shows it on the receipt."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    receipt_code = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
+        super().__init__(*args, consultation=consultation, **kwargs)
+        # The facilitator is signed in and trusted: no access code, no honeypot; no e-mail
+        # receipt (the code is written on a card for the person there and then).
+        for name in ("access_code", "email_receipt", HONEYPOT_FIELD):
+            self.fields.pop(name, None)
+        self.fields["text"].label = _(
+            "What human-rights problem does the person or their community face?"
+        )
+        self.fields["text"].help_text = _("In their own words. Do not write names of other people.")
+        self.fields["language"].label = _("Language of the testimony")
+
+    def is_spam(self) -> bool:
+        return False
+
+    def clean_receipt_code(self) -> str:
+        code: str = self.cleaned_data.get("receipt_code", "").strip()
+        if code and not crypto.is_receipt_code(code):
+            raise forms.ValidationError(_("The receipt code made on the device is not valid."))
+        return code
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Local time of this site."),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200)
+    description = forms.CharField(
+        label=_("Description (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in public, on the consultation's page and the calendar."),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Case, F, Q, QuerySet, Value, When
@@ -11,7 +12,7 @@ from django.utils import timezone
 from uprhub.core.roles import is_coordinator
 from uprhub.reviews.models import Review
 
-from .models import Consultation, ConsultationRole, Testimony, TestimonyStatus
+from .models import Consultation, ConsultationRole, InPersonSession, Testimony, TestimonyStatus
 
 
 def consultation_by_slug(slug: str) -> Consultation:
@@ -56,6 +57,22 @@ def role_in(consultation: Consultation, pk: int) -> ConsultationRole:
 
 def testimony_in(consultation: Consultation, pk: int) -> Testimony:
     return get_object_or_404(Testimony, consultation=consultation, pk=pk)
+
+
+def sessions_of(consultation: Consultation) -> QuerySet[InPersonSession]:
+    return consultation.sessions.order_by("starts_at")
+
+
+def upcoming_sessions(consultation: Consultation) -> QuerySet[InPersonSession]:
+    """Sessions not over yet (one without an end is over the day after it starts)."""
+    now = timezone.now()
+    return sessions_of(consultation).filter(
+        Q(ends_at__gt=now) | Q(ends_at__isnull=True, starts_at__gt=now - datetime.timedelta(days=1))
+    )
+
+
+def session_in(consultation: Consultation, pk: int) -> InPersonSession:
+    return get_object_or_404(InPersonSession, consultation=consultation, pk=pk)
 
 
 def review_for(iso3: str, cycle: int | None = None) -> Review | None:

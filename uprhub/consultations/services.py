@@ -11,20 +11,24 @@ from __future__ import annotations
 import datetime
 import json
 import unicodedata
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uprhub.core.mail import schedule_mail
 from uprhub.core.rules import Actor, require_perm
+from uprhub.recommendations.models import SuggestionStatus, Theme
+from uprhub.recommendations.theme_names import theme_name
 from uprhub.reviews.models import Review
 
-from . import crypto, redaction, signals
+from . import crypto, paper, redaction, signals
 from .models import (
     ConsentText,
     Consultation,
@@ -32,18 +36,23 @@ from .models import (
     ConsultationRoleKind,
     Identity,
     IdentityAccess,
+    InPersonSession,
     ModerationDecision,
+    TagKind,
     Testimony,
+    TestimonySource,
     TestimonyStatus,
+    TestimonyTag,
     default_questions,
 )
 
 MAX_TEXT = 10_000
 MAX_ANSWER = 10_000
 MAX_IDENTITY_FIELD = 200
-RECEIPT_MAIL_KIND = "consultation_receipt"
+UPRINFO_ISSUES = "uprinfo-issues"  # the vocabulary of paper forms' themes
+RECEIPT_MAIL_KIND = "consultation_receipt"  # the outbox kind is the template name
 # Addresses under /listen/ that are pages, not consultations.
-RESERVED_SLUGS = frozenset({"new", "api", "static"})  # the outbox kind is the template name
+RESERVED_SLUGS = frozenset({"new", "api", "static"})
 
 
 class ConsultationError(ValueError):
@@ -333,37 +342,177 @@ def submit_testimony(
     client_address: str = "",
     email_receipt: bool = False,
     now: datetime.datetime | None = None,
+    source: str = TestimonySource.WEB,
+    entered_by: Actor = None,
+    client_id: uuid.UUID | str | None = None,
+    receipt_code: str = "",
+    submitted_at: datetime.datetime | None = None,
 ) -> tuple[Testimony, str]:
-    """Store a testimony; returns it and its receipt code (which only the person ever sees)."""
+    """Store a testimony; returns it and its receipt code (which only the person ever sees).
+
+    `source` FACILITATOR: `entered_by` (a facilitator or moderator of the consultation) typed
+    it in at an event; `client_id` (made on the device) makes a re-sent entry a no-op: the
+    stored testimony is returned with an empty code, since the code is never shown twice.
+    `receipt_code`, made on the device so the person gets it at once even offline, must have
+    the shape of `crypto.new_receipt_code`; only its hash is kept.
+    `source` PAPER: typed from a paper form (`import_paper`, needs consultations.import;
+    `entered_by` None is the command line); `submitted_at` is when the form was filled in.
+    """
     now = now or timezone.now()
-    if not consultation.is_open(now):
-        raise ConsultationClosed(_("This consultation is not taking testimony now."))
-    if consultation.needs_access_code and not check_password(
-        access_code.strip(), consultation.access_code_hash
+    source = TestimonySource(source)
+    if source == TestimonySource.WEB:
+        if entered_by is not None or client_id or receipt_code or submitted_at:
+            raise ValueError("Only facilitators and paper imports enter testimony for others.")
+    elif source == TestimonySource.FACILITATOR:
+        # No system path: a facilitator's entry always names its facilitator.
+        require_perm(entered_by, "consultations.facilitate", consultation)
+    else:
+        require_perm(entered_by, "consultations.import", consultation)
+    if client_id:
+        client_id = uuid.UUID(str(client_id))
+        existing = Testimony.objects.filter(consultation=consultation, client_id=client_id).first()
+        if existing is not None:
+            return existing, ""
+    _check_window(consultation, source, now)
+    if (
+        source == TestimonySource.WEB
+        and consultation.needs_access_code
+        and not check_password(access_code.strip(), consultation.access_code_hash)
     ):
         raise WrongAccessCode(_("The access code is not right. Ask the people who run it."))
     fields = _check_input(consultation, data)
     identity = identity or IdentityInput()
     if email_receipt and not identity.email.strip():
         raise ConsultationError(_("To receive the code by e-mail, give an e-mail address."))
-    code = crypto.new_receipt_code()
+    if receipt_code:
+        if source != TestimonySource.FACILITATOR:
+            raise ValueError("Only a facilitator's device makes its own receipt code.")
+        if not crypto.is_receipt_code(receipt_code):
+            raise ConsultationError(_("The receipt code made on the device is not valid."))
+        code = receipt_code
+    else:
+        code = crypto.new_receipt_code()
     fields = _protect(fields, [identity.name])
-    with transaction.atomic():
-        testimony = Testimony.objects.create(
-            consultation=consultation,
-            consent=consultation.current_consent(),
-            receipt_hash=crypto.receipt_hash(code),
-            address_hash=crypto.address_hash(client_address, now.date()) if client_address else "",
-            **fields,
-        )
-        _store_identity(testimony, identity)
-        if email_receipt:
-            schedule_mail(
-                identity.email.strip(),
-                RECEIPT_MAIL_KIND,
-                {"consultation": consultation, "code": code},
+    try:
+        with transaction.atomic():
+            testimony = Testimony.objects.create(
+                consultation=consultation,
+                consent=consultation.current_consent(),
+                receipt_hash=crypto.receipt_hash(code),
+                address_hash=crypto.address_hash(client_address, now.date())
+                if client_address
+                else "",
+                source=source,
+                entered_by=entered_by,
+                client_id=client_id or None,
+                **fields,
             )
+            if submitted_at is not None:
+                # `created_at` is auto_now_add: a paper form's own date is set after the insert.
+                Testimony.objects.filter(pk=testimony.pk).update(created_at=submitted_at)
+                testimony.created_at = submitted_at
+            _store_identity(testimony, identity)
+            if email_receipt:
+                schedule_mail(
+                    identity.email.strip(),
+                    RECEIPT_MAIL_KIND,
+                    {"consultation": consultation, "code": code},
+                )
+    except IntegrityError:
+        # The same entry sent twice at once (a retry racing the first send): the other
+        # request stored it; this one returns it, like a later re-send would.
+        if client_id:
+            existing = Testimony.objects.filter(
+                consultation=consultation, client_id=client_id
+            ).first()
+            if existing is not None:
+                return existing, ""
+        raise
     return testimony, code
+
+
+def paper_themes() -> dict[str, str]:
+    """The names a paper form may give for a UPR Info issue (English, Spanish, French), each
+    mapped to the stored English name."""
+    names: dict[str, str] = {}
+    for theme in Theme.objects.filter(vocabulary__slug=UPRINFO_ISSUES):
+        names[theme.name] = theme.name
+        for language in ("es", "fr"):
+            names.setdefault(theme_name(theme.name, UPRINFO_ISSUES, language), theme.name)
+    return names
+
+
+def import_paper(
+    consultation: Consultation,
+    data: bytes | str,
+    *,
+    actor: Actor,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Testimony]:
+    """Store every row of a paper-forms CSV file (`paper.COLUMNS`) or none.
+
+    Raises `paper.PaperImportError` (every problem, by line) before anything is written; a
+    row the testimony service refuses (e.g. a text that becomes too long once cleaned) is
+    reported by its line too, and the whole import is rolled back. Each row goes through
+    `submit_testimony` (redaction, encryption) as a web testimony does; its themes become
+    accepted tags, decided by nobody (they were on the form)."""
+    require_perm(actor, "consultations.import", consultation)
+    names = paper_themes()
+    rows = paper.parse(data, languages=consultation.languages, themes=names, max_text=MAX_TEXT)
+    themes = {theme.name: theme for theme in Theme.objects.filter(vocabulary__slug=UPRINFO_ISSUES)}
+    stored: list[Testimony] = []
+    now = timezone.now()
+    with transaction.atomic():
+        for number, row in enumerate(rows, start=1):
+            try:
+                testimony, _code = submit_testimony(
+                    consultation,
+                    TestimonyInput(
+                        text=row.text,
+                        language=row.language,
+                        quote_anonymously=row.consent_quote,
+                        quote_named=row.consent_named,
+                        may_contact=row.consent_contact,
+                        fears_reprisals=row.risk,
+                    ),
+                    IdentityInput(name=row.name, email=row.email, phone=row.phone),
+                    source=TestimonySource.PAPER,
+                    entered_by=actor,
+                    submitted_at=row.submitted_at,
+                    now=now,
+                )
+            except ConsultationError as error:
+                raise paper.PaperImportError([paper.Problem(row.line, None, str(error))]) from None
+            TestimonyTag.objects.bulk_create(
+                TestimonyTag(
+                    testimony=testimony,
+                    kind=TagKind.THEME,
+                    theme=themes[name],
+                    status=SuggestionStatus.ACCEPTED,
+                    decided_at=now,
+                )
+                for name in row.themes
+            )
+            stored.append(testimony)
+            if progress is not None:
+                progress(number, len(rows))
+    return stored
+
+
+#: Entries kept on a facilitator's device during an event may reach the server a little
+#: after the consultation closed (no connection at the venue); they are still taken.
+FACILITATOR_SYNC_GRACE = datetime.timedelta(days=7)
+
+
+def _check_window(consultation: Consultation, source: str, now: datetime.datetime) -> None:
+    if source == TestimonySource.PAPER:
+        return  # forms filled in during the consultation are often typed in after it closed
+    if source == TestimonySource.FACILITATOR and consultation.closes_at:
+        opened = not consultation.opens_at or now >= consultation.opens_at
+        if opened and now < consultation.closes_at + FACILITATOR_SYNC_GRACE:
+            return
+    if not consultation.is_open(now):
+        raise ConsultationClosed(_("This consultation is not taking testimony now."))
 
 
 def find_by_receipt(consultation: Consultation, code: str) -> Testimony:
@@ -638,3 +787,39 @@ def add_tag(
             tag.decided_at = now
             tag.save(update_fields=["status", "decided_by", "decided_at"])
     return tag
+
+
+# --- in-person sessions ----------------------------------------------------------------------
+
+
+def add_session(
+    consultation: Consultation,
+    *,
+    actor: Actor,
+    starts_at: datetime.datetime,
+    place: str,
+    ends_at: datetime.datetime | None = None,
+    description: str = "",
+) -> InPersonSession:
+    """A community event where people can give testimony in person (shown on the public page,
+    the review calendar and its iCalendar feeds)."""
+    require_perm(actor, "consultations.manage", consultation)
+    place = _clean_line(place)
+    if not place:
+        raise ConsultationError(_("Say where the session takes place."))
+    if timezone.is_naive(starts_at) or (ends_at is not None and timezone.is_naive(ends_at)):
+        raise ConsultationError(_("Give the time with its time zone."))
+    if ends_at is not None and ends_at <= starts_at:
+        raise ConsultationError(_("A session must end after it starts."))
+    return InPersonSession.objects.create(
+        consultation=consultation,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        description=_clean_text(description, 2000),
+    )
+
+
+def remove_session(session: InPersonSession, *, actor: Actor) -> None:
+    require_perm(actor, "consultations.manage", session.consultation)
+    session.delete()

@@ -33,4 +33,8 @@ urlpatterns = [
         tag_views.reject_tag,
         name="tag_reject",
     ),
+    path("<slug:slug>/facilitate/", views.facilitate, name="facilitate"),
+    path("<slug:slug>/facilitate/sync/", views.facilitate_sync, name="facilitate_sync"),
+    path("<slug:slug>/sessions/", views.sessions, name="sessions"),
+    path("<slug:slug>/sessions/<int:pk>/delete/", views.delete_session, name="delete_session"),
 ]

@@ -3,17 +3,31 @@ and the moderators' identity view. Thin: the work is in services.py."""
 
 from __future__ import annotations
 
+import json
+import uuid
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import translation
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from uprhub.core.antispam import client_address, rate_limited
+from uprhub.core.rules import has_perm
 
 from . import crypto, selectors, services
-from .forms import ChangeTestimonyForm, ReceiptForm, TestimonyForm
-from .models import Consultation, Testimony
+from .forms import (
+    ChangeTestimonyForm,
+    FacilitatorForm,
+    ReceiptForm,
+    SessionForm,
+    TestimonyForm,
+)
+from .models import Consultation, Testimony, TestimonySource
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -28,7 +42,11 @@ def consultation_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "consultations/consultation.html",
-        {"consultation": consultation, "is_open": consultation.is_open()},
+        {
+            "consultation": consultation,
+            "is_open": consultation.is_open(),
+            "sessions": selectors.upcoming_sessions(consultation),
+        },
     )
 
 
@@ -169,3 +187,145 @@ def identity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             {"consultation": consultation, "testimony": testimony, "identity": found},
         )
     )
+
+
+# --- facilitator mode ------------------------------------------------------------------------
+
+
+def _facilitated(request: HttpRequest, slug: str) -> Consultation:
+    consultation = selectors.consultation_by_slug(slug)
+    if not has_perm(request.user, "consultations.facilitate", consultation):
+        raise PermissionDenied(_("Only this consultation's facilitators and moderators."))
+    return consultation
+
+
+def _facilitator_form(consultation: Consultation, data: Any = None) -> FacilitatorForm:
+    return FacilitatorForm(
+        data,
+        consultation=consultation,
+        initial={"language": _initial_language(consultation), "client_id": uuid.uuid4()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def facilitate(request: HttpRequest, slug: str) -> HttpResponse:
+    """Enter testimony for people at an event. With facilitate.js the entries are kept on
+    the device and sent to `facilitate_sync`; without it the form posts here."""
+    consultation = _facilitated(request, slug)
+    form = _facilitator_form(consultation, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            testimony, code = services.submit_testimony(
+                consultation,
+                form.testimony(),
+                form.identity(),
+                source=TestimonySource.FACILITATOR,
+                entered_by=request.user,
+                client_id=form.cleaned_data["client_id"],
+                receipt_code=form.cleaned_data["receipt_code"],
+            )
+        except services.ConsultationError as error:
+            form.add_error(None, str(error))
+        else:
+            return _private(
+                render(
+                    request,
+                    "consultations/facilitate_receipt.html",
+                    # An empty code: this entry was stored before (the form sent twice).
+                    {"consultation": consultation, "code": code, "testimony": testimony},
+                )
+            )
+    return _private(
+        render(
+            request, "consultations/facilitate.html", {"consultation": consultation, "form": form}
+        )
+    )
+
+
+def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def facilitate_sync(request: HttpRequest, slug: str) -> JsonResponse:
+    """One entry kept on a facilitator's device (JSON), stored once however often it is sent.
+
+    200 with the entry's client_id: stored (now or before), the device may forget it.
+    400: the entry is refused (the messages say why); 403: signed out or not a facilitator,
+    the device keeps the entry. Never a redirect: the page's script must see what happened."""
+    consultation = selectors.consultation_by_slug(slug)
+    if not request.user.is_authenticated:
+        return _json({"error": "signed_out"}, status=403)
+    if not has_perm(request.user, "consultations.facilitate", consultation):
+        return _json({"error": "forbidden"}, status=403)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        return _json({"error": "bad_request", "messages": [_("Not an entry.")]}, status=400)
+    data = {key: value for key, value in payload.items() if isinstance(value, str | bool)}
+    form = FacilitatorForm(data, consultation=consultation)
+    client_id = str(data.get("client_id", ""))[:40]
+    if form.is_valid() and not form.cleaned_data["receipt_code"]:
+        form.add_error("receipt_code", _("The entry has no receipt code."))
+    if not form.is_valid():
+        messages = [str(message) for errors in form.errors.values() for message in errors]
+        return _json({"client_id": client_id, "error": "invalid", "messages": messages}, 400)
+    try:
+        services.submit_testimony(
+            consultation,
+            form.testimony(),
+            form.identity(),
+            source=TestimonySource.FACILITATOR,
+            entered_by=request.user,
+            client_id=form.cleaned_data["client_id"],
+            receipt_code=form.cleaned_data["receipt_code"],
+        )
+    except services.ConsultationError as error:
+        return _json(
+            {"client_id": client_id, "error": "invalid", "messages": [str(error)]}, status=400
+        )
+    return _json({"client_id": str(form.cleaned_data["client_id"]), "stored": True})
+
+
+# --- in-person sessions ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sessions(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = selectors.consultation_by_slug(slug)
+    if not has_perm(request.user, "consultations.manage", consultation):
+        raise PermissionDenied(_("Only the people who run this consultation."))
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_session(consultation, actor=request.user, **form.cleaned_data)
+        except services.ConsultationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Session added."))
+            return redirect("consultations:sessions", slug=consultation.slug)
+    return render(
+        request,
+        "consultations/sessions.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "sessions": selectors.sessions_of(consultation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def delete_session(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_by_slug(slug)
+    session = selectors.session_in(consultation, pk)
+    services.remove_session(session, actor=request.user)  # 403 unless consultations.manage
+    messages.success(request, _("Session removed."))
+    return redirect("consultations:sessions", slug=consultation.slug)

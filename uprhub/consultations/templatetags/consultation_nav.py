@@ -16,9 +16,11 @@ register = template.Library()
 # (URL name, label, the permission that opens it)
 TABS = [
     ("detail", _("Public page"), None),
+    ("facilitate", _("Facilitator mode"), "consultations.facilitate"),
     ("moderate", _("Moderation"), "consultations.moderate"),
     ("synthesis", _("Synthesis"), "consultations.view_results"),
     ("edit", _("Settings"), "consultations.manage"),
+    ("sessions", _("In-person sessions"), "consultations.manage"),
     ("people", _("Facilitators and moderators"), "consultations.manage"),
 ]
 
