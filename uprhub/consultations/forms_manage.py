@@ -54,10 +54,6 @@ class SettingsForm(forms.Form):
         label=_("Closes (optional)"),
         required=False,
         widget=DateTimeInput(),
-        help_text=_(
-            "Names, e-mail addresses, phone numbers and the original texts are deleted a set "
-            "number of days after this date."
-        ),
     )
     ask_themes = forms.BooleanField(
         label=_("Let participants pick themes"), required=False, initial=True
@@ -85,6 +81,10 @@ class SettingsForm(forms.Form):
         self.fields["opens_at"].help_text = _("Times are in the site's time zone (%(zone)s).") % {
             "zone": settings.TIME_ZONE
         }
+        self.fields["closes_at"].help_text = _(
+            "Names, e-mail addresses, phone numbers and the original texts are deleted "
+            "%(days)s days after this date."
+        ) % {"days": settings.UPRHUB_CONSULTATION_RETENTION_DAYS}
 
     def settings(self) -> ConsultationSettings:
         data = self.cleaned_data
