@@ -227,3 +227,28 @@ def test_the_tabs_show_each_person_only_what_they_may_open(client, consultation,
     client.force_login(moderator)
     page = client.get(detail).content.decode()
     assert settings_url in page and queue in page
+
+
+def test_a_consultation_may_take_testimony_in_other_languages(client, consultation, moderator):
+    client.force_login(moderator)
+    url = reverse("consultations:edit", args=[consultation.slug])
+    client.post(url, _edit_data(consultation, languages=["en"], other_languages="ht, so,vi"))
+    consultation.refresh_from_db()
+    assert consultation.languages == ["en", "ht", "so", "vi"]
+    assert 'value="ht, so, vi"' in client.get(url).content.decode()
+    form = client.get(reverse("consultations:give", args=[consultation.slug])).content.decode()
+    for name in ("Kreyòl Ayisyen", "Soomaali", "Tiếng Việt"):  # each in its own name
+        assert name in form
+    testimony, _code = services.submit_testimony(consultation, make_input(language="ht"))
+    assert testimony.language == "ht"
+
+
+def test_an_unknown_language_code_is_refused_by_name(client, consultation, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("consultations:edit", args=[consultation.slug]),
+        _edit_data(consultation, other_languages="ht, klingon"),
+    )
+    assert "Unknown language code: klingon" in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.languages == ["en", "es", "fr"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,19 @@ from uprhub.core.antispam import HONEYPOT_FIELD, HoneypotFormMixin
 from . import crypto
 from .models import Consultation
 from .services import MAX_TEXT, IdentityInput, TestimonyInput
+
+
+def language_name(code: str) -> str:
+    """The site's languages by their translated names; any other in its own name (a
+    Vietnamese speaker looks for "Tiếng Việt")."""
+    names = dict(settings.LANGUAGES)
+    if code in names:
+        return str(names[code])
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return str(locale.get_display_name(locale) or code)
 
 
 class TestimonyForm(HoneypotFormMixin, forms.Form):
@@ -71,9 +85,8 @@ class TestimonyForm(HoneypotFormMixin, forms.Form):
 
     def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        names = dict(settings.LANGUAGES)
         self.fields["language"].choices = [
-            (code, names.get(code, code)) for code in consultation.languages
+            (code, language_name(code)) for code in consultation.languages
         ]
         if not consultation.questions.get("government"):
             del self.fields["government"]

@@ -17,6 +17,12 @@ from uprhub.reviews.models import Review
 from .models import Consultation, ConsultationRoleKind
 from .services import ConsultationSettings
 
+SITE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+def split_codes(value: str) -> list[str]:
+    return [code.strip() for code in value.replace(";", ",").split(",") if code.strip()]
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
@@ -44,6 +50,16 @@ class SettingsForm(forms.Form):
         label=_("Languages of testimony"),
         widget=forms.CheckboxSelectMultiple,
         choices=settings.LANGUAGES,
+        required=False,
+    )
+    other_languages = forms.CharField(
+        label=_("Other languages of testimony (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Language codes separated by commas, e.g. ht, vi, zh-hans. People can write in "
+            "them; the pages stay in English, Spanish or French."
+        ),
     )
     opens_at = forms.DateTimeField(
         label=_("Opens (optional)"),
@@ -92,7 +108,7 @@ class SettingsForm(forms.Form):
             title=data["title"],
             place=data["place"],
             description=data["description"],
-            languages=list(data["languages"]),
+            languages=[*data["languages"], *split_codes(data["other_languages"])],
             opens_at=data["opens_at"],
             closes_at=data["closes_at"],
             ask_themes=data["ask_themes"],
@@ -111,7 +127,10 @@ class SettingsForm(forms.Form):
             "title": consultation.title,
             "place": consultation.place,
             "description": consultation.description,
-            "languages": consultation.languages,
+            "languages": [c for c in consultation.languages if c in SITE_LANGUAGES],
+            "other_languages": ", ".join(
+                c for c in consultation.languages if c not in SITE_LANGUAGES
+            ),
             "opens_at": consultation.opens_at,
             "closes_at": consultation.closes_at,
             "ask_themes": consultation.questions.get("themes", False),

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
@@ -164,14 +165,30 @@ class ConsultationSettings:
     ask_government: bool = True
 
 
+def _known_language(code: str) -> bool:
+    if len(code) > 12:  # Testimony.language
+        return False
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
 def _check_languages(languages: list[str]) -> list[str]:
-    known = {code for code, _name in settings.LANGUAGES}
-    if not languages:
+    """The site's languages, and any other language CLDR knows by its code (Haitian Creole,
+    Somali, Navajo…): people may write in it, the pages stay in the site's languages."""
+    codes = list(dict.fromkeys(code.strip().lower().replace("_", "-") for code in languages))
+    codes = [code for code in codes if code]
+    if not codes:
         raise ConsultationError(_("Choose at least one language."))
-    unknown = [code for code in languages if code not in known]
+    unknown = [code for code in codes if not _known_language(code)]
     if unknown:
-        raise ConsultationError(_("Unknown language: %s") % ", ".join(unknown))
-    return languages
+        raise ConsultationError(
+            _("Unknown language code: %s (use codes such as en, es, fr, ht, vi, zh-hans).")
+            % ", ".join(unknown)
+        )
+    return codes
 
 
 def update_consultation(
