@@ -20,6 +20,14 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and importlib.util.find_spec("gunicorn") is not None
 
 
+# Threads per process. Measured on 2 cores with 50 clients: bench/consultations.py (people
+# giving testimony, every request a write) had p95 381 ms with 8 threads, 296 ms with 4 and
+# 238 ms with 2 on SQLite (fewer writers queueing on its lock, less GIL contention), while
+# bench/load.py (cached public pages) kept p99 ≤ 56 ms with any of them. 4 keeps a dozen
+# requests in flight per server for slow pages (an uncached search takes ~0.5 s).
+DEFAULT_THREADS = 4
+
+
 def default_workers() -> int:
     """Cores + 1 (3 on 2 cores), each with threads. Measured with bench/load.py on 2 cores, 3
     processes × 8 threads kept p99 lower than 5 × 4 at the same throughput (fewer processes

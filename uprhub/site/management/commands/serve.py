@@ -27,7 +27,10 @@ class Command(BaseCommand):
             help=_("Web server processes (default: cores + 1). Ignored without fork."),
         )
         parser.add_argument(
-            "--threads", type=int, default=8, help=_("Threads in each web server process.")
+            "--threads",
+            type=int,
+            default=server.DEFAULT_THREADS,
+            help=_("Threads in each web server process."),
         )
         parser.add_argument(
             "--no-worker",
