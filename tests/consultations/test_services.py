@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -121,6 +122,29 @@ def test_receipt_codes_survive_key_rotation(consultation, settings):
     assert (
         services.view_identity(testimony, actor=_moderator(consultation))["name"] == "Maria Quispe"
     )
+
+
+def test_rotate_keys_lets_the_old_key_go(consultation, settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    old, new = (crypto.Fernet.generate_key().decode() for _ in range(2))
+    settings.UPRHUB_CONSULTATION_KEYS = [old]
+    testimony, _code = services.submit_testimony(consultation, make_input(), PERSON)
+    settings.UPRHUB_CONSULTATION_KEYS = [new, old]
+    out = io.StringIO()
+    call_command("consultations", "rotate-keys", stdout=out)
+    assert "Re-encrypted 2 values" in out.getvalue()  # the identity and the original text
+    settings.UPRHUB_CONSULTATION_KEYS = [new]  # the old key removed
+    moderator = _moderator(consultation)
+    assert services.view_identity(testimony, actor=moderator)["name"] == "Maria Quispe"
+    assert services.original_of(Testimony.objects.get(pk=testimony.pk))["text"]
+    # A key missing for some value: refused, nothing changed.
+    settings.UPRHUB_CONSULTATION_KEYS = [crypto.Fernet.generate_key().decode()]
+    before = Identity.objects.get(testimony=testimony).token
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("consultations", "rotate-keys", stdout=io.StringIO())
+    assert Identity.objects.get(testimony=testimony).token == before
 
 
 def test_withdraw_leaves_only_a_tombstone(consultation):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
@@ -663,6 +664,46 @@ def retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     """Consultations closed before this have outlived UPRHUB_CONSULTATION_RETENTION_DAYS."""
     days = settings.UPRHUB_CONSULTATION_RETENTION_DAYS
     return (now or timezone.now()) - datetime.timedelta(days=days)
+
+
+def rotate_keys(*, actor: Actor) -> int:
+    """Re-encrypt every stored identity and original text under the newest key of
+    UPRHUB_CONSULTATION_KEYS, so older keys can then be removed. One transaction: a token
+    no key opens stops it with nothing changed. Returns how many tokens were re-encrypted."""
+    require_perm(actor, "consultations.import")  # the command line (system) only in practice
+    count = 0
+    try:
+        with transaction.atomic():
+            count = _rotate_all()
+    except InvalidToken:
+        raise ConsultationError(
+            _(
+                "A stored value opens with none of the keys in UPRHUB_CONSULTATION_KEYS: "
+                "nothing was changed. Put the old key back (after the new one) and run it again."
+            )
+        ) from None
+    return count
+
+
+def _rotate_all() -> int:
+    count = 0
+    for identity in Identity.objects.select_for_update().only("pk", "token").iterator():
+        identity.token = crypto.rotate_token(identity.token)
+        identity.save(update_fields=["token"])
+        count += 1
+    originals = (
+        Testimony.objects.select_for_update()
+        .exclude(original_token="")
+        .only("pk", "original_token")
+    )
+    for testimony in originals.iterator():
+        # update(), not save(): a key change is not an edit (updated_at is the moderators'
+        # version check).
+        Testimony.objects.filter(pk=testimony.pk).update(
+            original_token=crypto.rotate_token(testimony.original_token)
+        )
+        count += 1
+    return count
 
 
 def purge_expired(now: datetime.datetime | None = None, *, dry_run: bool = False) -> Purged:

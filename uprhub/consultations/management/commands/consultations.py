@@ -4,6 +4,7 @@ uprhub consultations create SLUG --state ISO3 --title TITLE [--cycle N] [--place
 uprhub consultations purge [--dry-run]
 uprhub consultations withdraw SLUG ITEM_ID
 uprhub consultations suggest SLUG
+uprhub consultations rotate-keys
 uprhub consultations export SLUG --format json|csv [--include-unmoderated] [--output FILE]
 uprhub consultations import SLUG FILE.csv
 uprhub consultations session SLUG --starts ISO --place PLACE [--ends ISO] [--description D]
@@ -65,6 +66,13 @@ class Command(BaseCommand):
         )
         purge.add_argument(
             "--dry-run", action="store_true", help=_("Say what would be deleted; delete nothing.")
+        )
+        sub.add_parser(
+            "rotate-keys",
+            help=_(
+                "Re-encrypt identities and original texts under the first key of "
+                "UPRHUB_CONSULTATION_KEYS; then the older keys can be removed."
+            ),
         )
         withdraw = sub.add_parser(
             "withdraw",
@@ -132,6 +140,14 @@ class Command(BaseCommand):
             self._suggest(options)
         elif options["subcommand"] == "export":
             self._export(options)
+        elif options["subcommand"] == "rotate-keys":
+            try:
+                count = services.rotate_keys(actor=None)
+            except services.ConsultationError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(
+                _("Re-encrypted %(count)s values under the newest key.") % {"count": count}
+            )
         elif options["subcommand"] == "import":
             self._import(options)
         elif options["subcommand"] == "session":
