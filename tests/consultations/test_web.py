@@ -184,3 +184,28 @@ def test_identity_page_for_moderators_only(client, consultation, moderator):
     assert "Ana Lucía Torres" in response.content.decode()
     assert response["Cache-Control"] == "no-store"
     assert IdentityAccess.objects.filter(user=moderator).count() == 1
+
+
+def test_contacts_download_is_for_moderators_and_recorded(client, consultation, moderator):
+    from .conftest import make_input
+
+    services.submit_testimony(
+        consultation,
+        make_input(may_contact=True),
+        services.IdentityInput(name="Rosa Contact", email="rosa@example.org"),
+    )
+    services.submit_testimony(  # gave a name but did not agree to be contacted
+        consultation, make_input(), services.IdentityInput(name="Nadia Quiet")
+    )
+    url = reverse("consultations:contacts", args=[consultation.slug])
+    client.force_login(make_user("coordinator"))
+    assert client.post(url).status_code == 403
+    client.force_login(moderator)
+    assert client.get(url).status_code == 405  # a deliberate POST, never a followed link
+    response = client.post(url)
+    body = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Cache-Control"] == "no-store"
+    assert "Rosa Contact" in body and "rosa@example.org" in body
+    assert "Nadia Quiet" not in body
+    assert IdentityAccess.objects.filter(user=moderator).count() == 1

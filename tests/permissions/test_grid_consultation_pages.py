@@ -120,6 +120,7 @@ PAGES = [
     page("facilitate_sync", "post", FACILITATORS, anonymous_status=403),
     page("identity", "get", MODERATOR, "slug", "testimony"),
     page("moderate", "get", MODERATOR),
+    page("contacts", "post", MODERATOR),
     page("moderate_item", "get", MODERATOR, "slug", "testimony"),
     page("tag_add", "post", MODERATOR, "slug", "testimony"),
     page("tag_suggest", "post", MODERATOR, "slug", "testimony"),

@@ -644,6 +644,37 @@ def view_identity(testimony: Testimony, *, actor: Actor) -> dict[str, str] | Non
     return data
 
 
+def contacts_to_download(consultation: Consultation, *, actor: Actor) -> list[dict[str, Any]]:
+    """The people who agreed to be contacted and left a way to reach them, for a moderator's
+    download: the only way identity leaves UPR Hub. Each row is recorded in the access log, in
+    the same transaction as the reading."""
+    require_perm(actor, "consultations.view_identity", consultation)
+    assert actor is not None  # no system path: only a moderator's account
+    rows: list[dict[str, Any]] = []
+    with transaction.atomic():
+        identities = (
+            Identity.objects.filter(
+                testimony__consultation=consultation, testimony__may_contact=True
+            )
+            .exclude(testimony__status=TestimonyStatus.WITHDRAWN)
+            .select_related("testimony")
+            .order_by("testimony_id")
+        )
+        for identity in identities:
+            data = json.loads(crypto.decrypt(identity.token))
+            IdentityAccess.objects.create(testimony=identity.testimony, user=actor)
+            rows.append(
+                {
+                    "id": identity.testimony_id,
+                    "language": identity.testimony.language,
+                    "name": data.get("name", ""),
+                    "email": data.get("email", ""),
+                    "phone": data.get("phone", ""),
+                }
+            )
+    return rows
+
+
 # --- retention -------------------------------------------------------------------------------
 
 

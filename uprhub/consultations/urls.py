@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/mine/", views.mine, name="mine"),
     path("<slug:slug>/testimony/<int:pk>/identity/", views.identity, name="identity"),
     path("<slug:slug>/moderate/", views_moderation.queue, name="moderate"),
+    path("<slug:slug>/moderate/contacts.csv", views.contacts_download, name="contacts"),
     path("<slug:slug>/moderate/<int:pk>/", views_moderation.item, name="moderate_item"),
     path("<slug:slug>/report-section/", views_reporting.report_section, name="report_section"),
     path("<slug:slug>/brief-report/", views_reporting.brief_report, name="brief_report"),

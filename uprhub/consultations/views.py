@@ -3,6 +3,7 @@ and the moderators' identity view. Thin: the work is in services.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from uprhub.core.antispam import client_address, rate_limited
+from uprhub.core.exports import csv_writer
 from uprhub.core.rules import has_perm
 
 from . import crypto, selectors, services
@@ -187,6 +189,23 @@ def identity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             {"consultation": consultation, "testimony": testimony, "identity": found},
         )
     )
+
+
+@login_required
+@require_POST
+def contacts_download(request: HttpRequest, slug: str) -> HttpResponse:
+    """The moderators' audited download of the people who agreed to be contacted (POST: a
+    deliberate act, never a link a browser or crawler follows)."""
+    consultation = selectors.consultation_by_slug(slug)
+    rows = services.contacts_to_download(consultation, actor=request.user)  # 403 unless moderator
+    stream = io.StringIO(newline="")
+    writer = csv_writer(stream)
+    writer.writerow(["id", "language", "name", "email", "phone"])
+    for row in rows:
+        writer.writerow([row["id"], row["language"], row["name"], row["email"], row["phone"]])
+    response = _private(HttpResponse("\ufeff" + stream.getvalue(), content_type="text/csv"))
+    response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-contacts.csv"'
+    return response
 
 
 # --- facilitator mode ------------------------------------------------------------------------
