@@ -209,3 +209,33 @@ def test_contacts_download_is_for_moderators_and_recorded(client, consultation, 
     assert "Rosa Contact" in body and "rosa@example.org" in body
     assert "Nadia Quiet" not in body
     assert IdentityAccess.objects.filter(user=moderator).count() == 1
+
+
+def test_the_person_may_tick_what_it_is_about_and_it_reaches_moderators_as_a_suggestion(
+    client, consultation, moderator
+):
+    from tests.factories import ThemeFactory
+    from uprhub.consultations import suggesting, topics
+    from uprhub.consultations.models import TestimonyTag
+
+    form = client.get(reverse("consultations:give", args=[consultation.slug])).content.decode()
+    assert "Prisons, jails and detention" in form and 'value="detention"' in form
+    refused = give(client, consultation, themes=["detention", "not-a-topic"])
+    assert refused.status_code == 200 and "not one of the available choices" in refused.text
+    assert not Testimony.objects.exists()
+    give(client, consultation, themes=["detention", "water"])
+    testimony = Testimony.objects.get()
+    assert testimony.answers["themes"] == ["Detention", "Right to water"]
+    for _key, _label, issue in topics.TOPICS:  # every topic stands for a real issue
+        ThemeFactory(name=issue)
+    suggesting.suggest([testimony], compute_vectors=False)
+    picked = TestimonyTag.objects.filter(testimony=testimony, theme__name="Detention")
+    assert picked.get().status == "pending"  # a suggestion, never a label by itself
+    assert picked.get().model_version == suggesting.PARTICIPANT
+
+
+def test_no_theme_picker_when_the_consultation_does_not_ask(client, consultation):
+    consultation.questions = {"themes": False, "government": True}
+    consultation.save()
+    form = client.get(reverse("consultations:give", args=[consultation.slug])).content.decode()
+    assert "Prisons, jails and detention" not in form

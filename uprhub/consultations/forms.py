@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from uprhub.core.antispam import HONEYPOT_FIELD, HoneypotFormMixin
 
-from . import crypto
+from . import crypto, topics
 from .models import Consultation
 from .services import MAX_TEXT, IdentityInput, TestimonyInput
 
@@ -41,6 +41,13 @@ class TestimonyForm(HoneypotFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=MAX_TEXT,
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("What is it about? (optional)"),
+        help_text=_("Tick any that fit. It helps us find what the UN already said about it."),
+        choices=topics.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     language = forms.ChoiceField(label=_("Language of your testimony"))
     quote_anonymously = forms.BooleanField(
@@ -90,6 +97,8 @@ class TestimonyForm(HoneypotFormMixin, forms.Form):
         ]
         if not consultation.questions.get("government"):
             del self.fields["government"]
+        if not consultation.questions.get("themes"):
+            del self.fields["themes"]
         if not consultation.needs_access_code:
             del self.fields["access_code"]
 
@@ -97,7 +106,7 @@ class TestimonyForm(HoneypotFormMixin, forms.Form):
         return [self[name] for name in names if name in self.fields]
 
     def question_fields(self) -> list[forms.BoundField]:
-        return self._group("text", "government", "language")
+        return self._group("text", "government", "themes", "language")
 
     def consent_fields(self) -> list[forms.BoundField]:
         return self._group("quote_anonymously", "quote_named", "may_contact", "fears_reprisals")
@@ -114,6 +123,7 @@ class TestimonyForm(HoneypotFormMixin, forms.Form):
             text=data["text"],
             language=data["language"],
             government=data.get("government", ""),
+            themes=topics.issues_for(data.get("themes") or []),
             quote_anonymously=data["quote_anonymously"],
             quote_named=data["quote_named"],
             may_contact=data["may_contact"],

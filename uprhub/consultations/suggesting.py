@@ -389,6 +389,9 @@ def model_version(model: Model | None = None, method: str = LEXICAL) -> str:
     return f"{model.version}+{VERSION}+{method}"[:60]
 
 
+PARTICIPANT = "participant"  # model_version of an issue the person ticked on the form
+
+
 def _issue_themes(names: Iterable[str]) -> dict[str, int]:
     return {
         theme.name: theme.pk
@@ -431,15 +434,17 @@ def suggest(
             use = LEXICAL
         issues = rank_issues([testimony.text], [testimony.language], model=model)[0]
         top_issues = issues[:THEMES_KEPT]
+        # What the person ticked on the form: their own reading, suggested like the model's.
+        picked = [name for name in testimony.answers.get("themes", []) if isinstance(name, str)]
         links = rank_recommendations(
             testimony.text,
             testimony.language,
             candidates,
-            [name for name, _s in top_issues],
+            list(dict.fromkeys([name for name, _s in top_issues] + picked)),
             method=use,
             encoder=encoder,
         )
-        themes = _issue_themes(name for name, _score in top_issues)
+        themes = _issue_themes([*(name for name, _score in top_issues), *picked])
         with transaction.atomic():
             taken = TestimonyTag.objects.filter(testimony=testimony)
             have_themes = set(taken.exclude(theme=None).values_list("theme_id", flat=True))
@@ -456,6 +461,17 @@ def suggest(
                 )
                 for name, score in top_issues
                 if name in themes and themes[name] not in have_themes
+            ]
+            suggested = have_themes | {tag.theme_id for tag in new}
+            new += [
+                TestimonyTag(
+                    testimony=testimony,
+                    kind=TagKind.THEME,
+                    theme_id=themes[name],
+                    model_version=PARTICIPANT,
+                )
+                for name in dict.fromkeys(picked)
+                if name in themes and themes[name] not in suggested
             ]
             result.themes_added += len(new)
             recs = [

@@ -21,7 +21,7 @@ from uprhub.core.antispam import client_address, rate_limited
 from uprhub.core.exports import csv_writer
 from uprhub.core.rules import has_perm
 
-from . import crypto, selectors, services
+from . import crypto, selectors, services, topics
 from .forms import (
     ChangeTestimonyForm,
     FacilitatorForm,
@@ -119,6 +119,7 @@ def _form_from(testimony: Testimony, consultation: Consultation) -> ChangeTestim
             "text": original["text"],
             "government": original["government"],
             "language": testimony.language,
+            "themes": topics.keys_for(testimony.answers.get("themes", [])),
             "quote_anonymously": testimony.quote_anonymously,
             "quote_named": testimony.quote_named,
             "may_contact": testimony.may_contact,
