@@ -231,3 +231,18 @@ def test_logged_in_owner_already_subscribed_goes_to_preferences(
         response = subscribe(client, "again@example.org", public_list)
     assert response["Location"] == reverse("mailinglists:preferences")
     assert smtp_server.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_default_lists_are_made_again_after_a_flush():
+    # A flush (as between transactional tests, or `manage flush`) empties the tables and
+    # re-sends post_migrate: the default lists come back, as the data migration made them.
+    from django.core.management import call_command
+
+    from uprhub.mailinglists.models import MailingList
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(MailingList.objects.values_list("slug", flat=True)) >= {
+        "upr-updates",
+        "international-mechanisms",
+    }

@@ -93,7 +93,7 @@ _BOILERPLATE = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“]?[A-Z])")
-_CONCEPT = "§"  # prefix of concept tokens: never a word
+_CONCEPT = "\u2063"  # prefix of concept tokens (an invisible separator): never a word
 
 
 @dataclass(frozen=True)
