@@ -23,16 +23,18 @@ def can_fork() -> bool:
 # Threads per process. Measured on 2 cores with 50 clients: bench/consultations.py (people
 # giving testimony, every request a write) had p95 381 ms with 8 threads, 296 ms with 4 and
 # 238 ms with 2 on SQLite (fewer writers queueing on its lock, less GIL contention), while
-# bench/load.py (cached public pages) kept p99 ≤ 56 ms with any of them. 4 keeps a dozen
-# requests in flight per server for slow pages (an uncached search takes ~0.5 s).
+# bench/load.py (cached public pages) kept p99 ≤ 56 ms with any of them. 4 keeps requests in
+# flight for slow pages (an uncached search takes ~0.5 s).
 DEFAULT_THREADS = 4
 
 
 def default_workers() -> int:
-    """Cores + 1 (3 on 2 cores), each with threads. Measured with bench/load.py on 2 cores, 3
-    processes × 8 threads kept p99 lower than 5 × 4 at the same throughput (fewer processes
-    competing for the cores), and each process is one more copy of the pages it caches."""
-    return (os.cpu_count() or 1) + 1
+    """One process per core, each with threads. On 2 cores with 50 clients, 2 processes × 4
+    threads gave bench/consultations.py on PostgreSQL p95 255 ms where 3 × 4 gave 381 ms (the
+    database's own processes need the cores too), SQLite 260–315 ms either way, and
+    bench/load.py's cached pages the same throughput and p99 ≤ 47 ms; and each process is one
+    more copy of the pages it caches."""
+    return os.cpu_count() or 1
 
 
 def _bind(host: str, port: int) -> str:

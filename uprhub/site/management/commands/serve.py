@@ -24,7 +24,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=server.default_workers(),
-            help=_("Web server processes (default: cores + 1). Ignored without fork."),
+            help=_("Web server processes (default: one per core). Ignored without fork."),
         )
         parser.add_argument(
             "--threads",
