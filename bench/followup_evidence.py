@@ -54,9 +54,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
+
+from _django import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "followup" / "data" / "evidence_sample.json"
@@ -65,25 +66,7 @@ RANKED = 10
 
 
 def _setup(args: argparse.Namespace) -> None:
-    workdir = Path(args.workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        path = workdir / "evidence.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ["UPRHUB_AUTOLOAD"] = "0"
-    os.environ["UPRHUB_DATA_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uprhub.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    start_django(Path(args.workdir), args.database_url, "evidence.sqlite3")
     from uprhub.recommendations.importers.bundled import BUNDLED_DOCUMENTS, bundled_path
     from uprhub.recommendations.importers.kinds import run_kind
     from uprhub.recommendations.importers.reference import load_reference_data

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
+
+from _django import load_bundled, start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests/search/data/advocate_queries.json"
@@ -35,29 +35,8 @@ FIRST = 20
 
 
 def _setup(args: argparse.Namespace) -> None:
-    workdir = Path(args.workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        path = workdir / "quality.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ["UPRHUB_AUTOLOAD"] = "0"
-    os.environ["UPRHUB_DATA_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uprhub.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from uprhub.recommendations.importers.bundled import is_loaded, load_bundled_data
-
-    if not is_loaded():
-        load_bundled_data()
+    start_django(Path(args.workdir), args.database_url, "quality.sqlite3")
+    load_bundled()
 
 
 def measure() -> dict:
