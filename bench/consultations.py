@@ -32,13 +32,14 @@ import json
 import os
 import re
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 from pathlib import Path
+
+from _procs import children, cpu_seconds, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 UPRHUB = str(ROOT / ".venv" / "bin" / "uprhub")
@@ -52,29 +53,6 @@ TEXTS = (
     "The county jail keeps people in cells without light for weeks.",
     "Wages were not paid for three months at the plant and the union was threatened.",
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -250,7 +228,7 @@ def main() -> None:
         env.pop("DATABASE_URL", None)
         if args.database:
             env["DATABASE_URL"] = args.database
-        port = _free_port()
+        port = free_port()
         cmd = [args.uprhub, "serve", "--host", HOST, "--port", str(port), "--no-worker"]
         if args.workers:
             cmd += ["--workers", str(args.workers)]
@@ -282,8 +260,8 @@ def main() -> None:
             )
             warm = Figures()
             asyncio.run(_submitters(port, slug, args.clients, args.warmup, 0, warm, 10_000_000))
-            pids = [server.pid, *_children(server.pid)]
-            cpu_before = _cpu_seconds(pids)
+            pids = [server.pid, *children(server.pid)]
+            cpu_before = cpu_seconds(pids)
             before = resource.getrusage(resource.RUSAGE_SELF)
             measured_at = datetime.datetime.now(datetime.UTC)
             figures = Figures()
@@ -293,7 +271,7 @@ def main() -> None:
                 )
             )
             after = resource.getrusage(resource.RUSAGE_SELF)
-            server_cpu = _cpu_seconds(pids) - cpu_before
+            server_cpu = cpu_seconds(pids) - cpu_before
             load_average = os.getloadavg()[0]
             stored = int(
                 _run(

@@ -22,13 +22,14 @@ import asyncio
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from _procs import children, cpu_seconds, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 UPRHUB = str(ROOT / ".venv" / "bin" / "uprhub")
@@ -40,12 +41,6 @@ UNCACHED_WORDS = (
     "detention", "freedom", "religion", "expression", "poverty", "housing", "gender", "girls",
     "trafficking", "refugees", "minorities", "justice", "labour", "elections", "corruption",
 )  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def _memory(pid: int) -> dict[str, float]:
@@ -61,24 +56,6 @@ def _memory(pid: int) -> dict[str, float]:
         "pss_mb": round(fields["Pss"] / 1024, 1),
         "uss_mb": round(uss / 1024, 1),
     }
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
@@ -197,7 +174,7 @@ def main() -> None:
         env.pop("DATABASE_URL", None)
         if args.database:
             env["DATABASE_URL"] = args.database
-        port = _free_port()
+        port = free_port()
         cmd = [args.uprhub, "serve", "--host", HOST, "--port", str(port), "--no-worker"]
         if args.workers:
             cmd += ["--workers", str(args.workers)]
@@ -238,15 +215,15 @@ def main() -> None:
             for name, paths in pages.items():
                 # Warm-up: each worker loads its code paths and its copy of the page.
                 asyncio.run(_load(port, paths, args.clients, 2.0, 2000))
-                pids = [server.pid, *_children(server.pid)]
-                cpu_before = _cpu_seconds(pids)
+                pids = [server.pid, *children(server.pid)]
+                cpu_before = cpu_seconds(pids)
                 # Measured from the middle of the list: the warm-up used its beginning.
                 measured = paths[len(paths) // 2 :] + paths[: len(paths) // 2]
                 figures = asyncio.run(
                     _load(port, measured, args.clients, args.seconds, args.max_requests)
                 )
                 served = max(1, figures["requests"])
-                cpu_ms = (_cpu_seconds(pids) - cpu_before) * 1000 / served
+                cpu_ms = (cpu_seconds(pids) - cpu_before) * 1000 / served
                 # What the server alone could do with every core (load-independent): on a busy
                 # machine requests/s above falls short of it.
                 figures["server_cpu_ms_per_request"] = round(cpu_ms, 2)
@@ -254,7 +231,7 @@ def main() -> None:
                 results[name] = figures
             after = resource.getrusage(resource.RUSAGE_SELF)
             processes = {"master": _memory(server.pid)}
-            for n, child in enumerate(_children(server.pid)):
+            for n, child in enumerate(children(server.pid)):
                 processes[f"worker_{n + 1}"] = _memory(child)
         finally:
             server.terminate()
