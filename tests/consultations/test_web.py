@@ -29,7 +29,7 @@ def test_consultation_page(client, consultation):
     assert reverse("consultations:give", args=[consultation.slug]) in page
 
 
-def test_form_is_anonymous_by_default_and_light(client, consultation):
+def test_form_is_anonymous_by_default_and_light(client, consultation, smtp_server):
     response = client.get(reverse("consultations:give", args=[consultation.slug]))
     page = response.content.decode()
     assert len(response.content) <= 60 * 1024
@@ -107,7 +107,7 @@ def test_honeypot_gets_a_fake_receipt_and_stores_nothing(client, consultation):
 
 
 def test_a_bot_asking_for_the_receipt_by_mail_sees_the_page_a_person_sees(
-    client, consultation, django_capture_on_commit_callbacks
+    client, consultation, smtp_server, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         person = give(client, consultation, email="maria@example.org", email_receipt="on")
@@ -164,7 +164,7 @@ def test_a_handled_receipt_email_keeps_neither_address_nor_code(
     assert not any("maria@example.org" in value or code in value for value in row)
 
 
-def test_email_receipt_needs_an_address(client, consultation):
+def test_email_receipt_needs_an_address(client, consultation, smtp_server):
     page = give(client, consultation, email_receipt="on").content.decode()
     assert "give an e-mail address" in page and not Testimony.objects.exists()
 
@@ -239,3 +239,23 @@ def test_no_theme_picker_when_the_consultation_does_not_ask(client, consultation
     consultation.save()
     form = client.get(reverse("consultations:give", args=[consultation.slug])).content.decode()
     assert "Prisons, jails and detention" not in form
+
+
+def test_without_a_mail_server_the_receipt_is_never_said_to_be_mailed(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    # Default settings: no UPRHUB_EMAIL_HOST, mail is only printed to the server's log.
+    form = client.get(reverse("consultations:give", args=[consultation.slug])).content.decode()
+    assert 'name="email_receipt"' not in form
+    with django_capture_on_commit_callbacks(execute=True):
+        page = give(client, consultation, email="maria@example.org", email_receipt="on")
+    assert CODE.search(page.content.decode())  # stored, the code shown
+    assert "We are also sending it" not in page.content.decode()
+    assert not OutboxMessage.objects.exists()  # nothing with her address and code in any log
+    with pytest.raises(services.ConsultationError, match="cannot send e-mail"):
+        services.submit_testimony(
+            consultation,
+            services.TestimonyInput(text="Again.", language="en"),
+            services.IdentityInput(email="maria@example.org"),
+            email_receipt=True,
+        )

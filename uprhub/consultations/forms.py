@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from uprhub.core.antispam import HONEYPOT_FIELD, HoneypotFormMixin
+from uprhub.core.outbox import mail_is_captured
 
 from . import crypto, topics
 from .models import Consultation
@@ -99,6 +100,10 @@ class TestimonyForm(HoneypotFormMixin, forms.Form):
             del self.fields["government"]
         if not consultation.questions.get("themes"):
             del self.fields["themes"]
+        if mail_is_captured():
+            # No mail server: nothing would reach the person (and the code would only be
+            # printed in the server's log), so the choice is not offered.
+            del self.fields["email_receipt"]
         if not consultation.needs_access_code:
             del self.fields["access_code"]
 

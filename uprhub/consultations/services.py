@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uprhub.core.mail import schedule_mail
+from uprhub.core.outbox import mail_is_captured
 from uprhub.core.rules import Actor, require_perm
 from uprhub.recommendations.models import SuggestionStatus, Theme
 from uprhub.recommendations.theme_names import theme_name
@@ -400,6 +401,8 @@ def submit_testimony(
         raise WrongAccessCode(_("The access code is not right. Ask the people who run it."))
     fields = _check_input(consultation, data)
     identity = identity or IdentityInput()
+    if email_receipt and mail_is_captured():
+        raise ConsultationError(_("This site cannot send e-mail: please write your code down."))
     if email_receipt and not identity.email.strip():
         raise ConsultationError(_("To receive the code by e-mail, give an e-mail address."))
     if receipt_code:

@@ -74,7 +74,11 @@ def give(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_spam():
             # A receipt like any other, for a testimony that does not exist: a bot learns nothing.
             # (Saying "we are also sending it" when asked, as for a person, so the two pages match.)
-            asked = bool(request.POST.get("email_receipt")) and bool(request.POST.get("email"))
+            asked = (
+                "email_receipt" in form.fields
+                and bool(request.POST.get("email_receipt"))
+                and bool(request.POST.get("email"))
+            )
             return _receipt(request, consultation, crypto.new_receipt_code(), emailed=asked)
         if form.is_valid():
             try:
@@ -84,12 +88,14 @@ def give(request: HttpRequest, slug: str) -> HttpResponse:
                     form.identity(),
                     access_code=form.cleaned_data.get("access_code", ""),
                     client_address=client_address(request),
-                    email_receipt=form.cleaned_data["email_receipt"],
+                    email_receipt=form.cleaned_data.get("email_receipt", False),
                 )
             except services.ConsultationError as error:
                 form.add_error(None, str(error))
             else:
-                return _receipt(request, consultation, code, form.cleaned_data["email_receipt"])
+                return _receipt(
+                    request, consultation, code, form.cleaned_data.get("email_receipt", False)
+                )
     return _private(
         render(request, "consultations/give.html", {"consultation": consultation, "form": form})
     )
