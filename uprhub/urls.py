@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/", include("uprhub.reports.urls")),
     path("classifier/", include("uprhub.classifier.urls")),
     path("listen/", include("uprhub.consultations.urls")),
+    path("followup/", include("uprhub.followup.urls")),
     # The language switcher is on every page; with a CSRF token in it no page could be cached
     # for anonymous visitors. Changing the language is harmless if forged (it only sets the
     # language cookie), so the switcher posts without a token.

@@ -22,6 +22,7 @@ from uprhub.consultations import exporting as consultation_exports
 from uprhub.consultations import selectors as consultations
 from uprhub.consultations.models import Consultation
 from uprhub.core.rules import has_perm
+from uprhub.followup.api import router as followup_router
 from uprhub.recommendations import selectors as recommendations
 from uprhub.recommendations.models import Theme
 from uprhub.reports.api import router as reports_router
@@ -65,6 +66,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/reports", reports_router)
+api.add_router("/followup", followup_router)
 
 
 class Pagination(PageNumberPagination):

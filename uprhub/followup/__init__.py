@@ -1,5 +1,6 @@
 """Follow up: how a State implemented the recommendations it received, with evidence.
 
-For now the evidence finder only (``paragraphs.py``, ``evidence.py``, command
-``uprhub followup evidence``); assessments and scorecards come later.
+Assessment rounds, organisations' assessments and the coalition's reviewed positions
+(`models.py`), the evidence finder (``paragraphs.py``, ``evidence.py``), public scorecards,
+the implementation report, and links between cycles' recommendations.
 """

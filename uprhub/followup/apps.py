@@ -6,3 +6,9 @@ class FollowupConfig(AppConfig):
     name = "uprhub.followup"
     verbose_name = _("Follow up: implementation and evidence")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import calendar_events, receivers
+
+        calendar_events.register()
+        receivers.connect()

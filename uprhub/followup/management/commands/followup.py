@@ -1,99 +1,31 @@
 """`uprhub followup …`: following up recommendations on the command line.
 
-uprhub followup evidence ISO3 --cycle N [--rec PARAGRAPH …] [--limit K] [--format json|text]
+Each subcommand lives in `uprhub.followup.commands` (``uprhub followup --help`` lists them).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from uprhub.followup import evidence
-
-FORMATS = ("json", "text")
+from uprhub.followup import commands
 
 
 class Command(BaseCommand):
-    help = _("Follow up recommendations: find evidence of their implementation.")
+    help = _(
+        "Follow up recommendations: assessment rounds, evidence of implementation, "
+        "scorecards and reports."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        find = sub.add_parser(
-            "evidence",
-            help=_(
-                "For each recommendation of a State's cycle, the paragraphs of its next review's "
-                "UN documents (/1, /2, /3) that speak of the same measure, best first."
-            ),
-        )
-        find.add_argument("state", metavar="ISO3", help=_("ISO 3166-1 alpha-3 code, e.g. USA."))
-        find.add_argument(
-            "--cycle",
-            type=int,
-            required=True,
-            help=_("UPR cycle of the recommendations (the evidence comes from the next one)."),
-        )
-        find.add_argument(
-            "--rec",
-            action="append",
-            metavar="PARAGRAPH",
-            help=_("Only this recommendation, by its paragraph number, e.g. 26.176 (repeatable)."),
-        )
-        find.add_argument(
-            "--limit",
-            type=int,
-            default=evidence.DEFAULT_LIMIT,
-            help=_("Paragraphs per recommendation (default: %(default)s)."),
-        )
-        find.add_argument(
-            "--method",
-            choices=evidence.METHODS,
-            default=evidence.FUSED,
-            help=_("How paragraphs are ranked (default: %(default)s)."),
-        )
-        find.add_argument(
-            "--no-semantic",
-            action="store_true",
-            help=_("Do not use the semantic model even when it is installed (faster)."),
-        )
-        find.add_argument(
-            "--format",
-            choices=FORMATS,
-            default="json",
-            help=_("json (default): for programs; text: for reading."),
-        )
+        for module in commands.modules():
+            module.add_parser(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["subcommand"] == "evidence":
-            self._evidence(options)
-
-    def _evidence(self, options: dict[str, Any]) -> None:
-        if options["limit"] < 1:
-            raise CommandError(_("--limit must be at least 1."))
-        if options["cycle"] < 1:
-            raise CommandError(_("--cycle must be at least 1."))
-        verbose = options["verbosity"] >= 1
-        try:
-            results = evidence.find_evidence(
-                options["state"],
-                options["cycle"],
-                paragraphs=options["rec"],
-                limit=options["limit"],
-                method=options["method"],
-                use_semantic=False if options["no_semantic"] else None,
-                progress=self.stderr.write if verbose else None,
-            )
-        except evidence.EvidenceError as error:
-            raise CommandError(str(error)) from error
-        if options["format"] == "json":
-            payload = {"results": [item.as_dict() for item in results]}
-            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
-            return
-        for item in results:
-            self.stdout.write(item.recommendation)
-            for found in item.evidence:
-                self.stdout.write(
-                    f"  {found.document} para. {found.paragraph} ({found.score:.2f}): {found.quote}"
-                )
+        for module in commands.modules():
+            if options["subcommand"] == module.NAME:
+                module.run(self, options)
+                return

@@ -1,0 +1,3 @@
+"""Follow-up API endpoints (see ``api.py``)."""
+
+from __future__ import annotations
