@@ -46,6 +46,8 @@ def test_the_command_line_may_only_what_the_rules_mark_as_system():
         "consultations.manage",
         "consultations.view_results",
         "consultations.import",
+        "followup.manage_round",
+        "followup.view_work",
     }
     for name in rules.RULES:
         assert rules.has_perm(None, name) is (name in system)
