@@ -198,3 +198,18 @@ def test_assessor_without_organisation_is_told(client):
     assert "member of no organisation" in page
     assert not RoundRole.objects.exists()
     assert made.as_of == date(2022, 6, 1)
+
+
+def test_list_and_overview_query_budgets(client, django_assert_max_num_queries):
+    review = usa_review()
+    for number in range(30):
+        made = make_round(review, name=f"Round {number}")
+    for _ in range(5):
+        person, organisation = member_of()
+        rounds.add_role(None, made, person, "assessor", organisation)
+    signed_in(client, "coordinator")
+    with django_assert_max_num_queries(12):
+        page = client.get("/followup/rounds/")
+    assert "Page 1 of 2" in page.content.decode()
+    with django_assert_max_num_queries(14):
+        assert client.get(made.get_absolute_url()).status_code == 200

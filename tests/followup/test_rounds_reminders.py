@@ -162,3 +162,20 @@ def test_without_a_mail_server_the_outbox_keeps_them(
     kept = OutboxMessage.objects.filter(kind="followup_round_reminder")
     assert kept.count() == 2
     assert set(kept.values_list("status", flat=True)) == {OutboxStatus.CAPTURED}
+
+
+def test_a_concurrent_run_that_logged_first_wins(
+    people, mailbox, django_capture_on_commit_callbacks
+):
+    # Another run inserted Ana's row between our selection and our insert: the unique
+    # (email, key) refuses ours, and she is not sent a second one.
+    ReminderLog.objects.create(
+        email="ana@example.org",
+        key=f"followup-round-{people['round'].pk}-assessments_due:7",
+        state_code="USA",
+        due=SEVEN_BEFORE_ASSESSMENTS,
+    )
+    report = run_at(SEVEN_BEFORE_ASSESSMENTS, django_capture_on_commit_callbacks)
+    counts = report.sources["uprhub.followup.reminders.send_round_reminders"]
+    assert counts == {"due": 2, "sent": 1, "skipped": 1}
+    assert [a for m in mailbox.messages for a in m.rcpt_tos] == ["bo@example.org"]

@@ -25,6 +25,7 @@ sent late (a run after an outage does not send "in 7 days" three days before).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -33,12 +34,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from uprhub.core.mail import absolute_url, schedule_mail
+from uprhub.core.mail import HeaderInjectionError, absolute_url, schedule_mail
 from uprhub.mailinglists.models import DeliveryStatus, ReminderLog
 
 from . import round_selectors
 from .models import AssessmentRound, RoundRole, RoundRoleKind
 from .round_selectors import DEADLINE_FIELDS, deadline_moment
+
+log = logging.getLogger(__name__)
 
 DEFAULT_DAYS = (7, 1)
 WINDOW = timedelta(days=1)
@@ -60,9 +63,13 @@ class RoundReminderReport:
     due: int = 0
     sent: int = 0
     skipped: int = 0
+    failed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"due": self.due, "sent": self.sent, "skipped": self.skipped}
+        counts = {"due": self.due, "sent": self.sent, "skipped": self.skipped}
+        if self.failed:
+            counts["failed"] = self.failed
+        return counts
 
 
 def due_reminders(
@@ -164,7 +171,14 @@ def send_round_reminders(
     for round_, deadline, day, days_before in due_reminders(now, days):
         for user, roles in _recipients(round_, deadline).items():
             report.due += 1
-            if _send_one(user, roles, round_, deadline, day, days_before):
+            try:
+                sent = _send_one(user, roles, round_, deadline, day, days_before)
+            except (HeaderInjectionError, ValueError):
+                # An address the mail layer refuses: nothing was logged, the others still go.
+                log.exception("Round reminder to user %s not queued", user.pk)
+                report.failed += 1
+                continue
+            if sent:
                 report.sent += 1
             else:
                 report.skipped += 1
