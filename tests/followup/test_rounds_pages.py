@@ -52,7 +52,8 @@ def test_create_through_the_form(client):
     signed_in(client, "coordinator")
     form = client.get("/followup/rounds/new/").content.decode()
     assert "United States — 3rd cycle (session 36, 2020)" in form
-    assert "Largely satisfactory" in form  # the scale's grades are described
+    assert "A – Largely satisfactory" in form  # the scale's grades are described
+    assert "Reply or action largely satisfactory." in form
     response = client.post(
         "/followup/rounds/new/",
         {
@@ -158,6 +159,7 @@ def test_give_an_assessor_role_in_two_steps(client):
     assert "Bea Member" in page and "Ray Registered" not in page  # members and up only
     step_two = client.post(url, {"user": person.pk, "role": "assessor"}).content.decode()
     assert own.name in step_two and "Not Theirs" not in step_two
+    assert "Assessor: Bea Member" in step_two
     assert not RoundRole.objects.exists()
     response = client.post(url, {"user": person.pk, "role": "assessor", "organisation": own.pk})
     assert response.status_code == 302

@@ -80,7 +80,11 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Round created. Next: choose who takes part."))
             return redirect("followup:round_people", round_.slug)
-    return render(request, "followup/rounds/form.html", {"form": form, "round": None})
+    return render(
+        request,
+        "followup/rounds/form.html",
+        {"form": form, "round": None, "scales": round_selectors.scales()},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,21 +115,23 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "followup/rounds/form.html",
-        {"form": form, "round": round_, "stale": stale},
+        {"form": form, "round": round_, "stale": stale, "scales": round_selectors.scales()},
     )
 
 
 def _dates(round_: AssessmentRound, today: date) -> list[dict[str, Any]]:
     rows = []
-    for label, value in (
-        (_("Assessed as of"), round_.as_of),
-        (_("Assessments due"), round_.assessments_due),
-        (_("Review due"), round_.review_due),
-        (_("Publication planned"), round_.publish_on),
+    for label, value, deadline in (
+        (_("Assessed as of"), round_.as_of, False),
+        (_("Assessments due"), round_.assessments_due, True),
+        (_("Review due"), round_.review_due, True),
+        (_("Publication planned"), round_.publish_on, True),
     ):
         if value is not None:
             days = (value - today).days
-            rows.append({"label": label, "date": value, "days": days, "ago": -days})
+            rows.append(
+                {"label": label, "date": value, "deadline": deadline, "days": days, "ago": -days}
+            )
     return rows
 
 
@@ -215,6 +221,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
             "roles": round_selectors.roles_of(round_),
             "form": form,
             "organisation_form": organisation_form,
+            "chosen": form.cleaned_data.get("user") if organisation_form else None,
         },
     )
 
