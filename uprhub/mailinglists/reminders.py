@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,7 +39,7 @@ from uprhub.calendar.reminders import reminder_key, reminders_due
 from uprhub.calendar.selectors import DeadlineEntry
 from uprhub.core.mail import HeaderInjectionError, absolute_url
 
-from . import tokens
+from . import extra, tokens
 from .delivery import CLAIM_TIMEOUT, classify, describe, max_attempts
 from .models import (
     MEMBER_ROLES,
@@ -62,6 +62,8 @@ class ReminderReport:
     failed: int = 0
     skipped: int = 0
     connection_error: str = ""
+    # What each reminder source of a higher floor did (`extra.run_sources`), by its name.
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def eligible_preferences() -> list[ReminderPreference]:
@@ -271,4 +273,5 @@ def send_reminders(
                     new_rows.append(row)
     report.created = len(new_rows)
     _deliver(retries + new_rows, report)
+    report.sources = extra.run_sources(now)
     return report
