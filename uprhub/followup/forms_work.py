@@ -99,7 +99,7 @@ class PositionForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    action = forms.ChoiceField(
+    transition = forms.ChoiceField(
         choices=[("submit", "submit"), ("publish", "publish"), ("send_back", "send_back")]
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -132,6 +132,9 @@ def _recommendation_page(
     mine = _my_organisations(request, round_)
     position = _position_of(round_, rec)
     own = {a.organisation_id: a for a in assessments}
+    mine_ids = {o.pk for o in mine}
+    for assessment in assessments:
+        assessment.is_mine = assessment.organisation_id in mine_ids  # type: ignore[attr-defined]
     if assessment_form is None and mine:
         first = own.get(mine[0].pk)
         assessment_form = AssessmentForm(
@@ -295,7 +298,7 @@ def _transition(request: HttpRequest, round_: AssessmentRound, rec: Recommendati
             request, round_, rec, error=_("Nothing to change: reload the page."), status=400
         )
     action, version, note = (
-        form.cleaned_data["action"],
+        form.cleaned_data["transition"],
         form.cleaned_data["version"],
         form.cleaned_data["note"],
     )
@@ -465,17 +468,14 @@ def cluster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_bound:
         for rec in recs:
             form.initial[f"version_{rec.pk}"] = seen.get(rec.pk)
+    current = _cluster_current(round_, recs)
+    rows = form.rows()
+    for row in rows:
+        row["now"] = current[row["recommendation"].pk]
     return render(
         request,
         "followup/work/cluster.html",
-        {
-            "round": round_,
-            "cluster": group,
-            "form": form,
-            "rows": form.rows(),
-            "conflict": conflict,
-            "current": _cluster_current(round_, recs),
-        },
+        {"round": round_, "cluster": group, "form": form, "rows": rows, "conflict": conflict},
         status=status,
     )
 
