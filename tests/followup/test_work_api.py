@@ -40,7 +40,11 @@ def test_progress_by_role(client, world):
     assert response.status_code == 200
     body = response.json()
     assert body["overall"] == {"total": 3, "assessed": 0, "in_review": 0, "published": 0}
-    assert {g["name"] for g in body["themes"]} == {"Death penalty", "Indigenous peoples", "No theme"}
+    assert {g["name"] for g in body["themes"]} == {
+        "Death penalty",
+        "Indigenous peoples",
+        "No theme",
+    }
     assert client.get(f"{BASE}/nope/progress").status_code == 404
 
 
@@ -51,9 +55,10 @@ def test_put_position_version_checked_with_409(client, world):
     assert client.get(url).status_code == 404
     response = _put(client, url, {"grade": "C", "rationale": "First.", "version": None})
     assert response.status_code == 200 and response.json()["version"] == 1
-    assert _put(client, url, {"grade": "B", "rationale": "Second.", "version": 1}).json()[
-        "version"
-    ] == 2
+    assert (
+        _put(client, url, {"grade": "B", "rationale": "Second.", "version": 1}).json()["version"]
+        == 2
+    )
     clash = _put(client, url, {"grade": "E", "rationale": "Stale.", "version": 1})
     assert clash.status_code == 409
     assert clash.json()["current"]["rationale"] == "Second."

@@ -48,19 +48,36 @@ def _position(world, who, rec=None, code="C"):
 def test_assessment_created_then_version_checked(world):
     who = assessor(world)
     first = services.save_assessment(
-        who, world.round, world.recs[0], world.org, grade=world.grade("B"), rationale="Some.",
+        who,
+        world.round,
+        world.recs[0],
+        world.org,
+        grade=world.grade("B"),
+        rationale="Some.",
         as_of=AS_OF,
     )
     assert first.version == 1
     second = services.save_assessment(
-        who, world.round, world.recs[0], world.org, grade=world.grade("A"), rationale="More.",
-        as_of=AS_OF, version=1,
+        who,
+        world.round,
+        world.recs[0],
+        world.org,
+        grade=world.grade("A"),
+        rationale="More.",
+        as_of=AS_OF,
+        version=1,
     )
     assert (second.version, second.grade.code) == (2, "A")
     with pytest.raises(ConflictError) as raised:
         services.save_assessment(
-            who, world.round, world.recs[0], world.org, grade=world.grade("E"), rationale="Old.",
-            as_of=AS_OF, version=1,
+            who,
+            world.round,
+            world.recs[0],
+            world.org,
+            grade=world.grade("E"),
+            rationale="Old.",
+            as_of=AS_OF,
+            version=1,
         )
     assert raised.value.current.rationale == "More."
     assert "26.1" in str(raised.value)
@@ -69,7 +86,7 @@ def test_assessment_created_then_version_checked(world):
 
 def test_new_assessment_over_an_existing_one_is_a_clash(world):
     who = assessor(world)
-    kwargs = dict(grade=world.grade("B"), rationale="x", as_of=AS_OF)
+    kwargs = {"grade": world.grade("B"), "rationale": "x", "as_of": AS_OF}
     services.save_assessment(who, world.round, world.recs[0], world.org, **kwargs)
     with pytest.raises(ConflictError):
         services.save_assessment(who, world.round, world.recs[0], world.org, **kwargs)
@@ -80,7 +97,12 @@ def test_assessment_grade_must_be_on_the_round_scale(world):
     other = Grade.objects.get(scale__slug="upr-info", code="fully")
     with pytest.raises(FollowupError, match="scale"):
         services.save_assessment(
-            assessor(world), world.round, world.recs[0], world.org, grade=other, rationale="",
+            assessor(world),
+            world.round,
+            world.recs[0],
+            world.org,
+            grade=other,
+            rationale="",
             as_of=AS_OF,
         )
     assert not Assessment.objects.exists()
@@ -90,8 +112,13 @@ def test_assessor_only_for_their_organisation(world):
     who = assessor(world)
     with pytest.raises(PermissionDenied):
         services.save_assessment(
-            who, world.round, world.recs[0], world.other_org, grade=world.grade("B"),
-            rationale="", as_of=AS_OF,
+            who,
+            world.round,
+            world.recs[0],
+            world.other_org,
+            grade=world.grade("B"),
+            rationale="",
+            as_of=AS_OF,
         )
 
 
@@ -99,8 +126,13 @@ def test_recommendation_of_another_review_refused(world):
     stranger = RecommendationFactory(paragraph="99.1")
     with pytest.raises(FollowupError, match="99.1"):
         services.save_assessment(
-            assessor(world), world.round, stranger, world.org, grade=world.grade("B"),
-            rationale="", as_of=AS_OF,
+            assessor(world),
+            world.round,
+            stranger,
+            world.org,
+            grade=world.grade("B"),
+            rationale="",
+            as_of=AS_OF,
         )
 
 
@@ -110,7 +142,12 @@ def test_closed_round_takes_no_assessment(world):
     world.round.save()
     with pytest.raises(FollowupError, match="closed"):
         services.save_assessment(
-            who, world.round, world.recs[0], world.org, grade=world.grade("B"), rationale="",
+            who,
+            world.round,
+            world.recs[0],
+            world.org,
+            grade=world.grade("B"),
+            rationale="",
             as_of=AS_OF,
         )
 
@@ -123,8 +160,14 @@ def test_position_saves_bump_version_and_keep_revisions(world):
     position = _position(world, who)
     assert (position.status, position.version) == (PositionStatus.DRAFT, 1)
     position = services.save_position(
-        who, world.round, world.recs[0], grade=world.grade("B"), rationale="Better.",
-        as_of=AS_OF, version=1, note="after the law passed",
+        who,
+        world.round,
+        world.recs[0],
+        grade=world.grade("B"),
+        rationale="Better.",
+        as_of=AS_OF,
+        version=1,
+        note="after the law passed",
     )
     assert position.version == 2
     revisions = list(position.revisions.all())
@@ -133,8 +176,13 @@ def test_position_saves_bump_version_and_keep_revisions(world):
     assert revisions[0].author_label == who.profile.full_name
     with pytest.raises(ConflictError) as raised:
         services.save_position(
-            who, world.round, world.recs[0], grade=world.grade("E"), rationale="Stale.",
-            as_of=AS_OF, version=1,
+            who,
+            world.round,
+            world.recs[0],
+            grade=world.grade("E"),
+            rationale="Stale.",
+            as_of=AS_OF,
+            version=1,
         )
     assert raised.value.current.rationale == "Better."
     assert Position.objects.get().rationale == "Better."
@@ -148,22 +196,37 @@ def test_full_cycle_draft_review_publish_send_back(world):
     # In review: only reviewers change it.
     with pytest.raises(PermissionDenied):
         services.save_position(
-            drafter, world.round, world.recs[0], grade=world.grade("A"), rationale="",
-            as_of=AS_OF, version=position.version,
+            drafter,
+            world.round,
+            world.recs[0],
+            grade=world.grade("A"),
+            rationale="",
+            as_of=AS_OF,
+            version=position.version,
         )
     with pytest.raises(PermissionDenied):
         services.publish(drafter, position, version=position.version)
     position = services.save_position(
-        boss, world.round, world.recs[0], grade=world.grade("A"), rationale="Checked.",
-        as_of=AS_OF, version=position.version,
+        boss,
+        world.round,
+        world.recs[0],
+        grade=world.grade("A"),
+        rationale="Checked.",
+        as_of=AS_OF,
+        version=position.version,
     )
     position = services.publish(boss, position, version=position.version)
     assert position.status == PositionStatus.PUBLISHED
     assert position.published_by == boss and position.published_at is not None
     with pytest.raises(FollowupError, match="send it back"):
         services.save_position(
-            boss, world.round, world.recs[0], grade=world.grade("B"), rationale="",
-            as_of=AS_OF, version=position.version,
+            boss,
+            world.round,
+            world.recs[0],
+            grade=world.grade("B"),
+            rationale="",
+            as_of=AS_OF,
+            version=position.version,
         )
     with pytest.raises(FollowupError, match="note"):
         services.send_back(boss, position, version=position.version, note="  ")
@@ -223,7 +286,12 @@ def test_closed_round_refuses_transitions(world):
 def test_evidence_validation(world, fields, message):
     who = assessor(world)
     assessment = services.save_assessment(
-        who, world.round, world.recs[0], world.org, grade=world.grade("B"), rationale="",
+        who,
+        world.round,
+        world.recs[0],
+        world.org,
+        grade=world.grade("B"),
+        rationale="",
         as_of=AS_OF,
     )
     with pytest.raises(FollowupError, match=message):
@@ -234,12 +302,21 @@ def test_evidence_validation(world, fields, message):
 def test_evidence_added_and_removed(world):
     who = assessor(world)
     assessment = services.save_assessment(
-        who, world.round, world.recs[0], world.org, grade=world.grade("B"), rationale="",
+        who,
+        world.round,
+        world.recs[0],
+        world.org,
+        grade=world.grade("B"),
+        rationale="",
         as_of=AS_OF,
     )
     item = services.add_evidence(
-        who, assessment, kind="un_document", document_symbol="A/HRC/WG.6/50/USA/2",
-        paragraph=26, quote="The State abolished it.",
+        who,
+        assessment,
+        kind="un_document",
+        document_symbol="A/HRC/WG.6/50/USA/2",
+        paragraph=26,
+        quote="The State abolished it.",
     )
     second = services.add_evidence(who, assessment, kind="url", url="https://example.org/a")
     assert (item.order, second.order) == (1, 2)
@@ -252,8 +329,13 @@ def test_evidence_added_and_removed(world):
 def test_adopt_assessment_copies_grade_rationale_and_evidence(world):
     who, drafter = assessor(world), assessor(world, world.other_org)
     assessment = services.save_assessment(
-        who, world.round, world.recs[0], world.org, grade=world.grade("D"),
-        rationale="No reply.", as_of=datetime.date(2025, 1, 1),
+        who,
+        world.round,
+        world.recs[0],
+        world.org,
+        grade=world.grade("D"),
+        rationale="No reply.",
+        as_of=datetime.date(2025, 1, 1),
     )
     services.add_evidence(who, assessment, kind="law", title="Act 12", quote="q")
     position = services.adopt_assessment(drafter, world.round, assessment, version=None)
@@ -275,10 +357,18 @@ def test_cluster_assessed_in_one_step_with_overrides(world):
     cluster = cluster_of(world)
     a, b, c = world.recs
     saved = services.assess_cluster(
-        who, world.round, cluster, target="organisation", organisation=world.org,
-        grade=world.grade("D"), rationale="No abolition.", as_of=AS_OF,
-        overrides={b.pk: {"grade": world.grade("B").pk, "rationale": "Moratorium."},
-                   c.pk: {"skip": True}},
+        who,
+        world.round,
+        cluster,
+        target="organisation",
+        organisation=world.org,
+        grade=world.grade("D"),
+        rationale="No abolition.",
+        as_of=AS_OF,
+        overrides={
+            b.pk: {"grade": world.grade("B").pk, "rationale": "Moratorium."},
+            c.pk: {"skip": True},
+        },
         versions={},
     )
     assert len(saved) == 2
@@ -288,8 +378,15 @@ def test_cluster_assessed_in_one_step_with_overrides(world):
     assert c.pk not in rows
     # Again, from the versions seen: both bumped.
     services.assess_cluster(
-        who, world.round, cluster, target="organisation", organisation=world.org,
-        grade=world.grade("C"), rationale="", as_of=AS_OF, overrides={c.pk: {"skip": True}},
+        who,
+        world.round,
+        cluster,
+        target="organisation",
+        organisation=world.org,
+        grade=world.grade("C"),
+        rationale="",
+        as_of=AS_OF,
+        overrides={c.pk: {"skip": True}},
         versions={a.pk: 1, b.pk: 1},
     )
     assert sorted(Assessment.objects.values_list("version", flat=True)) == [2, 2]
@@ -307,8 +404,14 @@ def test_cluster_of_twelve_all_or_nothing_failure_on_the_seventh():
     other_scale = Grade.objects.get(scale__slug="upr-info", code="fully")
     with pytest.raises(FollowupError, match=seventh.paragraph):
         services.assess_cluster(
-            who, world.round, cluster, target="position", grade=world.grade("D"),
-            rationale="r", as_of=AS_OF, overrides={seventh.pk: {"grade": other_scale}},
+            who,
+            world.round,
+            cluster,
+            target="position",
+            grade=world.grade("D"),
+            rationale="r",
+            as_of=AS_OF,
+            overrides={seventh.pk: {"grade": other_scale}},
             versions={},
         )
     assert not Position.objects.exists() and not PositionRevision.objects.exists()
@@ -321,8 +424,15 @@ def test_cluster_clash_on_the_seventh_writes_nothing():
     _position(world, who, rec=seventh)  # someone drafted it meanwhile
     with pytest.raises(ConflictError) as raised:
         services.assess_cluster(
-            who, world.round, cluster, target="position", grade=world.grade("D"),
-            rationale="r", as_of=AS_OF, overrides={}, versions={},
+            who,
+            world.round,
+            cluster,
+            target="position",
+            grade=world.grade("D"),
+            rationale="r",
+            as_of=AS_OF,
+            overrides={},
+            versions={},
         )
     assert raised.value.paragraphs == [seventh.paragraph]
     assert seventh.paragraph in str(raised.value)
@@ -337,8 +447,15 @@ def test_cluster_refuses_published_positions_by_paragraph():
     position = services.publish(boss, position, version=2)
     with pytest.raises(FollowupError, match=world.recs[1].paragraph):
         services.assess_cluster(
-            boss, world.round, cluster, target="position", grade=world.grade("D"),
-            rationale="r", as_of=AS_OF, overrides={}, versions={world.recs[1].pk: 3},
+            boss,
+            world.round,
+            cluster,
+            target="position",
+            grade=world.grade("D"),
+            rationale="r",
+            as_of=AS_OF,
+            overrides={},
+            versions={world.recs[1].pk: 3},
         )
 
 
@@ -348,15 +465,29 @@ def test_cluster_of_twelve_in_bounded_queries(django_assert_max_num_queries):
     overrides = {world.recs[3].pk: {"grade": "A"}, world.recs[4].pk: {"skip": True}}
     with django_assert_max_num_queries(12):
         saved = services.assess_cluster(
-            who, world.round, cluster, target="position", grade=world.grade("D"),
-            rationale="r", as_of=AS_OF, overrides=overrides, versions={},
+            who,
+            world.round,
+            cluster,
+            target="position",
+            grade=world.grade("D"),
+            rationale="r",
+            as_of=AS_OF,
+            overrides=overrides,
+            versions={},
         )
     assert len(saved) == 11
     versions = {p.recommendation_id: p.version for p in Position.objects.all()}
     with django_assert_max_num_queries(12):
         services.assess_cluster(
-            who, world.round, cluster, target="position", grade=world.grade("C"),
-            rationale="again", as_of=AS_OF, overrides={}, versions=versions,
+            who,
+            world.round,
+            cluster,
+            target="position",
+            grade=world.grade("C"),
+            rationale="again",
+            as_of=AS_OF,
+            overrides={},
+            versions=versions,
         )
     assert Position.objects.count() == 12
     assert PositionRevision.objects.count() == 11 + 12
@@ -366,7 +497,14 @@ def test_cluster_target_organisation_needs_assessor_of_that_organisation():
     world, cluster = _big_world(3)
     with pytest.raises(PermissionDenied):
         services.assess_cluster(
-            reviewer(world), world.round, cluster, target="organisation",
-            organisation=world.org, grade=world.grade("D"), rationale="", as_of=AS_OF,
-            overrides={}, versions={},
+            reviewer(world),
+            world.round,
+            cluster,
+            target="organisation",
+            organisation=world.org,
+            grade=world.grade("D"),
+            rationale="",
+            as_of=AS_OF,
+            overrides={},
+            versions={},
         )

@@ -52,7 +52,7 @@ def test_role_in_another_round_is_refused(client, world):
 def test_work_list_shows_grades_side_by_side_and_disagreement(client, world):
     first, second = assessor(world), assessor(world, world.other_org)
     rec = world.recs[0]
-    kwargs = dict(rationale="", as_of=AS_OF)
+    kwargs = {"rationale": "", "as_of": AS_OF}
     services.save_assessment(first, world.round, rec, world.org, grade=world.grade("A"), **kwargs)
     services.save_assessment(
         second, world.round, rec, world.other_org, grade=world.grade("D"), **kwargs
@@ -111,8 +111,12 @@ def test_reviewer_without_organisation_cannot_post_an_assessment(client, world):
     _login(client, reviewer(world))
     response = client.post(
         _url(world, "recommendation", world.recs[0].pk),
-        {"action": "assessment", "organisation": world.org.pk, "grade": world.grade("B").pk,
-         "as_of": "2025-06-30"},
+        {
+            "action": "assessment",
+            "organisation": world.org.pk,
+            "grade": world.grade("B").pk,
+            "as_of": "2025-06-30",
+        },
     )
     assert response.status_code == 403
     assert not Assessment.objects.exists()
@@ -122,17 +126,32 @@ def test_position_conflict_keeps_the_text_and_shows_theirs(client, world):
     who, other = assessor(world), reviewer(world)
     rec = world.recs[0]
     services.save_position(
-        other, world.round, rec, grade=world.grade("C"), rationale="First.", as_of=AS_OF,
+        other,
+        world.round,
+        rec,
+        grade=world.grade("C"),
+        rationale="First.",
+        as_of=AS_OF,
         version=None,
     )
     services.save_position(
-        other, world.round, rec, grade=world.grade("C"), rationale="Their newer text.",
-        as_of=AS_OF, version=1,
+        other,
+        world.round,
+        rec,
+        grade=world.grade("C"),
+        rationale="Their newer text.",
+        as_of=AS_OF,
+        version=1,
     )
     response = _login(client, who).post(
         _url(world, "recommendation", rec.pk),
-        {"action": "position", "grade": world.grade("A").pk, "rationale": "My own words.",
-         "as_of": "2025-06-30", "version": 1},
+        {
+            "action": "position",
+            "grade": world.grade("A").pk,
+            "rationale": "My own words.",
+            "as_of": "2025-06-30",
+            "version": 1,
+        },
     )
     html = response.content.decode()
     assert response.status_code == 409
@@ -146,8 +165,16 @@ def test_draft_review_publish_through_the_pages(client, world):
     rec = world.recs[0]
     url = _url(world, "recommendation", rec.pk)
     _login(client, drafter)
-    client.post(url, {"action": "position", "grade": world.grade("D").pk, "rationale": "r",
-                      "as_of": "2025-06-30", "version": ""})
+    client.post(
+        url,
+        {
+            "action": "position",
+            "grade": world.grade("D").pk,
+            "rationale": "r",
+            "as_of": "2025-06-30",
+            "version": "",
+        },
+    )
     position = Position.objects.get()
     assert "Send for review" in client.get(url).content.decode()
     client.post(url, {"action": "transition", "transition": "submit", "version": 1})
@@ -155,13 +182,21 @@ def test_draft_review_publish_through_the_pages(client, world):
     assert position.status == PositionStatus.IN_REVIEW
     html = client.get(url).content.decode()
     assert "Publish" not in html  # not a reviewer
-    assert client.post(url, {"action": "transition", "transition": "publish",
-                             "version": 2}).status_code == 403
+    assert (
+        client.post(
+            url, {"action": "transition", "transition": "publish", "version": 2}
+        ).status_code
+        == 403
+    )
     client.force_login(boss)
     queue = client.get(_url(world, "review_queue"))
     assert queue.status_code == 200 and rec.paragraph in queue.content.decode()
-    assert client.post(url, {"action": "transition", "transition": "publish",
-                             "version": 2}).status_code == 302
+    assert (
+        client.post(
+            url, {"action": "transition", "transition": "publish", "version": 2}
+        ).status_code
+        == 302
+    )
     position.refresh_from_db()
     assert position.status == PositionStatus.PUBLISHED
     # Send back without a note: refused with a message.
@@ -184,12 +219,27 @@ def test_evidence_add_and_remove_through_the_page(client, world):
     )
     url = _url(world, "recommendation", rec.pk)
     _login(client, who)
-    response = client.post(url, {"action": "add_evidence", "owner": f"assessment-{assessment.pk}",
-                                 "kind": "un_document", "document_symbol": "A/HRC/WG.6/50/USA/2"})
+    response = client.post(
+        url,
+        {
+            "action": "add_evidence",
+            "owner": f"assessment-{assessment.pk}",
+            "kind": "un_document",
+            "document_symbol": "A/HRC/WG.6/50/USA/2",
+        },
+    )
     assert response.status_code == 400 and "paragraph number" in response.content.decode()
-    response = client.post(url, {"action": "add_evidence", "owner": f"assessment-{assessment.pk}",
-                                 "kind": "un_document", "document_symbol": "A/HRC/WG.6/50/USA/2",
-                                 "paragraph": 26, "quote": "It did."})
+    response = client.post(
+        url,
+        {
+            "action": "add_evidence",
+            "owner": f"assessment-{assessment.pk}",
+            "kind": "un_document",
+            "document_symbol": "A/HRC/WG.6/50/USA/2",
+            "paragraph": 26,
+            "quote": "It did.",
+        },
+    )
     assert response.status_code == 302
     item = EvidenceItem.objects.get()
     # Someone of another organisation cannot remove it.
@@ -208,8 +258,12 @@ def test_cluster_of_twelve_in_one_post(client, django_assert_max_num_queries):
     url = _url(world, "cluster", group.pk)
     page = client.get(url)
     assert page.status_code == 200 and "Same as above" in page.content.decode()
-    data = {"target": "position", "grade": world.grade("D").pk, "rationale": "Not abolished.",
-            "as_of": "2025-06-30"}
+    data = {
+        "target": "position",
+        "grade": world.grade("D").pk,
+        "rationale": "Not abolished.",
+        "as_of": "2025-06-30",
+    }
     data[f"grade_{world.recs[2].pk}"] = world.grade("B").pk
     data[f"skip_{world.recs[5].pk}"] = "on"
     with django_assert_max_num_queries(40):

@@ -45,12 +45,14 @@ def make_world(
     theme_names = ["Death penalty", "Indigenous peoples"]
     recs = []
     for n in range(recommendations):
-        theme = [ThemeFactory(name=theme_names[n % 2])] if themes and n < recommendations - 1 else []
+        theme = (
+            [ThemeFactory(name=theme_names[n % 2])] if themes and n < recommendations - 1 else []
+        )
         recs.append(
             RecommendationFactory(
                 review=review,
                 paragraph=f"26.{n + 1}",
-                text=f"Abolish measure {n + 1} and protect rights",
+                text=f"Abolish measure {n + 1} and protect rights ({slug})",
                 position="supported" if n % 3 else "noted",
                 themes=theme,
             )
@@ -70,16 +72,16 @@ def give_role(world: World, user: Any, role: str, organisation: Any = None) -> A
 
 
 def assessor(world: World, organisation: Any = None) -> Any:
-    return give_role(
-        world, make_user("member"), RoundRoleKind.ASSESSOR, organisation or world.org
-    )
+    return give_role(world, make_user("member"), RoundRoleKind.ASSESSOR, organisation or world.org)
 
 
 def reviewer(world: World) -> Any:
     return give_role(world, make_user("member"), RoundRoleKind.REVIEWER)
 
 
-def cluster_of(world: World, recs: list[Any] | None = None, label: str = "Death penalty") -> Cluster:
+def cluster_of(
+    world: World, recs: list[Any] | None = None, label: str = "Death penalty"
+) -> Cluster:
     cluster = Cluster.objects.create(review=world.round.review, label=label)
     cluster.recommendations.set(recs if recs is not None else world.recs)
     return cluster

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -21,10 +21,15 @@ from uprhub.core.rules import has_perm
 from uprhub.recommendations.models import Recommendation
 
 from . import progress, services
-from .api import router
 from .models import AssessmentRound, Cluster, Grade, Position
 
-T = TypeVar("T")
+# Mounted on `api.router` by `api.py` (importing it from here would make an import circle).
+router = Router(auth=django_auth, tags=["follow-up"])
+
+
+def _actor(request: HttpRequest) -> Any:
+    """The signed-in person doing a write (the services judge them, anonymous included)."""
+    return request.user
 
 
 class GradeIn(Schema):
@@ -129,7 +134,7 @@ def _position(round_: AssessmentRound, rec: Recommendation) -> Position | None:
     )
 
 
-def _call(action: Callable[[], T]) -> T | Status[dict[str, Any]]:
+def _call[T](action: Callable[[], T]) -> T | Status[dict[str, Any]]:
     """Run a service: refusals become 403, clashes 409 (with what is stored), errors 400."""
     try:
         return action()
@@ -189,7 +194,7 @@ def put_position(
     grade = _grade(round_, payload.grade)
     result = _call(
         lambda: services.save_position(
-            request.user,
+            _actor(request),
             round_,
             rec,
             grade=grade,
@@ -217,13 +222,13 @@ def transition(
         raise HttpError(404, _("The coalition has no position on this recommendation yet."))
     actions: dict[str, Callable[[], Position]] = {
         "submit": lambda: services.submit_for_review(
-            request.user, position, version=payload.version, note=payload.note
+            _actor(request), position, version=payload.version, note=payload.note
         ),
         "publish": lambda: services.publish(
-            request.user, position, version=payload.version, note=payload.note
+            _actor(request), position, version=payload.version, note=payload.note
         ),
         "send_back": lambda: services.send_back(
-            request.user, position, version=payload.version, note=payload.note
+            _actor(request), position, version=payload.version, note=payload.note
         ),
     }
     if payload.action not in actions:
@@ -257,7 +262,7 @@ def assess_cluster(request: HttpRequest, slug: str, cluster_id: int, payload: Cl
     }
     result = _call(
         lambda: services.assess_cluster(
-            request.user,
+            _actor(request),
             round_,
             cluster,
             target=payload.target,

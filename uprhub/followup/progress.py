@@ -148,9 +148,7 @@ def round_progress(round_: AssessmentRound) -> Progress:
         for theme_id, name in themes.get(rec_id) or [(NO_THEME, _("No theme"))]:
             group = by_theme.setdefault(theme_id, Group(theme_id, name))
             _count(group.counts, rec_id, assessed, statuses)
-    theme_groups = sorted(
-        by_theme.values(), key=lambda g: (g.key == NO_THEME, g.label.casefold())
-    )
+    theme_groups = sorted(by_theme.values(), key=lambda g: (g.key == NO_THEME, g.label.casefold()))
 
     # Per assessor: of all the recommendations, how many they assessed, and how far the
     # coalition got with those.
@@ -297,8 +295,8 @@ def work_list(
     rows = [
         Row(
             recommendation=loaded[rec_id],
-            position=(loaded[rec_id].round_positions or [None])[0],  # type: ignore[attr-defined]
-            assessments=list(loaded[rec_id].round_assessments),  # type: ignore[attr-defined]
+            position=next(iter(getattr(loaded[rec_id], "round_positions", [])), None),
+            assessments=list(getattr(loaded[rec_id], "round_assessments", [])),
             clusters=cluster_of.get(rec_id, []),
             themes=themes.get(rec_id, []),
         )

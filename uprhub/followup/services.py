@@ -347,7 +347,9 @@ def _transition(
         return fresh
 
 
-def submit_for_review(actor: Actor, position: Position, *, version: int, note: str = "") -> Position:
+def submit_for_review(
+    actor: Actor, position: Position, *, version: int, note: str = ""
+) -> Position:
     """Draft → in review (the round's assessors and reviewers)."""
     require_perm(
         actor,
@@ -435,9 +437,8 @@ def clean_evidence(fields: Mapping[str, Any]) -> dict[str, Any]:
             data[key] = fields[key]
     if kind == EvidenceKind.UN_DOCUMENT and not (data["document_symbol"] and data["paragraph"]):
         raise FollowupError(_("A UN document needs its symbol and the paragraph number."))
-    if kind == EvidenceKind.URL:
-        if not data["url"]:
-            raise FollowupError(_("A web page needs its address."))
+    if kind == EvidenceKind.URL and not data["url"]:
+        raise FollowupError(_("A web page needs its address."))
     if data["url"]:
         try:
             URLValidator(schemes=["http", "https"])(data["url"])
@@ -482,10 +483,8 @@ def add_evidence(actor: Actor, owner: Assessment | Position, **fields: Any) -> E
 
 def evidence_owner(item: EvidenceItem) -> Assessment | Position:
     if item.assessment_id:
-        return Assessment.objects.select_related("round", "organisation").get(
-            pk=item.assessment_id
-        )
-    return Position.objects.select_related("round", "recommendation").get(pk=item.position_id)
+        return Assessment.objects.select_related("round", "organisation").get(pk=item.assessment_id)
+    return Position.objects.select_related("round", "recommendation").get(pk=item.position_id or 0)
 
 
 def remove_evidence(actor: Actor, item: EvidenceItem) -> None:
@@ -533,7 +532,7 @@ def adopt_assessment(
         )
         have = {_same_evidence(item) for item in position.evidence.all()}
         start = len(have)
-        copies = []
+        copies: list[EvidenceItem] = []
         for item in assessment.evidence.all():
             if _same_evidence(item) in have:
                 continue
@@ -611,7 +610,7 @@ def assess_cluster(
         raise FollowupError(_("This cluster is of another review than the round's."))
     as_of = _check_as_of(as_of)
     common_rationale = _clean_rationale(rationale)
-    grades = {g.pk: g for g in Grade.objects.filter(scale_id=round.scale_id)}
+    grades: dict[Any, Grade] = {g.pk: g for g in Grade.objects.filter(scale_id=round.scale_id)}
     grades.update({g.code: g for g in list(grades.values())})
     common_grade = _grade_of(grade, grades, "") if grade is not None else None
     if common_grade is not None:
@@ -743,7 +742,9 @@ def assess_cluster(
             Position.objects.bulk_create(new_p)
         except IntegrityError:
             raise _cluster_conflict([p.recommendation for p in new_p], []) from None
-        Position.objects.bulk_update(changed_p, ["grade", "rationale", "as_of", "version", "updated_at"])
+        Position.objects.bulk_update(
+            changed_p, ["grade", "rationale", "as_of", "version", "updated_at"]
+        )
         note = _("Assessed with the cluster “%(label)s”") % {"label": cluster.label}
         PositionRevision.objects.bulk_create(
             [_revision(p, actor, note[:MAX_NOTE_CHARS]) for p in [*new_p, *changed_p]]

@@ -41,6 +41,11 @@ from ..models import (
 from ..policy import is_reviewer
 
 
+def _actor(request: HttpRequest) -> Any:
+    """The signed-in person doing a write (the services judge them, anonymous included)."""
+    return request.user
+
+
 def _round(request: HttpRequest, slug: str) -> AssessmentRound:
     round_ = get_object_or_404(AssessmentRound.objects.select_related("review", "scale"), slug=slug)
     if not has_perm(request.user, "followup.view_work", round_):
@@ -233,7 +238,7 @@ def _save_assessment(
     organisation = next(o for o in mine if o.pk == form.cleaned_data["organisation"])
     try:
         services.save_assessment(
-            request.user,
+            _actor(request),
             round_,
             rec,
             organisation,
@@ -266,7 +271,7 @@ def _save_position(
         return _recommendation_page(request, round_, rec, position_form=form, status=400)
     try:
         services.save_position(
-            request.user,
+            _actor(request),
             round_,
             rec,
             grade=form.cleaned_data["grade"],
@@ -304,13 +309,13 @@ def _transition(request: HttpRequest, round_: AssessmentRound, rec: Recommendati
     )
     try:
         if action == "submit":
-            services.submit_for_review(request.user, position, version=version, note=note)
+            services.submit_for_review(_actor(request), position, version=version, note=note)
             done = _("The position is sent for review.")
         elif action == "publish":
-            services.publish(request.user, position, version=version, note=note)
+            services.publish(_actor(request), position, version=version, note=note)
             done = _("The position is published.")
         else:
-            services.send_back(request.user, position, version=version, note=note)
+            services.send_back(_actor(request), position, version=version, note=note)
             done = _("The position is back to draft.")
     except services.ConflictError as clash:
         return _recommendation_page(request, round_, rec, conflict=clash, status=409)
@@ -337,13 +342,15 @@ def _owner(round_: AssessmentRound, rec: Recommendation, key: str) -> Assessment
     return found
 
 
-def _add_evidence(request: HttpRequest, round_: AssessmentRound, rec: Recommendation) -> HttpResponse:
+def _add_evidence(
+    request: HttpRequest, round_: AssessmentRound, rec: Recommendation
+) -> HttpResponse:
     form = EvidenceForm(request.POST)
     if not form.is_valid():
         return _recommendation_page(request, round_, rec, evidence_form=form, status=400)
     owner = _owner(round_, rec, form.cleaned_data["owner"])
     try:
-        services.add_evidence(request.user, owner, **form.evidence_fields())
+        services.add_evidence(_actor(request), owner, **form.evidence_fields())
     except services.FollowupError as refused:
         form.add_error(None, str(refused))
         return _recommendation_page(request, round_, rec, evidence_form=form, status=400)
@@ -362,7 +369,7 @@ def _remove_evidence(
     if owner.round_id != round_.pk or owner.recommendation_id != rec.pk:
         raise Http404
     try:
-        services.remove_evidence(request.user, item)
+        services.remove_evidence(_actor(request), item)
     except services.FollowupError as refused:
         return _recommendation_page(request, round_, rec, error=str(refused), status=400)
     messages.success(request, _("The evidence is removed."))
@@ -383,7 +390,7 @@ def _adopt(request: HttpRequest, round_: AssessmentRound, rec: Recommendation) -
     version = int(version_text) if version_text.isdigit() else None
     try:
         services.adopt_assessment(
-            request.user, position or round_, assessment, version=version, recommendation=rec
+            _actor(request), position or round_, assessment, version=version, recommendation=rec
         )
     except services.ConflictError as clash:
         return _recommendation_page(request, round_, rec, conflict=clash, status=409)
@@ -415,7 +422,9 @@ def cluster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = get_object_or_404(Cluster, pk=pk, review_id=round_.review_id)
     recs = list(group.recommendations.order_by("paragraph_sort", "id"))
     mine = _my_organisations(request, round_)
-    targets = [(f"organisation-{o.pk}", _("%(name)s's assessment") % {"name": o.name}) for o in mine]
+    targets = [
+        (f"organisation-{o.pk}", _("%(name)s's assessment") % {"name": o.name}) for o in mine
+    ]
     if has_perm(request.user, "followup.draft_position", round_):
         targets.append(("position", _("The coalition's draft position")))
     if not targets:
@@ -423,15 +432,13 @@ def cluster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     conflict: services.ConflictError | None = None
     status = 200
     if request.method == "POST":
-        form = ClusterForm(
-            request.POST, round_=round_, recommendations=recs, targets=targets
-        )
+        form = ClusterForm(request.POST, round_=round_, recommendations=recs, targets=targets)
         if form.is_valid():
             target = form.cleaned_data["target"]
             organisation = next((o for o in mine if f"organisation-{o.pk}" == target), None)
             try:
                 saved = services.assess_cluster(
-                    request.user,
+                    _actor(request),
                     round_,
                     group,
                     target="position" if target == "position" else "organisation",
@@ -531,7 +538,4 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("recommendation__paragraph_sort", "pk")
     )
     page = Paginator(positions, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "followup/work/review_queue.html", {"round": round_, "page": page}
-    )
-
+    return render(request, "followup/work/review_queue.html", {"round": round_, "page": page})
