@@ -508,3 +508,37 @@ def test_cluster_target_organisation_needs_assessor_of_that_organisation():
             overrides={},
             versions={},
         )
+
+
+def test_cluster_names_positions_in_review_for_assessors():
+    world, cluster = _big_world(3)
+    drafter = assessor(world)
+    position = _position(world, drafter, rec=world.recs[2])
+    services.submit_for_review(drafter, position, version=1)
+    versions = {world.recs[2].pk: 2}
+    with pytest.raises(FollowupError, match=f"{world.recs[2].paragraph} is in review"):
+        services.assess_cluster(
+            drafter,
+            world.round,
+            cluster,
+            target="position",
+            grade=world.grade("D"),
+            rationale="r",
+            as_of=AS_OF,
+            overrides={},
+            versions=versions,
+        )
+    assert Position.objects.count() == 1
+    # Skipping it, the rest is saved.
+    saved = services.assess_cluster(
+        drafter,
+        world.round,
+        cluster,
+        target="position",
+        grade=world.grade("D"),
+        rationale="r",
+        as_of=AS_OF,
+        overrides={world.recs[2].pk: {"skip": True}},
+        versions={},
+    )
+    assert len(saved) == 2

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uprhub.accounts.models import Organisation
-from uprhub.core.rules import Actor, require_perm
+from uprhub.core.rules import Actor, has_perm, require_perm
 from uprhub.recommendations.models import Recommendation
 
 from .models import (
@@ -714,9 +714,20 @@ def assess_cluster(
                 )
                 % {"paragraphs": ", ".join(published)}
             )
-        if any(p.status == PositionStatus.IN_REVIEW for p in existing_p.values()):
+        in_review = [
+            rec.paragraph
+            for rec, _g, _r in chosen
+            if rec.pk in existing_p and existing_p[rec.pk].status == PositionStatus.IN_REVIEW
+        ]
+        if in_review and not has_perm(actor, "followup.review", round):
             # One check for all of them: a position in review is the reviewers'.
-            require_perm(actor, "followup.review", round, state_error=_closed_error())
+            raise FollowupError(
+                _(
+                    "The coalition's position on %(paragraphs)s is in review: only reviewers "
+                    "change it now. Skip it, or ask a reviewer."
+                )
+                % {"paragraphs": ", ".join(in_review)}
+            )
         new_p, changed_p = [], []
         for rec, row_grade, row_rationale in chosen:
             position = existing_p.get(rec.pk)
