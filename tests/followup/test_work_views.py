@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html as html_module
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -275,9 +279,48 @@ def test_cluster_of_twelve_in_one_post(client, django_assert_max_num_queries):
     response = client.post(url, data)
     assert response.status_code == 409
     assert set(Position.objects.values_list("version", flat=True)) == {1}
+    html = response.content.decode()
+    assert "Someone else saved part of this cluster" in html
+    # Sent again from the versions now shown (the page's hidden field): saved.
+    seen = re.search(r'name="seen" value="([^"]*)"', html).group(1)
+    data["seen"] = html_module.unescape(seen)
+    assert json.loads(data["seen"])["position"][str(world.recs[0].pk)] == 1
+    assert client.post(url, data).status_code == 302
+    assert set(Position.objects.values_list("version", flat=True)) == {2}
 
 
 def test_cluster_page_refuses_people_without_a_part(client, world):
     group = cluster_of(world)
     _login(client, make_user("coordinator"))  # may view, may not assess
     assert client.get(_url(world, "cluster", group.pk)).status_code == 403
+
+
+def test_cluster_page_versions_follow_the_chosen_target(client, world):
+    who = assessor(world)
+    group = cluster_of(world, world.recs[:2])
+    services.save_assessment(
+        who,
+        world.round,
+        world.recs[0],
+        world.org,
+        grade=world.grade("B"),
+        rationale="",
+        as_of=AS_OF,
+    )
+    services.save_position(
+        who,
+        world.round,
+        world.recs[1],
+        grade=world.grade("C"),
+        rationale="",
+        as_of=AS_OF,
+        version=None,
+    )
+    url = _url(world, "cluster", group.pk)
+    html = _login(client, who).get(url).content.decode()
+    seen = html_module.unescape(re.search(r'name="seen" value="([^"]*)"', html).group(1))
+    data = {"grade": world.grade("D").pk, "rationale": "", "as_of": "2025-06-30", "seen": seen}
+    assert client.post(url, {**data, "target": "position"}).status_code == 302
+    assert client.post(url, {**data, "target": f"organisation-{world.org.pk}"}).status_code == 302
+    assert sorted(Position.objects.values_list("version", flat=True)) == [1, 2]
+    assert sorted(Assessment.objects.values_list("version", flat=True)) == [1, 2]

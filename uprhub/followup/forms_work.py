@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -148,6 +149,8 @@ class ClusterForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    # {target: {recommendation id: version}} as the page was shown, for every target.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -174,13 +177,9 @@ class ClusterForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 max_length=MAX_RATIONALE_CHARS,
                 required=False,
-                help_text=_("Empty: the rationale above."),
             )
             self.fields[f"skip_{rec.pk}"] = forms.BooleanField(
                 label=_("Skip %(paragraph)s") % {"paragraph": rec.paragraph}, required=False
-            )
-            self.fields[f"version_{rec.pk}"] = forms.IntegerField(
-                widget=forms.HiddenInput, required=False
             )
 
     def rows(self) -> list[dict[str, Any]]:
@@ -190,7 +189,6 @@ class ClusterForm(forms.Form):
                 "grade": self[f"grade_{rec.pk}"],
                 "rationale": self[f"rationale_{rec.pk}"],
                 "skip": self[f"skip_{rec.pk}"],
-                "version": self[f"version_{rec.pk}"],
             }
             for rec in self.recommendations
         ]
@@ -207,4 +205,10 @@ class ClusterForm(forms.Form):
         }
 
     def versions(self) -> dict[int, int | None]:
-        return {rec.pk: self.cleaned_data.get(f"version_{rec.pk}") for rec in self.recommendations}
+        """The versions the person saw for the target they chose (hidden field `seen`)."""
+        try:
+            seen = json.loads(self.cleaned_data.get("seen") or "{}")
+            found = seen.get(self.cleaned_data.get("target") or "", {})
+            return {int(key): (int(value) if value else None) for key, value in found.items()}
+        except (TypeError, ValueError, AttributeError):
+            return {}

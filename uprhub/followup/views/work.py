@@ -3,6 +3,7 @@ cluster, the review queue. Thin: the forms shape input, `services` decide and wr
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -451,6 +452,11 @@ def cluster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 )
             except services.ConflictError as clash:
                 conflict, status = clash, 409
+                # Keep the person's entries; the next save starts from what is stored now.
+                data = request.POST.copy()
+                data["seen"] = _cluster_seen(round_, recs, targets)
+                form = ClusterForm(data, round_=round_, recommendations=recs, targets=targets)
+                form.is_valid()
             except services.FollowupError as refused:
                 form.add_error(None, str(refused))
                 status = 400
@@ -469,12 +475,8 @@ def cluster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             targets=targets,
             initial={"target": targets[0][0], "as_of": round_.as_of},
         )
-    # The versions each row starts from, for the chosen target (hidden fields).
-    target_value = (form.data.get("target") if form.is_bound else None) or targets[0][0]
-    seen = _cluster_versions(round_, recs, target_value)
     if not form.is_bound:
-        for rec in recs:
-            form.initial[f"version_{rec.pk}"] = seen.get(rec.pk)
+        form.initial["seen"] = _cluster_seen(round_, recs, targets)
     current = _cluster_current(round_, recs)
     rows = form.rows()
     for row in rows:
@@ -487,18 +489,23 @@ def cluster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _cluster_versions(
-    round_: AssessmentRound, recs: list[Recommendation], target: str
-) -> dict[int, int]:
+def _cluster_seen(
+    round_: AssessmentRound, recs: list[Recommendation], targets: list[tuple[str, str]]
+) -> str:
+    """{target: {recommendation id: version}} for every target offered, as JSON."""
     ids = [r.pk for r in recs]
-    if target == "position":
-        rows = Position.objects.filter(round=round_, recommendation_id__in=ids)
-    else:
-        org_id = target.partition("-")[2]
-        rows = Assessment.objects.filter(
-            round=round_, recommendation_id__in=ids, organisation_id=int(org_id or 0)
-        )  # type: ignore[assignment]
-    return dict(rows.values_list("recommendation_id", "version"))
+    seen: dict[str, dict[str, int]] = {key: {} for key, _label in targets}
+    if "position" in seen:
+        for rec_id, version in Position.objects.filter(
+            round=round_, recommendation_id__in=ids
+        ).values_list("recommendation_id", "version"):
+            seen["position"][str(rec_id)] = version
+    org_ids = [int(key.partition("-")[2]) for key in seen if key.startswith("organisation-")]
+    for rec_id, org_id, version in Assessment.objects.filter(
+        round=round_, recommendation_id__in=ids, organisation_id__in=org_ids
+    ).values_list("recommendation_id", "organisation_id", "version"):
+        seen[f"organisation-{org_id}"][str(rec_id)] = version
+    return json.dumps(seen)
 
 
 def _cluster_current(round_: AssessmentRound, recs: list[Recommendation]) -> dict[int, Any]:
