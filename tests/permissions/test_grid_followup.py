@@ -294,3 +294,30 @@ def test_decide_evidence(role, closed, world):
     assert has_perm(who, "followup.decide_evidence", world.round) is (
         role in TAKING_PART and not closed
     )
+
+
+# --- the API: the same rules (401 signed out, 403 without a part, 404 unknown) -------------------
+
+
+@pytest.mark.parametrize("role", [r for r in ALL_ROLES if r != "system"])
+def test_api_by_role(role, world, client):
+    position = _position(world, PositionStatus.IN_REVIEW)
+    who = _who(role, world)
+    if role != "anonymous":
+        client.force_login(who)
+    base = f"/api/followup/rounds/{world.round.slug}"
+    reads = (
+        client.get(f"{base}/progress").status_code,
+        client.get(f"{base}/positions/{world.recs[0].pk}").status_code,
+    )
+    viewer = role in {"coordinator", "admin", *TAKING_PART}
+    expected = 401 if role == "anonymous" else (200 if viewer else 403)
+    assert reads == (expected, expected)
+    publish = client.post(
+        f"{base}/positions/{world.recs[0].pk}/transitions",
+        {"action": "publish", "version": position.version},
+        content_type="application/json",
+    ).status_code
+    assert publish == (200 if role == "reviewer" else expected if not viewer else 403)
+    if viewer:
+        assert client.get(f"{base}/positions/999999").status_code == 404

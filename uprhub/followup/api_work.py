@@ -21,7 +21,7 @@ from uprhub.core.rules import has_perm
 from uprhub.recommendations.models import Recommendation
 
 from . import progress, services
-from .models import AssessmentRound, Cluster, Grade, Position
+from .models import AssessmentRound, Grade, Position
 
 # Mounted on `api.router` by `api.py` (importing it from here would make an import circle).
 router = Router(auth=django_auth, tags=["follow-up"])
@@ -63,7 +63,7 @@ class ClusterIn(GradeIn):
 
 
 def _round(request: HttpRequest, slug: str) -> AssessmentRound:
-    round_ = AssessmentRound.objects.select_related("scale").filter(slug=slug).first()
+    round_ = progress.round_by_slug(slug)
     if round_ is None:
         raise HttpError(404, _("There is no such round."))
     if not has_perm(request.user, "followup.view_work", round_):
@@ -72,7 +72,7 @@ def _round(request: HttpRequest, slug: str) -> AssessmentRound:
 
 
 def _recommendation(round_: AssessmentRound, pk: int) -> Recommendation:
-    rec = Recommendation.objects.filter(pk=pk, review_id=round_.review_id).first()
+    rec = progress.recommendation_in_round(round_, pk)
     if rec is None:
         raise HttpError(404, _("This recommendation is not assessed in this round."))
     return rec
@@ -81,7 +81,7 @@ def _recommendation(round_: AssessmentRound, pk: int) -> Recommendation:
 def _grade(round_: AssessmentRound, code: str | None) -> Grade | None:
     if not code:
         return None
-    found = Grade.objects.filter(scale_id=round_.scale_id, code=code).first()
+    found = progress.grade_by_code(round_, code)
     if found is None:
         raise HttpError(400, _("Unknown grade %(code)s on this round's scale.") % {"code": code})
     return found
@@ -109,7 +109,7 @@ def position_dict(position: Position, *, history: bool = False) -> dict[str, Any
                 "by": r.author_label,
                 "at": r.created_at.isoformat(),
             }
-            for r in position.revisions.select_related("grade")
+            for r in position.revisions.all()
         ]
         data["evidence"] = [
             {
@@ -127,11 +127,7 @@ def position_dict(position: Position, *, history: bool = False) -> dict[str, Any
 
 
 def _position(round_: AssessmentRound, rec: Recommendation) -> Position | None:
-    return (
-        Position.objects.select_related("grade", "recommendation", "round")
-        .filter(round=round_, recommendation=rec)
-        .first()
-    )
+    return progress.position_of(round_, rec)
 
 
 def _call[T](action: Callable[[], T]) -> T | Status[dict[str, Any]]:
@@ -245,14 +241,12 @@ def transition(
 )
 def assess_cluster(request: HttpRequest, slug: str, cluster_id: int, payload: ClusterIn) -> Any:
     round_ = _round(request, slug)
-    cluster = Cluster.objects.filter(pk=cluster_id, review_id=round_.review_id).first()
+    cluster = progress.cluster_in(round_, cluster_id)
     if cluster is None:
         raise HttpError(404, _("There is no such cluster in this round's review."))
     organisation = None
     if payload.organisation is not None:
-        from uprhub.accounts.models import Organisation
-
-        organisation = Organisation.objects.filter(pk=payload.organisation).first()
+        organisation = progress.organisation_by_pk(payload.organisation)
         if organisation is None:
             raise HttpError(404, _("There is no such organisation."))
     grade = _grade(round_, payload.grade)

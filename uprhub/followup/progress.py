@@ -19,13 +19,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from uprhub.recommendations.models import Label, Recommendation, Vocabulary
 from uprhub.recommendations.models import Position as Response
 
-from .models import Assessment, AssessmentRound, Cluster, Position, PositionStatus
+from .models import (
+    Assessment,
+    AssessmentRound,
+    Cluster,
+    EvidenceItem,
+    Grade,
+    Position,
+    PositionStatus,
+    RoundRole,
+    RoundRoleKind,
+)
 
 SUPPORTED = (Response.SUPPORTED, Response.SUPPORTED_IN_PART)
 STATUS_FILTERS = ("unassessed", "assessed", "draft", "in_review", "published")
@@ -320,3 +330,172 @@ def work_list(
 def grade_spread(assessments: Iterable[Assessment]) -> Counter[str]:
     """How many organisations gave each grade (for showing a disagreement)."""
     return Counter(a.grade.code for a in assessments)
+
+
+# --- reads of the work pages (views and the API read through these) -----------------------------
+
+
+def round_by_slug(slug: str) -> AssessmentRound | None:
+    return AssessmentRound.objects.select_related("review", "scale").filter(slug=slug).first()
+
+
+def organisations_assessed_by(user: Any, round_: AssessmentRound) -> list[Any]:
+    """The organisations this person assesses for in the round, by name."""
+    from uprhub.accounts.models import Organisation
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    ids = RoundRole.objects.filter(
+        round=round_, user=user, role=RoundRoleKind.ASSESSOR
+    ).values_list("organisation_id", flat=True)
+    return list(Organisation.objects.filter(pk__in=list(ids)).order_by("name"))
+
+
+def recommendation_in_round(round_: AssessmentRound, pk: int) -> Recommendation | None:
+    """One of the round's recommendations (its review's), with its recommending States."""
+    return (
+        Recommendation.objects.filter(pk=pk, review_id=round_.review_id)
+        .prefetch_related("recommending_states")
+        .first()
+    )
+
+
+def position_of(round_: AssessmentRound, rec: Recommendation) -> Position | None:
+    """The coalition's position with its evidence and history (newest first)."""
+    return (
+        Position.objects.select_related("grade", "round", "recommendation", "published_by")
+        .prefetch_related("evidence", "revisions__grade")
+        .filter(round=round_, recommendation=rec)
+        .first()
+    )
+
+
+def assessments_of(round_: AssessmentRound, rec: Recommendation) -> list[Assessment]:
+    """Every organisation's assessment of the recommendation, with evidence, by organisation."""
+    return list(
+        Assessment.objects.filter(round=round_, recommendation=rec)
+        .select_related("organisation", "grade", "assessed_by__profile", "round")
+        .prefetch_related("evidence")
+        .order_by("organisation__name")
+    )
+
+
+def clusters_of(round_: AssessmentRound, rec: Recommendation) -> list[Cluster]:
+    return list(rec.clusters.filter(review_id=round_.review_id))
+
+
+def evidence_owner_in(
+    round_: AssessmentRound, rec: Recommendation, key: str
+) -> Assessment | Position | None:
+    """The assessment or position named "assessment-<id>" / "position-<id>", if it is of this
+    recommendation in this round."""
+    kind, _sep, number = key.partition("-")
+    if not number.isdigit():
+        return None
+    if kind == "assessment":
+        return (
+            Assessment.objects.select_related("round", "organisation", "recommendation")
+            .filter(pk=int(number), round=round_, recommendation=rec)
+            .first()
+        )
+    if kind == "position":
+        return (
+            Position.objects.select_related("round", "recommendation")
+            .filter(pk=int(number), round=round_, recommendation=rec)
+            .first()
+        )
+    return None
+
+
+def evidence_item_in(round_: AssessmentRound, rec: Recommendation, pk: int) -> EvidenceItem | None:
+    """An evidence item of an assessment or the position of this recommendation in this round."""
+    return (
+        EvidenceItem.objects.filter(pk=pk)
+        .filter(
+            Q(assessment__round=round_, assessment__recommendation=rec)
+            | Q(position__round=round_, position__recommendation=rec)
+        )
+        .first()
+    )
+
+
+def assessment_in(round_: AssessmentRound, rec: Recommendation, pk: int) -> Assessment | None:
+    return (
+        Assessment.objects.select_related("organisation", "grade")
+        .filter(pk=pk, round=round_, recommendation=rec)
+        .first()
+    )
+
+
+def cluster_in(round_: AssessmentRound, pk: int) -> Cluster | None:
+    return Cluster.objects.filter(pk=pk, review_id=round_.review_id).first()
+
+
+def cluster_recommendations(cluster: Cluster) -> list[Recommendation]:
+    return list(cluster.recommendations.order_by("paragraph_sort", "id"))
+
+
+def cluster_seen(
+    round_: AssessmentRound, recs: list[Recommendation], targets: Iterable[str]
+) -> dict[str, dict[str, int]]:
+    """{target: {recommendation id: version}} for each target ("position",
+    "organisation-<id>"), what a cluster's page starts from."""
+    ids = [r.pk for r in recs]
+    seen: dict[str, dict[str, int]] = {key: {} for key in targets}
+    if "position" in seen:
+        for rec_id, version in Position.objects.filter(
+            round=round_, recommendation_id__in=ids
+        ).values_list("recommendation_id", "version"):
+            seen["position"][str(rec_id)] = version
+    org_ids = [int(key.partition("-")[2]) for key in seen if key.startswith("organisation-")]
+    for rec_id, org_id, version in Assessment.objects.filter(
+        round=round_, recommendation_id__in=ids, organisation_id__in=org_ids
+    ).values_list("recommendation_id", "organisation_id", "version"):
+        seen[f"organisation-{org_id}"][str(rec_id)] = version
+    return seen
+
+
+def cluster_current(round_: AssessmentRound, recs: list[Recommendation]) -> dict[int, Any]:
+    """What each recommendation has now: the coalition's position and organisations' grades."""
+    ids = [r.pk for r in recs]
+    found: dict[int, Any] = {r.pk: {"position": None, "assessments": []} for r in recs}
+    for position in Position.objects.filter(round=round_, recommendation_id__in=ids).select_related(
+        "grade"
+    ):
+        found[position.recommendation_id]["position"] = position
+    for assessment in (
+        Assessment.objects.filter(round=round_, recommendation_id__in=ids)
+        .select_related("grade", "organisation")
+        .order_by("organisation__name")
+    ):
+        found[assessment.recommendation_id]["assessments"].append(assessment)
+    return found
+
+
+def review_queue(round_: AssessmentRound) -> QuerySet[Position]:
+    """Positions in review by paragraph, each recommendation with the organisations'
+    assessments (``recommendation.round_assessments``)."""
+    return (
+        Position.objects.filter(round=round_, status=PositionStatus.IN_REVIEW)
+        .select_related("grade", "recommendation")
+        .prefetch_related(
+            Prefetch(
+                "recommendation__assessments",
+                queryset=Assessment.objects.filter(round=round_)
+                .select_related("organisation", "grade")
+                .order_by("organisation__name"),
+                to_attr="round_assessments",
+            )
+        )
+        .order_by("recommendation__paragraph_sort", "pk")
+    )
+
+
+def grade_by_code(round_: AssessmentRound, code: str) -> Grade | None:
+    return Grade.objects.filter(scale_id=round_.scale_id, code=code).first()
+
+
+def organisation_by_pk(pk: int) -> Any:
+    from uprhub.accounts.models import Organisation
+
+    return Organisation.objects.filter(pk=pk).first()

@@ -9,9 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -32,12 +31,8 @@ from ..forms_work import (
 from ..models import (
     Assessment,
     AssessmentRound,
-    Cluster,
-    EvidenceItem,
     Position,
     PositionStatus,
-    RoundRole,
-    RoundRoleKind,
 )
 from ..policy import is_reviewer
 
@@ -48,7 +43,9 @@ def _actor(request: HttpRequest) -> Any:
 
 
 def _round(request: HttpRequest, slug: str) -> AssessmentRound:
-    round_ = get_object_or_404(AssessmentRound.objects.select_related("review", "scale"), slug=slug)
+    round_ = progress.round_by_slug(slug)
+    if round_ is None:
+        raise Http404
     if not has_perm(request.user, "followup.view_work", round_):
         raise PermissionDenied("followup.view_work")
     return round_
@@ -56,12 +53,7 @@ def _round(request: HttpRequest, slug: str) -> AssessmentRound:
 
 def _my_organisations(request: HttpRequest, round_: AssessmentRound) -> list[Organisation]:
     """The organisations this person assesses for in the round."""
-    if not request.user.is_authenticated:
-        return []
-    ids = RoundRole.objects.filter(
-        round=round_, user=request.user, role=RoundRoleKind.ASSESSOR
-    ).values_list("organisation_id", flat=True)
-    return list(Organisation.objects.filter(pk__in=list(ids)).order_by("name"))
+    return progress.organisations_assessed_by(request.user, round_)
 
 
 @perm_required("followup.view_work")
@@ -98,23 +90,14 @@ def work(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _recommendation(round_: AssessmentRound, pk: int) -> Recommendation:
-    rec = (
-        Recommendation.objects.filter(pk=pk, review_id=round_.review_id)
-        .prefetch_related("recommending_states")
-        .first()
-    )
+    rec = progress.recommendation_in_round(round_, pk)
     if rec is None:
         raise Http404
     return rec
 
 
 def _position_of(round_: AssessmentRound, rec: Recommendation) -> Position | None:
-    return (
-        Position.objects.select_related("grade", "round", "recommendation", "published_by")
-        .prefetch_related("evidence", "revisions__grade")
-        .filter(round=round_, recommendation=rec)
-        .first()
-    )
+    return progress.position_of(round_, rec)
 
 
 def _recommendation_page(
@@ -129,12 +112,7 @@ def _recommendation_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    assessments = list(
-        Assessment.objects.filter(round=round_, recommendation=rec)
-        .select_related("organisation", "grade", "assessed_by__profile")
-        .prefetch_related("evidence")
-        .order_by("organisation__name")
-    )
+    assessments = progress.assessments_of(round_, rec)
     mine = _my_organisations(request, round_)
     position = _position_of(round_, rec)
     own = {a.organisation_id: a for a in assessments}
@@ -202,7 +180,7 @@ def _recommendation_page(
             "conflict": conflict,
             "error": error,
             "suggestions_enabled": False,
-            "clusters": list(rec.clusters.filter(review_id=round_.review_id)),
+            "clusters": progress.clusters_of(round_, rec),
         },
         status=status,
     )
@@ -327,19 +305,9 @@ def _transition(request: HttpRequest, round_: AssessmentRound, rec: Recommendati
 
 
 def _owner(round_: AssessmentRound, rec: Recommendation, key: str) -> Assessment | Position:
-    kind, _sep, number = key.partition("-")
-    model: Any = {"assessment": Assessment, "position": Position}.get(kind)
-    if model is None or not number.isdigit():
-        raise Http404
-    found = (
-        model.objects.select_related("round", "recommendation")
-        .filter(pk=int(number), round=round_, recommendation=rec)
-        .first()
-    )
+    found = progress.evidence_owner_in(round_, rec, key)
     if found is None:
         raise Http404
-    if isinstance(found, Assessment):
-        found = Assessment.objects.select_related("round", "organisation").get(pk=found.pk)
     return found
 
 
@@ -363,11 +331,8 @@ def _remove_evidence(
     request: HttpRequest, round_: AssessmentRound, rec: Recommendation
 ) -> HttpResponse:
     item_id = request.POST.get("item", "")
-    item = EvidenceItem.objects.filter(pk=int(item_id) if item_id.isdigit() else 0).first()
+    item = progress.evidence_item_in(round_, rec, int(item_id) if item_id.isdigit() else 0)
     if item is None:
-        raise Http404
-    owner = services.evidence_owner(item)
-    if owner.round_id != round_.pk or owner.recommendation_id != rec.pk:
         raise Http404
     try:
         services.remove_evidence(_actor(request), item)
@@ -379,11 +344,7 @@ def _remove_evidence(
 
 def _adopt(request: HttpRequest, round_: AssessmentRound, rec: Recommendation) -> HttpResponse:
     key = request.POST.get("assessment", "")
-    assessment = (
-        Assessment.objects.select_related("organisation", "grade")
-        .filter(pk=int(key) if key.isdigit() else 0, round=round_, recommendation=rec)
-        .first()
-    )
+    assessment = progress.assessment_in(round_, rec, int(key) if key.isdigit() else 0)
     if assessment is None:
         raise Http404
     position = _position_of(round_, rec)
@@ -420,8 +381,10 @@ def cluster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A cluster in one step: the common grade and rationale, an override row per
     recommendation, for the person's organisation or the coalition's drafts."""
     round_ = _round(request, slug)
-    group = get_object_or_404(Cluster, pk=pk, review_id=round_.review_id)
-    recs = list(group.recommendations.order_by("paragraph_sort", "id"))
+    group = progress.cluster_in(round_, pk)
+    if group is None:
+        raise Http404
+    recs = progress.cluster_recommendations(group)
     mine = _my_organisations(request, round_)
     targets = [
         (f"organisation-{o.pk}", _("%(name)s's assessment") % {"name": o.name}) for o in mine
@@ -477,7 +440,7 @@ def cluster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
     if not form.is_bound:
         form.initial["seen"] = _cluster_seen(round_, recs, targets)
-    current = _cluster_current(round_, recs)
+    current = progress.cluster_current(round_, recs)
     rows = form.rows()
     for row in rows:
         row["now"] = current[row["recommendation"].pk]
@@ -492,35 +455,8 @@ def cluster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _cluster_seen(
     round_: AssessmentRound, recs: list[Recommendation], targets: list[tuple[str, str]]
 ) -> str:
-    """{target: {recommendation id: version}} for every target offered, as JSON."""
-    ids = [r.pk for r in recs]
-    seen: dict[str, dict[str, int]] = {key: {} for key, _label in targets}
-    if "position" in seen:
-        for rec_id, version in Position.objects.filter(
-            round=round_, recommendation_id__in=ids
-        ).values_list("recommendation_id", "version"):
-            seen["position"][str(rec_id)] = version
-    org_ids = [int(key.partition("-")[2]) for key in seen if key.startswith("organisation-")]
-    for rec_id, org_id, version in Assessment.objects.filter(
-        round=round_, recommendation_id__in=ids, organisation_id__in=org_ids
-    ).values_list("recommendation_id", "organisation_id", "version"):
-        seen[f"organisation-{org_id}"][str(rec_id)] = version
-    return json.dumps(seen)
-
-
-def _cluster_current(round_: AssessmentRound, recs: list[Recommendation]) -> dict[int, Any]:
-    """What each recommendation has now: the coalition's position and organisations' grades."""
-    ids = [r.pk for r in recs]
-    found: dict[int, Any] = {r.pk: {"position": None, "assessments": []} for r in recs}
-    for position in Position.objects.filter(round=round_, recommendation_id__in=ids).select_related(
-        "grade"
-    ):
-        found[position.recommendation_id]["position"] = position
-    for assessment in Assessment.objects.filter(
-        round=round_, recommendation_id__in=ids
-    ).select_related("grade", "organisation"):
-        found[assessment.recommendation_id]["assessments"].append(assessment)
-    return found
+    """The versions the page starts from, for every target offered (a hidden field)."""
+    return json.dumps(progress.cluster_seen(round_, recs, [key for key, _label in targets]))
 
 
 @perm_required("followup.view_work")
@@ -530,19 +466,6 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
     # Reading the queue needs the reviewer's role, not an open round.
     if not (is_reviewer(request.user, round_) or is_coordinator(request.user)):
         raise PermissionDenied("followup.review")
-    positions = (
-        Position.objects.filter(round=round_, status=PositionStatus.IN_REVIEW)
-        .select_related("grade", "recommendation")
-        .prefetch_related(
-            Prefetch(
-                "recommendation__assessments",
-                queryset=Assessment.objects.filter(round=round_)
-                .select_related("organisation", "grade")
-                .order_by("organisation__name"),
-                to_attr="round_assessments",
-            )
-        )
-        .order_by("recommendation__paragraph_sort", "pk")
-    )
+    positions = progress.review_queue(round_)
     page = Paginator(positions, 50).get_page(request.GET.get("page"))
     return render(request, "followup/work/review_queue.html", {"round": round_, "page": page})
