@@ -324,3 +324,20 @@ def test_cluster_page_versions_follow_the_chosen_target(client, world):
     assert client.post(url, {**data, "target": f"organisation-{world.org.pk}"}).status_code == 302
     assert sorted(Position.objects.values_list("version", flat=True)) == [1, 2]
     assert sorted(Assessment.objects.values_list("version", flat=True)) == [1, 2]
+
+
+@pytest.mark.parametrize("size", [4, 40])
+def test_pages_query_budget(client, size, django_assert_max_num_queries):
+    world = make_world(slug=f"budget{size}", recommendations=size)
+    who, other = assessor(world), assessor(world, world.other_org)
+    for rec in world.recs:
+        for person, org in ((who, world.org), (other, world.other_org)):
+            services.save_assessment(
+                person, world.round, rec, org, grade=world.grade("B"), rationale="", as_of=AS_OF
+            )
+    cluster_of(world, world.recs[:3])
+    _login(client, who)
+    with django_assert_max_num_queries(30):
+        assert client.get(_url(world, "work")).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(_url(world, "recommendation", world.recs[0].pk)).status_code == 200
