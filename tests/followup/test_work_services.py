@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tests.factories import RecommendationFactory
 from uprhub.followup import services
 from uprhub.followup.models import (
     Assessment,
@@ -20,7 +19,14 @@ from uprhub.followup.models import (
 )
 from uprhub.followup.services import ConflictError, FollowupError
 
-from .work_data import AS_OF, assessor, cluster_of, make_world, reviewer
+from .work_data import (
+    AS_OF,
+    assessor,
+    cluster_of,
+    foreign_recommendation,
+    make_world,
+    reviewer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +129,7 @@ def test_assessor_only_for_their_organisation(world):
 
 
 def test_recommendation_of_another_review_refused(world):
-    stranger = RecommendationFactory(paragraph="99.1")
+    stranger = foreign_recommendation("99.1")
     with pytest.raises(FollowupError, match="99.1"):
         services.save_assessment(
             assessor(world),

@@ -4,11 +4,12 @@ organisations, and people in every role of the round."""
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 from tests.accounts.factories import OrganisationFactory, make_user
-from tests.factories import RecommendationFactory, ReviewFactory, ThemeFactory
+from tests.factories import RecommendationFactory, ReviewFactory, StateFactory, ThemeFactory
 from uprhub.followup.models import (
     AssessmentRound,
     Cluster,
@@ -19,6 +20,7 @@ from uprhub.followup.models import (
 )
 
 AS_OF = datetime.date(2025, 6, 30)
+_states = itertools.count(1)
 
 
 @dataclass
@@ -37,7 +39,8 @@ class World:
 def make_world(
     *, slug: str = "midterm", recommendations: int = 3, themes: bool = True, session: int = 36
 ) -> World:
-    review = ReviewFactory()
+    # A State of its own: the shared factory's 3-letter codes repeat after 100 States.
+    review = ReviewFactory(state=StateFactory(code=f"FUW{next(_states)}", iso3=""))
     scale = Scale.objects.get(slug="hrc-follow-up")
     round_ = AssessmentRound.objects.create(
         review=review, name=f"Round {slug}", slug=slug, scale=scale, as_of=AS_OF
@@ -59,6 +62,12 @@ def make_world(
         )
     grades = {g.code: g for g in Grade.objects.filter(scale=scale)}
     return World(round_, recs, OrganisationFactory(), OrganisationFactory(), grades)
+
+
+def foreign_recommendation(paragraph: str = "99.1") -> Any:
+    """A recommendation of another review than any round's."""
+    review = ReviewFactory(state=StateFactory(code=f"FUW{next(_states)}", iso3=""))
+    return RecommendationFactory(review=review, paragraph=paragraph)
 
 
 def give_role(world: World, user: Any, role: str, organisation: Any = None) -> Any:

@@ -184,7 +184,6 @@ def save_assessment(
     grade = _check_grade(round, grade)
     rationale = _clean_rationale(rationale)
     as_of = _check_as_of(as_of)
-    user = actor if actor is not None else None
     found = Assessment.objects.filter(
         round=round, recommendation=recommendation, organisation=organisation
     )
@@ -199,7 +198,7 @@ def save_assessment(
                         grade=grade,
                         rationale=rationale,
                         as_of=as_of,
-                        assessed_by=user,
+                        assessed_by=actor,
                     )
             except IntegrityError:
                 pass  # someone created it meanwhile: a clash, shown below
@@ -207,7 +206,7 @@ def save_assessment(
             grade=grade,
             rationale=rationale,
             as_of=as_of,
-            assessed_by=user,
+            assessed_by=actor,
             version=F("version") + 1,
             updated_at=timezone.now(),
         ):
