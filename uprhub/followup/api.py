@@ -11,3 +11,5 @@ from ninja import Router
 router = Router(tags=["follow-up"])
 
 from . import api_public, api_work  # noqa: E402, F401  (they add their endpoints to router)
+
+router.add_router("", api_work.router)

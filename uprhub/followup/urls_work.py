@@ -1,7 +1,18 @@
-"""URLs of this area of follow-up (included by ``urls.py``)."""
+"""URLs of assessing and reviewing (included by ``urls.py``): /followup/rounds/<slug>/work/…"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .views import work
+
+urlpatterns: list[URLPattern] = [
+    path("rounds/<slug:slug>/work/", work.work, name="work"),
+    path(
+        "rounds/<slug:slug>/work/recommendations/<int:pk>/",
+        work.recommendation,
+        name="recommendation",
+    ),
+    path("rounds/<slug:slug>/work/clusters/<int:pk>/", work.cluster, name="cluster"),
+    path("rounds/<slug:slug>/work/review/", work.review_queue, name="review_queue"),
+]
