@@ -32,6 +32,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from uprhub.core.mail import HeaderInjectionError, absolute_url, schedule_mail
@@ -137,7 +138,7 @@ def _send_one(
         "days_before": days_before,
         "progress": _progress_lines(round_, roles),
         "round_url": absolute_url(round_.get_absolute_url()),
-        "work_url": absolute_url(f"/followup/rounds/{round_.slug}/work/"),
+        "work_url": absolute_url(reverse("followup:work", args=[round_.slug])),
     }
     profile = getattr(user, "profile", None)
     try:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -37,9 +38,7 @@ def _require(request: HttpRequest, perm: str, round_: AssessmentRound) -> None:
 
 
 def work_path(round_: AssessmentRound) -> str:
-    # The assessors' work page is another area's view (`followup:work`); its path is fixed, so
-    # the link works before both areas are merged.
-    return f"/followup/rounds/{round_.slug}/work/"
+    return reverse("followup:work", args=[round_.slug])
 
 
 def scorecard_path(round_: AssessmentRound) -> str:
