@@ -65,7 +65,7 @@ _OPENINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (
         CONTINUING,
         re.compile(
-            r"^(?:continue|pursue|maintain|keep|persevere|further|carry on|"
+            r"^(?:continue|pursue|proceed|maintain|keep|persevere|further|carry on|"
             r"(?:strengthen|step up|intensify|redouble|increase|enhance|advance)\b"
             r"(?:\s+\w+)?\s+(?:efforts|work|measures|steps))",
         ),
@@ -90,14 +90,17 @@ _LADDERS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 # A preamble that only says "do it": "Take all necessary measures to impose a moratorium" is
 # judged by "impose".
 _PREAMBLE = re.compile(
-    r"^(?:(?:take|adopt) (?:all |the )?(?:(?:necessary|appropriate|concrete|further|effective)"
+    r"^(?:(?:take|taking|adopt) (?:all |the )?(?:(?:necessary|appropriate|concrete|further|effective)"
     r" )*(?:measures|steps|action)(?: in order| with a view)? to |that steps be taken to )"
 )
+
+_ADVERB = re.compile(r"^(?:(?!apply|comply|supply|rely)\w{3,}ly,? )+")
 
 
 def strength(text: str) -> int:
     """How strong the ask is, from its opening words (see the module docstring)."""
     opening = _PREAMBLE.sub("", " ".join(text.lower().split()))
+    opening = _ADVERB.sub("", opening)  # "swiftly ratify" is "ratify"
     for value, pattern in _OPENINGS:
         if pattern.match(opening):
             return value
