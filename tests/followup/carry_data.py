@@ -8,8 +8,15 @@ import hashlib
 from datetime import date
 from functools import cache
 
-from tests.factories import CycleFactory, RecommendationFactory, ReviewFactory, SessionFactory
-from tests.factories import StateFactory, ThemeFactory
+from tests.factories import (
+    CycleFactory,
+    RecommendationFactory,
+    ReviewFactory,
+    SessionFactory,
+    StateFactory,
+    ThemeFactory,
+    VocabularyFactory,
+)
 from uprhub.followup.models import AssessmentRound, Grade, Position, PositionStatus, Scale
 from uprhub.recommendations.importers.bundled import bundled_path
 from uprhub.recommendations.models import Recommendation
@@ -74,8 +81,13 @@ def add_all_third(review) -> None:
     Recommendation.objects.bulk_create(rows)
 
 
-def theme(name: str):
-    return ThemeFactory(name=name)
+def theme(name: str, vocabulary: str = "uprinfo-issues"):
+    """A theme of UPR Info's issues (1st cycle) or OHCHR's themes (``vocabulary="ohchr"``)."""
+    if vocabulary == "uprinfo-issues":
+        return ThemeFactory(name=name)
+    return ThemeFactory(
+        name=name, vocabulary=VocabularyFactory(slug=vocabulary, name="OHCHR themes")
+    )
 
 
 def position(recommendation, code: str, *, published: bool, slug: str = "mid-term"):

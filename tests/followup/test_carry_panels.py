@@ -18,13 +18,23 @@ MORATORIUM = "Impose a moratorium on executions with a view to abolishing the de
 @pytest.fixture
 def linked():
     state, first, third = usa_cycles()
-    dp = theme("Death penalty")
-    earlier = add(first, MORATORIUM, theme=dp)
-    later = add(third, "Abolish the death penalty nationwide", "26.211", theme=dp)
+    # The cycles' vocabularies differ: one name in both, and an equivalence recorded.
+    earlier = add(first, MORATORIUM, theme=theme("Death penalty"))
+    later = add(
+        third, "Abolish the death penalty nationwide", "26.211", theme("Death penalty", "ohchr")
+    )
     new = add(
         third, "Reconsider the withdrawal from the Paris Agreement on climate change", "26.64"
     )
-    add(first, "Ratify CEDAW")
+    women = theme("Women's rights")
+    women.same_as.add(theme("Rights of women", "ohchr"))
+    add(first, "Ratify CEDAW", theme=women)
+    add(
+        third,
+        "Ratify the Convention on the Elimination of All Forms of Discrimination",
+        "26.47",
+        women.same_as.get(),
+    )
     CarryForward.objects.create(later=later, earlier=earlier, kind="strengthened", score=0.7)
     return state, earlier, later, new
 
@@ -74,12 +84,14 @@ def test_state_page_summary_and_timeline(client, linked):
     state, earlier, _later, _new = linked
     html = _page(client, f"/states/{state.code}/")
     assert "Recommended again across cycles" in html
-    assert "1 of the 2 recommendations of cycle 3 repeat or strengthen earlier ones." in html
+    assert "1 of the 3 recommendations of cycle 3 repeat or strengthen earlier ones." in html
     assert "No published assessment of the earlier ones yet." in html
     panel = html[html.index("carry-state-title") :]
     panel = panel[: panel.index("</section>")]
     # One row for the two vocabularies' "Death penalty" (a theme per cycle here).
     assert panel.count('<th scope="row">Death penalty</th>') == 1
+    # Joined by same_as: one row, whichever of the two names it shows.
+    assert panel.count("Women&#x27;s rights</th>") + panel.count("Rights of women</th>") == 1
     assert "R 0, S 1, N 0" in html
     position(earlier, "D", published=True)
     html = _page(client, f"/states/{state.code}/")
