@@ -90,8 +90,9 @@ _LADDERS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 # A preamble that only says "do it": "Take all necessary measures to impose a moratorium" is
 # judged by "impose".
 _PREAMBLE = re.compile(
-    r"^(?:(?:take|taking|adopt) (?:all |the )?(?:(?:necessary|appropriate|concrete|further|effective)"
-    r" )*(?:measures|steps|action)(?: in order| with a view)? to |that steps be taken to )"
+    r"^(?:(?:take|taking|adopt) (?:all |the )?"
+    r"(?:(?:necessary|appropriate|concrete|further|effective) )*"
+    r"(?:measures|steps|action)(?: in order| with a view)? to |that steps be taken to )"
 )
 
 _ADVERB = re.compile(r"^(?:(?!apply|comply|supply|rely)\w{3,}ly,? )+")

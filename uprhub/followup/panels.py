@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from uprhub.recommendations.models import Label, Recommendation, Theme
 from uprhub.reviews.models import State
 
@@ -55,13 +57,19 @@ class EarlierItem:
 
 
 def recommendation_panel(recommendation: Recommendation) -> tuple[str, dict[str, Any]] | None:
-    """Earlier recommendations on the same measure, later ones repeating this one, or "new"."""
+    """Earlier recommendations on the same measure, later ones repeating this one, or "new"
+    (two queries, a third for the published grades when there are earlier ones)."""
     links = list(
-        CarryForward.objects.filter(later=recommendation)
-        .select_related("earlier__review__session", "earlier__review__state")
-        .order_by("-score", "earlier__paragraph_sort")
+        CarryForward.objects.filter(Q(later=recommendation) | Q(earlier=recommendation))
+        .select_related("earlier__review__session", "later__review__session")
+        .order_by("-score", "pk")
     )
-    positions = latest_published([link.earlier_id for link in links])
+    earlier_links = [link for link in links if link.later_id == recommendation.pk]
+    later_links = sorted(
+        (link for link in links if link.earlier_id == recommendation.pk),
+        key=lambda link: (link.later.review.session_id, link.later.paragraph_sort or 0),
+    )
+    positions = latest_published([link.earlier_id for link in earlier_links])
     earlier = [
         EarlierItem(
             recommendation=link.earlier,
@@ -70,13 +78,8 @@ def recommendation_panel(recommendation: Recommendation) -> tuple[str, dict[str,
             score=link.score,
             position=positions.get(link.earlier_id),
         )
-        for link in links
+        for link in earlier_links
     ]
-    later_links = list(
-        CarryForward.objects.filter(earlier=recommendation)
-        .select_related("later__review__session")
-        .order_by("later__review__session__number", "later__paragraph_sort")
-    )
     later_by_cycle: dict[int, list[Recommendation]] = defaultdict(list)
     for link in later_links:
         later_by_cycle[int(link.later.review.session.cycle_id)].append(link.later)
@@ -84,11 +87,14 @@ def recommendation_panel(recommendation: Recommendation) -> tuple[str, dict[str,
     # "New" only means something where an earlier cycle is there to compare with.
     comparable = (
         not earlier
+        and int(review.session.cycle_id) > 1
         and Recommendation.objects.filter(
             review__state_id=review.state_id,
             review__session__cycle_id__lt=review.session.cycle_id,
         ).exists()
     )
+    if not earlier and not later_links and not comparable:
+        return None
     context = {
         "recommendation": recommendation,
         "earlier": earlier,
@@ -96,8 +102,6 @@ def recommendation_panel(recommendation: Recommendation) -> tuple[str, dict[str,
         "later": sorted(later_by_cycle.items()),
         "is_new": comparable,
     }
-    if not earlier and not later_links and not comparable:
-        return None
     return RECOMMENDATION_TEMPLATE, context
 
 
