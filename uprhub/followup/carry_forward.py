@@ -185,6 +185,7 @@ def link_cycles(
     earlier_review: Review | None = None,
     *,
     actor: Any = None,
+    use_semantic: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> LinkRun:
     """Link each recommendation of ``later_review`` to the earlier cycle's on the same measure
@@ -217,7 +218,14 @@ def link_cycles(
         progress(f"{len(later_rows)} recommendations against {len(earlier_rows)} earlier ones")
     new_links: list[CarryForward] = []
     if later_rows and earlier_rows:
-        matrix = similarity([r.text for r in later_rows], [r.text for r in earlier_rows]).matrix
+        measured = similarity(
+            [r.text for r in later_rows],
+            [r.text for r in earlier_rows],
+            use_semantic=use_semantic,
+        )
+        matrix = measured.matrix
+        # "fused-0.5" when the sentence model took part (``use_semantic`` and the extra).
+        run.method = f"{measured.method}-{LINK_THRESHOLD:g}"
         for i, later in enumerate(later_rows):
             best = np.argsort(-matrix[i], kind="stable")[:MAX_LINKS]
             for j in best:
@@ -231,7 +239,7 @@ def link_cycles(
                         earlier_id=found.pk,
                         kind=kind_of(later.text, found.text),
                         score=round(score, 4),
-                        method=METHOD,
+                        method=run.method,
                     )
                 )
     with transaction.atomic():

@@ -37,7 +37,7 @@ from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review
 
 from .models import Cluster
-from .similarity import content_words, similarity
+from .similarity import TFIDF, content_words, similarity
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,8 @@ MANUAL = "manual"
 LABEL_LENGTH = 90  # characters of the central text kept as the label
 
 
-def method_name(threshold: float) -> str:
-    return f"tfidf-{threshold:g}"
+def method_name(threshold: float, similarity_method: str = TFIDF) -> str:
+    return f"{similarity_method}-{threshold:g}"
 
 
 @dataclass(frozen=True)
@@ -107,12 +107,11 @@ def label_for(texts: Sequence[str], matrix: np.ndarray) -> str:
     return label
 
 
-def group(texts: Sequence[str], threshold: float = DEFAULT_THRESHOLD) -> list[list[int]]:
-    """Indexes of ``texts`` grouped (groups of two or more, largest first, then by first
-    index)."""
+def group(texts: Sequence[str], threshold: float, matrix: np.ndarray) -> list[list[int]]:
+    """Indexes of ``texts`` grouped by their similarity ``matrix`` (groups of two or more,
+    largest first, then by first index)."""
     if len(texts) < 2:
         return []
-    matrix = similarity(texts).matrix
     distance = np.clip(1.0 - matrix, 0.0, None)
     np.fill_diagonal(distance, 0.0)
     model = AgglomerativeClustering(
@@ -133,6 +132,7 @@ def compute_clusters(
     *,
     actor: Any = None,
     threshold: float = DEFAULT_THRESHOLD,
+    use_semantic: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> ClusterRun:
     """Group the review's near-identical recommendations into `Cluster` rows, replacing the
@@ -141,7 +141,6 @@ def compute_clusters(
     require_perm(actor, "followup.manage_round", None)
     if not 0.0 < threshold < 1.0:
         raise ValueError(threshold)
-    method = method_name(threshold)
     recommendations = list(
         Recommendation.objects.filter(review=review)
         .order_by("paragraph_sort", "id")
@@ -150,8 +149,11 @@ def compute_clusters(
     texts = [r.text for r in recommendations]
     if progress:
         progress(f"{len(texts)} recommendations")
-    groups = group(texts, threshold)
-    matrix = similarity(texts).matrix if groups else np.zeros((0, 0))
+    measured = similarity(texts, use_semantic=use_semantic)
+    # "fused-0.5" when the sentence model took part (``use_semantic`` and the extra installed).
+    method = method_name(threshold, measured.method)
+    matrix = measured.matrix
+    groups = group(texts, threshold, matrix)
     run = ClusterRun(review_id=review.pk, method=method)
     with transaction.atomic():
         machine = Cluster.objects.filter(review=review).exclude(method=MANUAL)

@@ -40,6 +40,14 @@ def add_parser(sub: Any) -> None:
         help=_("With --format text: print each member's text under its cluster."),
     )
     parser.add_argument(
+        "--semantic",
+        action="store_true",
+        help=_(
+            "Also compare the texts' meaning with the sentence model when it is installed "
+            "(slower; the default thresholds were chosen without it)."
+        ),
+    )
+    parser.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
@@ -54,7 +62,10 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
     review = review_of(options["state"], options["cycle"])
     verbose = options["verbosity"] >= 1
     result = clusters.compute_clusters(
-        review, threshold=threshold, progress=command.stderr.write if verbose else None
+        review,
+        threshold=threshold,
+        use_semantic=options["semantic"],
+        progress=command.stderr.write if verbose else None,
     )
     if options["format"] == "json":
         command.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

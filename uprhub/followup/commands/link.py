@@ -30,6 +30,14 @@ def add_parser(sub: Any) -> None:
         "--cycle", type=int, required=True, help=_("UPR cycle of the later review.")
     )
     parser.add_argument(
+        "--semantic",
+        action="store_true",
+        help=_(
+            "Also compare the texts' meaning with the sentence model when it is installed "
+            "(slower; the link threshold was chosen without it)."
+        ),
+    )
+    parser.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
@@ -40,7 +48,11 @@ def add_parser(sub: Any) -> None:
 def run(command: BaseCommand, options: dict[str, Any]) -> None:
     review = review_of(options["state"], options["cycle"])
     verbose = options["verbosity"] >= 1
-    result = carry_forward.link_cycles(review, progress=command.stderr.write if verbose else None)
+    result = carry_forward.link_cycles(
+        review,
+        use_semantic=options["semantic"],
+        progress=command.stderr.write if verbose else None,
+    )
     if options["format"] == "json":
         command.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
