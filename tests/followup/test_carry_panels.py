@@ -125,3 +125,19 @@ def test_panels_queries_are_bounded(client, linked, django_assert_max_num_querie
         _page(client, later.get_absolute_url())
     with django_assert_max_num_queries(25):
         _page(client, f"/states/{later.review.state.code}/")
+
+
+def test_relinking_invalidates_the_cached_pages(client, linked, settings):
+    from uprhub.followup import carry_forward
+
+    settings.UPRHUB_PAGE_CACHE_SECONDS = 60
+    state, _earlier, later, _new = linked
+    url = f"/states/{state.code}/"
+    client.get(url)
+    client.get(later.get_absolute_url())
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert client.get(later.get_absolute_url())["X-Page-Cache"] == "hit"
+    carry_forward.link_cycles(later.review)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(later.get_absolute_url())["X-Page-Cache"] == "miss"
+    caches["pages"].clear()
