@@ -15,6 +15,11 @@ Each page is measured at two data sizes; the budget is the same for both.
 * Home: 9 (featured State, State list, its next deadline and its next stakeholder deadline,
   3 each); State list: 1.
 
+Follow-up's panels (uprhub/followup/panels.py, through uprhub/recommendations/panels.py) add a
+fixed number: on the recommendation page 2 (its links to earlier and later cycles, and whether
+an earlier cycle exists; a third for published grades when it has earlier ones), on the State
+page 5 (recommendations by cycle, links, published positions, labels, theme equivalences).
+
 Each budget is one higher for the public pages' cache (uprhub/core/pagecache.py): a miss reads
 the data version for its key before the page is built (a hit costs that one read only).
 """
@@ -31,12 +36,14 @@ from uprhub.search import service
 pytestmark = pytest.mark.django_db
 
 PAGE_CACHE_KEY = 1  # the data-version read of the page cache
-STATE_PAGE_BUDGET = 11 + PAGE_CACHE_KEY
+FOLLOWUP_STATE_PANEL = 5
+FOLLOWUP_DETAIL_PANEL = 2
+STATE_PAGE_BUDGET = 11 + PAGE_CACHE_KEY + FOLLOWUP_STATE_PANEL
 STATE_LIST_BUDGET = 1 + PAGE_CACHE_KEY
 HOME_BUDGET = 9 + PAGE_CACHE_KEY  # featured State, State list, 2 × 3 for its deadlines
 EXPLORER_BUDGET = 7 + PAGE_CACHE_KEY
 EXPLORER_COLD_BUDGET = 14 + PAGE_CACHE_KEY
-DETAIL_BUDGET = 12 + PAGE_CACHE_KEY
+DETAIL_BUDGET = 12 + PAGE_CACHE_KEY + FOLLOWUP_DETAIL_PANEL
 
 EXPLORER_PARAMS = [
     {},

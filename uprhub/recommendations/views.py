@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from uprhub.reviews import selectors as reference
 
-from . import selectors
+from . import panels, selectors
 
 
 def state_list(request: HttpRequest) -> HttpResponse:
@@ -25,6 +25,10 @@ def state_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("No State has the code %(code)s.") % {"code": code})
     if code != overview.state.code:
         return redirect(overview.state, permanent=True)
-    return render(
-        request, "reviews/state_detail.html", {"overview": overview, "state": overview.state}
-    )
+    context = {
+        "overview": overview,
+        "state": overview.state,
+        # What higher apps add (follow-up's cycles compared): see panels.py.
+        "panels": panels.panels(panels.STATE, overview.state),
+    }
+    return render(request, "reviews/state_detail.html", context)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from uprhub.recommendations import selectors
+from uprhub.recommendations import panels, selectors
 from uprhub.search import service, suggest
 from uprhub.search.request import LIMITS, SearchRequestError, parse_search_request
 from uprhub.search.types import FACETS, Facet, FacetValue, SearchQuery, SearchResult
@@ -83,6 +83,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recommendation": recommendation,
             "similar": service.similar(recommendation, limit=5),
             "permalink": request.build_absolute_uri(recommendation.get_absolute_url()),
+            # What higher apps add (follow-up's earlier and later cycles): see panels.py.
+            "panels": panels.panels(panels.RECOMMENDATION, recommendation),
         },
     )
 
