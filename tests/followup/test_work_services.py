@@ -548,3 +548,22 @@ def test_cluster_names_positions_in_review_for_assessors():
         versions={},
     )
     assert len(saved) == 2
+
+
+def test_publishing_and_sending_back_move_the_public_pages_data_version(
+    world, django_capture_on_commit_callbacks
+):
+    # The transitions write with update(), which sends no save signal: the cached public
+    # pages (scorecard, State and recommendation panels) must still be told.
+    from uprhub.search.index import current_version
+
+    drafter, boss = assessor(world), reviewer(world)
+    position = services.submit_for_review(drafter, _position(world, drafter), version=1)
+    before = current_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        position = services.publish(boss, position, version=position.version)
+    published = current_version()
+    assert published != before
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_back(boss, position, version=position.version, note="New facts.")
+    assert current_version() != published

@@ -343,6 +343,12 @@ def _transition(
             pk=position.pk
         )
         _revision(fresh, actor, note).save()
+        if PositionStatus.PUBLISHED in (to, current.status):
+            # `update()` sends no save signal: the public pages (scorecards, State and
+            # recommendation panels) are cached per data version, so move it here.
+            from uprhub.search.index import mark_changed
+
+            transaction.on_commit(mark_changed)
         return fresh
 
 
