@@ -47,3 +47,18 @@ class AssessmentAdmin(admin.ModelAdmin):
 class ClusterAdmin(admin.ModelAdmin):
     list_display = ["label", "review", "method"]
     raw_id_fields = ["recommendations"]
+
+
+@admin.register(models.CarryForward)
+class CarryForwardAdmin(admin.ModelAdmin):
+    """People correct the machine's links here; what they save is theirs ("manual") and a
+    re-run of ``uprhub followup link`` keeps it."""
+
+    list_display = ["later", "kind", "earlier", "score", "method"]
+    list_filter = ["kind", "method"]
+    raw_id_fields = ["later", "earlier"]
+    readonly_fields = ["score", "method"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.method = "manual"
+        super().save_model(request, obj, form, change)
