@@ -20,7 +20,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -779,3 +779,63 @@ def _cluster_conflict(recommendations: list[Recommendation], current: list[Any])
         current,
         paragraphs,
     )
+
+
+# --- many at once ---------------------------------------------------------------------------
+
+#: What `transition_many` may do, by the name the pages post.
+BULK_TRANSITIONS = ("submit", "publish", "send_back")
+
+
+def transition_many(
+    actor: Actor,
+    round: AssessmentRound,
+    action: str,
+    seen: Mapping[int, int],
+    *,
+    note: str = "",
+) -> list[Position]:
+    """One transition for many positions of a round (`seen`: position id → the version the
+    page showed): a reviewer publishing the queue, an assessor sending a cluster's drafts for
+    review. All or nothing: any refusal or clash writes none, and the error names the
+    paragraphs."""
+    if action not in BULK_TRANSITIONS:
+        raise FollowupError(_("Unknown action."))
+    if not seen:
+        raise FollowupError(_("Choose at least one position."))
+    step = {"submit": submit_for_review, "publish": publish, "send_back": send_back}[action]
+    positions = {
+        p.pk: p
+        for p in Position.objects.filter(round=round, pk__in=list(seen)).select_related(
+            "round", "recommendation"
+        )
+    }
+    if len(positions) != len(seen):
+        raise FollowupError(_("Some of the chosen positions are not in this round."))
+    done: list[Position] = []
+    refused: list[str] = []
+    first_error: Exception | None = None
+    with transaction.atomic():
+        for pk in sorted(positions, key=lambda k: positions[k].recommendation.paragraph_sort or 0):
+            position = positions[pk]
+            try:
+                with transaction.atomic():
+                    done.append(step(actor, position, version=seen[pk], note=note))
+            except (FollowupError, PermissionDenied) as error:
+                refused.append(position.recommendation.paragraph)
+                first_error = first_error or error
+        if refused:
+            transaction.set_rollback(True)
+    if refused:
+        if isinstance(first_error, PermissionDenied) and len(refused) == len(positions):
+            raise first_error
+        raise FollowupError(
+            _("Nothing was changed: %(paragraphs)s could not be changed (%(reason)s).")
+            % {
+                "paragraphs": ", ".join(refused),
+                "reason": str(first_error)
+                if isinstance(first_error, FollowupError)
+                else _("not allowed"),
+            }
+        )
+    return done

@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern] = [
     ),
     path("rounds/<slug:slug>/work/clusters/<int:pk>/", work.cluster, name="cluster"),
     path("rounds/<slug:slug>/work/review/", work.review_queue, name="review_queue"),
+    path("rounds/<slug:slug>/work/transitions/", work.bulk_transition, name="bulk_transition"),
 ]

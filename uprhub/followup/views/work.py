@@ -12,7 +12,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from uprhub.accounts.models import Organisation
 from uprhub.core.roles import is_coordinator
@@ -444,10 +446,23 @@ def cluster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rows = form.rows()
     for row in rows:
         row["now"] = current[row["recommendation"].pk]
+    drafts = [
+        row["now"]["position"]
+        for row in rows
+        if row["now"].get("position") is not None
+        and row["now"]["position"].status == PositionStatus.DRAFT
+    ]
     return render(
         request,
         "followup/work/cluster.html",
-        {"round": round_, "cluster": group, "form": form, "rows": rows, "conflict": conflict},
+        {
+            "round": round_,
+            "cluster": group,
+            "form": form,
+            "rows": rows,
+            "conflict": conflict,
+            "drafts": drafts if has_perm(request.user, "followup.draft_position", round_) else [],
+        },
         status=status,
     )
 
@@ -469,3 +484,44 @@ def review_queue(request: HttpRequest, slug: str) -> HttpResponse:
     positions = progress.review_queue(round_)
     page = Paginator(positions, 50).get_page(request.GET.get("page"))
     return render(request, "followup/work/review_queue.html", {"round": round_, "page": page})
+
+
+def _seen_positions(request: HttpRequest) -> dict[int, int]:
+    """The positions ticked on the page, each with the version it showed."""
+    seen: dict[int, int] = {}
+    for raw in request.POST.getlist("position"):
+        if raw.isdigit() and request.POST.get(f"version_{raw}", "").isdigit():
+            seen[int(raw)] = int(request.POST[f"version_{raw}"])
+    return seen
+
+
+@perm_required("followup.view_work")
+@require_POST
+def bulk_transition(request: HttpRequest, slug: str) -> HttpResponse:
+    """Many positions at once: publish or send back the ticked ones of the review queue, send
+    a cluster's drafts for review. All or nothing (`services.transition_many`)."""
+    round_ = _round(request, slug)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("followup:review_queue", args=[round_.slug])
+    action = request.POST.get("action", "")
+    try:
+        done = services.transition_many(
+            _actor(request),
+            round_,
+            action,
+            _seen_positions(request),
+            note=request.POST.get("note", ""),
+        )
+    except services.FollowupError as refused:
+        messages.error(request, str(refused))
+    else:
+        done_text = {
+            "submit": _("%(n)s positions were sent for review."),
+            "publish": _("%(n)s positions were published."),
+            "send_back": _("%(n)s positions went back to draft."),
+        }[action]
+        messages.success(request, done_text % {"n": len(done)})
+    return redirect(back)
