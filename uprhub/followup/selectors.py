@@ -4,6 +4,7 @@ of its next review."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -91,3 +92,98 @@ def theme_names(recommendations: Sequence[Recommendation]) -> dict[int, tuple[st
     for recommendation_id, name in rows:
         names.setdefault(recommendation_id, []).append(name)
     return {key: tuple(sorted(set(value))) for key, value in names.items()}
+
+
+# --- stored suggestions, for the recommendation page ---------------------------------------------
+
+#: A stored score at least this high reads "strong match" (else "possible match"). On the
+#: labelled sample, fused scores of strongly relevant paragraphs are mostly above it, those of
+#: the rest mostly below (bench/followup_evidence.py).
+STRONG_MATCH = 0.5
+
+
+def match_words(score: float) -> str:
+    """A score as words: people judge "strong" and "possible", not 0.47."""
+    return _("strong match") if score >= STRONG_MATCH else _("possible match")
+
+
+def suggestions_context(round_: Any, recommendation: Any, user: Any) -> dict[str, Any]:
+    """What ``followup/evidence/_suggestions.html`` shows: the stored suggestions for one
+    recommendation (best first, rejected ones left out), where this person may accept them
+    (the coalition's draft position, their organisations' assessments) and whether they may
+    decide at all."""
+    from uprhub.core.rules import has_perm
+
+    from .models import (
+        Assessment,
+        EvidenceSuggestion,
+        Position,
+        RoundRole,
+        RoundRoleKind,
+        SuggestionStatus,
+    )
+    from .policy import AssessTarget
+
+    stored = EvidenceSuggestion.objects.filter(recommendation=recommendation).select_related(
+        "document"
+    )
+    rows = [
+        s for s in stored.order_by("rank", "-score", "pk") if s.status != SuggestionStatus.REJECTED
+    ]
+    rejected = sum(1 for s in stored if s.status == SuggestionStatus.REJECTED)
+    may_decide = has_perm(user, "followup.decide_evidence", round_)
+    position = None
+    if may_decide:
+        found = Position.objects.filter(round=round_, recommendation=recommendation).first()
+        if found is not None and has_perm(user, "followup.draft_position", found):
+            position = found
+    assessments: list[Any] = []
+    if may_decide and getattr(user, "pk", None):
+        organisations = RoundRole.objects.filter(
+            round=round_, user=user, role=RoundRoleKind.ASSESSOR
+        ).values_list("organisation_id", flat=True)
+        assessments = [
+            a
+            for a in Assessment.objects.filter(
+                round=round_, recommendation=recommendation, organisation_id__in=organisations
+            ).select_related("organisation")
+            if has_perm(user, "followup.assess", AssessTarget(round_, a.organisation))
+        ]
+    accepted_into: dict[int, set[str]] = {}
+    if rows:
+        from .models import EvidenceItem
+
+        for suggestion_id, position_id, assessment_id in EvidenceItem.objects.filter(
+            suggestion__in=[s.pk for s in rows]
+        ).values_list("suggestion_id", "position_id", "assessment_id"):
+            accepted_into.setdefault(suggestion_id, set()).add(
+                f"position-{position_id}" if position_id else f"assessment-{assessment_id}"
+            )
+    items = [
+        {
+            "suggestion": s,
+            "match": match_words(s.score),
+            "strong": s.score >= STRONG_MATCH,
+            "in_position": position is not None
+            and f"position-{position.pk}" in accepted_into.get(s.pk, set()),
+            "in_assessments": {
+                a.pk for a in assessments if f"assessment-{a.pk}" in accepted_into.get(s.pk, ())
+            },
+        }
+        for s in rows
+    ]
+    review = recommendation.review
+    return {
+        "recommendation": recommendation,
+        "round": round_,
+        "user": user,
+        "evidence_suggestions": items,
+        "evidence_rejected": rejected,
+        "evidence_may_decide": may_decide and not round_.closed,
+        "evidence_position": position,
+        "evidence_assessments": assessments,
+        "evidence_command": (
+            f"uprhub followup evidence {review.state.iso3} --cycle {review.session.cycle_id} "
+            "--store"
+        ),
+    }
