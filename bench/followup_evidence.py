@@ -81,8 +81,13 @@ def _setup(args: argparse.Namespace) -> None:
             run_kind("un-document", bundled_path(f"ohchr/{name}"))
 
 
-def _score(results: dict[str, list[tuple[str, int]]], sample: list[dict]) -> dict[str, float]:
-    labelled = [item for item in sample if item["relevant"]]
+def _score(
+    results: dict[str, list[tuple[str, int]]], sample: list[dict], half: int | None = None
+) -> dict[str, float]:
+    """The figures over the sample's labelled recommendations (``half`` 0 or 1: only those at
+    even or odd positions in the sample)."""
+    chosen = [item for n, item in enumerate(sample) if half is None or n % 2 == half]
+    labelled = [item for item in chosen if item["relevant"]]
     every = anyone = recall = reciprocal = 0.0
     for item in labelled:
         relevant = {(doc, n) for doc, numbers in item["relevant"].items() for n in numbers}
@@ -154,12 +159,42 @@ def measure(methods: list[str], *, warm: bool = False) -> dict:
         report["methods"][name] = {  # type: ignore[index]
             "used": found[0].method if found else name,
             **_score(results, sample["recommendations"]),
+            # The fusion's weights were chosen on the even half: the odd half is held out.
+            "even_half": _score(results, sample["recommendations"], 0),
+            "odd_half_held_out": _score(results, sample["recommendations"], 1),
             "recommendations": len(found),
             "seconds": round(seconds, 2),
             "cpu_seconds": round(cpu, 2),
             "load_average": round(os.getloadavg()[0], 1),
         }
     return report
+
+
+def measure_store(*, use_semantic: bool) -> dict[str, object]:
+    """``compute_and_store`` for every recommendation of the sample's review: cold (run first
+    in the process, so the encoder's model is loaded inside the timing, and the documents'
+    sentence vectors deleted), then warm (again, model and sentence vectors kept)."""
+    from uprhub.followup import evidence, evidence_store
+    from uprhub.followup.models import EvidenceSuggestion
+    from uprhub.reviews.models import Review
+    from uprhub.search import semantic
+
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    review = Review.objects.get(state__iso3=sample["state"], session__cycle_id=sample["cycle"])
+    if use_semantic:
+        evidence.sentence_cache(semantic.MODEL.model_id).unlink(missing_ok=True)
+    out: dict[str, object] = {"semantic": use_semantic}
+    for run in ("cold", "warm"):
+        started, cpu = time.perf_counter(), time.process_time()
+        report = evidence_store.compute_and_store(review, use_semantic=use_semantic)
+        out[run] = {
+            **report.as_dict(),
+            "seconds": round(time.perf_counter() - started, 2),
+            "cpu_seconds": round(time.process_time() - cpu, 2),
+            "load_average": round(os.getloadavg()[0], 1),
+        }
+    out["rows"] = EvidenceSuggestion.objects.filter(recommendation__review=review).count()
+    return out
 
 
 def main() -> None:
@@ -172,9 +207,21 @@ def main() -> None:
         default=["tfidf", "tfidf-terms", "bm25", "semantic", "fused-lexical", "fused"],
     )
     parser.add_argument("--warm", action="store_true")
+    parser.add_argument(
+        "--no-store", action="store_true", help="skip timing compute_and_store (cold and warm)"
+    )
     args = parser.parse_args()
     _setup(args)
-    print(json.dumps(measure(args.methods, warm=args.warm), indent=2))
+    stored = None
+    if not args.no_store:
+        from uprhub.followup import evidence
+
+        # First, before anything loads the model: the cold figure includes loading it.
+        stored = measure_store(use_semantic=evidence.semantic_available())
+    report = measure(args.methods, warm=args.warm)
+    if stored is not None:
+        report["store"] = stored
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
