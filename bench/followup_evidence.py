@@ -31,22 +31,39 @@ keeps the sentence vectors of a first run (not timed): what later runs pay.
 
 The fusion weights were chosen on this same sample: its figures are optimistic for unseen
 recommendations (the sample is 61 recommendations; one more hit or miss moves a share by ~0.02).
+To see how much, the figures are also given for the even and the odd halves of the sample
+(``even_half``, ``odd_half_held_out``): the weights of ``fused`` are the best of a small grid on
+the even half (the odd half's figures were printed beside them, not used to choose).
 
-Measured on 6 December 2026 (SQLite, the shared 2-CPU machine at load average 11-13; 54 of the
+``store``: ``evidence_store.compute_and_store`` for all the review's recommendations, run first
+in the process (cold: the model loaded inside the timing, no sentence vectors kept, no
+similarity store), then again (warm); ``rows`` the suggestions stored. ``--no-store`` skips it.
+
+Measured on 6 December 2026 (SQLite, the shared 2-CPU machine at load average 10-14; 54 of the
 61 sample recommendations have relevant paragraphs, 128 in all):
 
     method          all_in_top5  any_in_top5  recall_at_5   mrr    seconds (CPU s)
-    tfidf               0.667        0.963        0.841     0.865    1.7  (0.6)
-    tfidf-terms         0.704        0.944        0.829     0.881    1.7  (0.5)
-    bm25                0.722        0.944        0.846     0.880    2.4  (0.5)
-    semantic            0.630        0.963        0.840     0.852   49.8 (15.0)
-    fused-lexical       0.796        0.963        0.883     0.902    2.8  (0.6)
-    fused               0.870        0.981        0.941     0.928   53.5 (14.8)
-    fused, --warm       same                                        2.1  (0.7)
+    tfidf               0.667        0.963        0.841     0.865    5.5  (0.8)
+    tfidf-terms         0.741        0.944        0.844     0.881    6.2  (0.9)
+    bm25                0.759        0.944        0.861     0.880    6.5  (0.9)
+    semantic            0.630        0.963        0.840     0.850   67.1 (17.6)
+    fused-lexical       0.833        0.981        0.912     0.904    2.2  (1.0)
+    fused               0.926        1.000        0.968     0.937   44.7 (17.1)
+
+    fused, even half    0.963        1.000        0.981     0.922
+    fused, odd half     0.889        1.000        0.954     0.952   (held out; 0.889 before)
+
+Before acronyms and scaled fusion (same day): fused 0.870 / 0.981 / 0.941 / 0.928 (halves:
+0.852 even, 0.889 odd), fused-lexical 0.796 / 0.963 / 0.883 / 0.902.
+
+    store (347 recommendations, 1735 rows)   seconds   CPU s   load average
+    cold, model load included                  104.3    18.5       13.9
+    warm                                         5.8     0.9       13.6
 
 Cold, the encoder's ~760 texts (347 recommendations, ~410 sentences and clauses) are the cost:
-15 s of CPU time, so at least ~8 s of wall time on 2 otherwise idle cores (not measured: the
-machine was never idle); the wall time above is mostly waiting for the CPUs.
+~17 s of CPU time, so ~10-12 s of wall time on 2 otherwise idle cores (an estimate: the machine
+was never idle); the wall time above is mostly waiting for the CPUs. Warm, the recommendations'
+and the sentences' vectors come from the sentence cache.
 """
 
 from __future__ import annotations

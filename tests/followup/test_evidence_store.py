@@ -116,3 +116,25 @@ def test_command_store_refuses_rec(review_with_documents):
             "followup", "evidence", "USA", "--cycle", "3", "--store", "--rec", "26.93",
             stdout=StringIO(), stderr=StringIO(),
         )  # fmt: skip
+
+
+def test_a_decision_taken_while_ranking_is_kept(review_with_documents, monkeypatch):
+    _store(review_with_documents, limit=3)
+    first = EvidenceSuggestion.objects.get(recommendation__paragraph="26.176", rank=1)
+    real = evidence_store.evidence.find_evidence
+
+    def ranking_while_someone_accepts(*args, **kwargs):
+        found = real(*args, **kwargs)
+        EvidenceSuggestion.objects.filter(pk=first.pk).update(status=SuggestionStatus.ACCEPTED)
+        return found
+
+    monkeypatch.setattr(evidence_store.evidence, "find_evidence", ranking_while_someone_accepts)
+    _store(review_with_documents, limit=3)  # the same paragraph comes first again: no clash
+
+    first.refresh_from_db()
+    assert first.status == SuggestionStatus.ACCEPTED
+    same = EvidenceSuggestion.objects.filter(
+        recommendation=first.recommendation, document=first.document, paragraph=first.paragraph
+    )
+    assert same.count() == 1
+    assert EvidenceSuggestion.objects.filter(recommendation__paragraph="26.176").count() == 3

@@ -127,6 +127,16 @@ def compute_and_store(
             if rank >= limit:
                 break
     with transaction.atomic():
+        # Someone may have decided on a suggestion while the ranking ran: theirs stays, and
+        # the same paragraph is not stored again beside it.
+        decided_now = set(
+            EvidenceSuggestion.objects.filter(recommendation_id__in=recommendation_ids)
+            .exclude(status=SuggestionStatus.SUGGESTED)
+            .values_list("recommendation_id", "document_id", "paragraph")
+        )
+        rows = [
+            r for r in rows if (r.recommendation_id, r.document.pk, r.paragraph) not in decided_now
+        ]
         replaced, _by_model = EvidenceSuggestion.objects.filter(
             recommendation_id__in=recommendation_ids, status=SuggestionStatus.SUGGESTED
         ).delete()
