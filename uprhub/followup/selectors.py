@@ -99,7 +99,8 @@ def theme_names(recommendations: Sequence[Recommendation]) -> dict[int, tuple[st
 #: A stored score at least this high reads "strong match" (else "possible match"). Measured on
 #: the labelled sample's stored suggestions (method ``fused``, 5 per recommendation): 79 of
 #: 123 strongly relevant ones score at least 0.45, and 21 of 182 others; 4 in 5 "strong"
-#: matches are relevant. (``fused-lexical`` scores were not calibrated.)
+#: matches are relevant. Without the encoder (``fused-lexical``): 68 of 115 and 15 of 190,
+#: the same precision, so one threshold serves both.
 STRONG_MATCH = 0.45
 
 
