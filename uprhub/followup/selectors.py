@@ -189,3 +189,46 @@ def suggestions_context(round_: Any, recommendation: Any, user: Any) -> dict[str
             "--store"
         ),
     }
+
+
+def round_by_slug(slug: str) -> Any:
+    """The assessment round with that short name, or None."""
+    from .models import AssessmentRound
+
+    return AssessmentRound.objects.select_related("review").filter(slug=slug).first()
+
+
+def suggestion_in_round(round_: Any, pk: int) -> Any:
+    """The stored suggestion ``pk`` if it is for a recommendation of the round's review."""
+    from .models import EvidenceSuggestion
+
+    return (
+        EvidenceSuggestion.objects.select_related("document", "recommendation")
+        .filter(pk=pk, recommendation__review_id=round_.review_id)
+        .first()
+    )
+
+
+def evidence_owner(
+    round_: Any, suggestion: Any, user: Any, *, into: str, assessment_id: int | None = None
+) -> Any:
+    """Where an accepted suggestion goes: the coalition's position on its recommendation
+    (``into`` "position"), or the assessment of one of the organisations ``user`` assesses for
+    in the round (that one, with ``assessment_id``). None when there is none yet."""
+    from .models import Assessment, Position, RoundRole, RoundRoleKind
+
+    if into == "position":
+        return Position.objects.filter(
+            round=round_, recommendation_id=suggestion.recommendation_id
+        ).first()
+    organisations = RoundRole.objects.filter(
+        round=round_, user=user, role=RoundRoleKind.ASSESSOR
+    ).values_list("organisation_id", flat=True)
+    found = Assessment.objects.filter(
+        round=round_,
+        recommendation_id=suggestion.recommendation_id,
+        organisation_id__in=organisations,
+    ).select_related("organisation", "round")
+    if assessment_id is not None:
+        found = found.filter(pk=assessment_id)
+    return found.first()

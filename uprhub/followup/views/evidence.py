@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,15 +18,9 @@ from django.views.decorators.http import require_POST
 
 from uprhub.core.rules import has_perm
 
+from .. import selectors
 from ..evidence_services import EvidenceDecisionError, accept_suggestion, reject_suggestion
-from ..models import (
-    Assessment,
-    AssessmentRound,
-    EvidenceSuggestion,
-    Position,
-    RoundRole,
-    RoundRoleKind,
-)
+from ..models import Assessment, AssessmentRound, EvidenceSuggestion, Position
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -50,18 +44,16 @@ def _safe_next(request: HttpRequest, round_: AssessmentRound) -> str:
 
 
 def _suggestion(round_: AssessmentRound, pk: int) -> EvidenceSuggestion:
-    suggestion = (
-        EvidenceSuggestion.objects.select_related("document", "recommendation")
-        .filter(pk=pk, recommendation__review_id=round_.review_id)
-        .first()
-    )
+    suggestion = selectors.suggestion_in_round(round_, pk)
     if suggestion is None:
         raise Http404(_("There is no such suggestion in this round."))
     return suggestion
 
 
 def _round_for(request: HttpRequest, slug: str) -> AssessmentRound:
-    round_ = get_object_or_404(AssessmentRound, slug=slug)
+    round_ = selectors.round_by_slug(slug)
+    if round_ is None:
+        raise Http404(_("There is no such assessment round."))
     # Who takes no part in the round learns nothing of its suggestions (closed or not); the
     # services judge the rest (a coordinator without a role in the round is refused there).
     if not has_perm(request.user, "followup.view_work", round_):
@@ -74,22 +66,14 @@ def _owner(
 ) -> Position | Assessment | None:
     """The position or assessment the form names: the coalition's position on the
     recommendation, or the assessment of one of the organisations the person assesses for."""
-    if request.POST.get("into") == "position":
-        return Position.objects.filter(
-            round=round_, recommendation_id=suggestion.recommendation_id
-        ).first()
-    organisations = RoundRole.objects.filter(
-        round=round_, user=_user(request), role=RoundRoleKind.ASSESSOR
-    ).values_list("organisation_id", flat=True)
-    found = Assessment.objects.filter(
-        round=round_,
-        recommendation_id=suggestion.recommendation_id,
-        organisation_id__in=organisations,
-    )
     wanted = request.POST.get("assessment", "")
-    if wanted.isdigit():
-        found = found.filter(pk=int(wanted))
-    return found.first()
+    return selectors.evidence_owner(
+        round_,
+        suggestion,
+        _user(request),
+        into=request.POST.get("into", ""),
+        assessment_id=int(wanted) if wanted.isdigit() else None,
+    )
 
 
 @login_required

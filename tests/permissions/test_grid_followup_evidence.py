@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.factories import make_user
-from tests.permissions.grid import ALLOW, DENY, ROLES, STATE, actor, check_cell, row
+from tests.followup.conftest import usa  # noqa: F401 - the fixture, shared with tests/followup
+from tests.followup.test_evidence_decisions import World
 from uprhub.followup import evidence_store
 from uprhub.followup.evidence_services import (
     EvidenceDecisionError,
@@ -22,14 +23,14 @@ from uprhub.followup.models import (
 )
 from uprhub.reviews.models import Document, DocumentKind
 
-from .test_evidence_decisions import World
+from .grid import ALLOW, DENY, ROLES, STATE, actor, check_cell, row
 
 ROUND_ROLES = [*ROLES, "assessor", "reviewer"]
 DECIDERS = {"assessor", "reviewer"}
 
 
 @pytest.fixture
-def world(usa) -> World:
+def world(usa) -> World:  # noqa: F811 - the imported fixture
     return World(usa)
 
 
