@@ -59,6 +59,8 @@ Before acronyms and scaled fusion (same day): fused 0.870 / 0.981 / 0.941 / 0.92
     store (347 recommendations, 1735 rows)   seconds   CPU s   load average
     cold, model load included                  104.3    18.5       13.9
     warm                                         5.8     0.9       13.6
+    cold, a quieter moment                      31.8    16.6        5.5
+    warm, a quieter moment                       1.8     0.9        5.7
 
 Cold, the encoder's ~760 texts (347 recommendations, ~410 sentences and clauses) are the cost:
 ~17 s of CPU time, so ~10-12 s of wall time on 2 otherwise idle cores (an estimate: the machine
