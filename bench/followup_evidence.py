@@ -31,22 +31,41 @@ keeps the sentence vectors of a first run (not timed): what later runs pay.
 
 The fusion weights were chosen on this same sample: its figures are optimistic for unseen
 recommendations (the sample is 61 recommendations; one more hit or miss moves a share by ~0.02).
+To see how much, the figures are also given for the even and the odd halves of the sample
+(``even_half``, ``odd_half_held_out``): the weights of ``fused`` are the best of a small grid on
+the even half (the odd half's figures were printed beside them, not used to choose).
 
-Measured on 6 December 2026 (SQLite, the shared 2-CPU machine at load average 11-13; 54 of the
+``store``: ``evidence_store.compute_and_store`` for all the review's recommendations, run first
+in the process (cold: the model loaded inside the timing, no sentence vectors kept, no
+similarity store), then again (warm); ``rows`` the suggestions stored. ``--no-store`` skips it.
+
+Measured on 6 December 2026 (SQLite, the shared 2-CPU machine at load average 10-14; 54 of the
 61 sample recommendations have relevant paragraphs, 128 in all):
 
     method          all_in_top5  any_in_top5  recall_at_5   mrr    seconds (CPU s)
-    tfidf               0.667        0.963        0.841     0.865    1.7  (0.6)
-    tfidf-terms         0.704        0.944        0.829     0.881    1.7  (0.5)
-    bm25                0.722        0.944        0.846     0.880    2.4  (0.5)
-    semantic            0.630        0.963        0.840     0.852   49.8 (15.0)
-    fused-lexical       0.796        0.963        0.883     0.902    2.8  (0.6)
-    fused               0.870        0.981        0.941     0.928   53.5 (14.8)
-    fused, --warm       same                                        2.1  (0.7)
+    tfidf               0.667        0.963        0.841     0.865    5.5  (0.8)
+    tfidf-terms         0.741        0.944        0.844     0.881    6.2  (0.9)
+    bm25                0.759        0.944        0.861     0.880    6.5  (0.9)
+    semantic            0.630        0.963        0.840     0.850   67.1 (17.6)
+    fused-lexical       0.833        0.981        0.912     0.904    2.2  (1.0)
+    fused               0.926        1.000        0.968     0.937   44.7 (17.1)
+
+    fused, even half    0.963        1.000        0.981     0.922
+    fused, odd half     0.889        1.000        0.954     0.952   (held out; 0.889 before)
+
+Before acronyms and scaled fusion (same day): fused 0.870 / 0.981 / 0.941 / 0.928 (halves:
+0.852 even, 0.889 odd), fused-lexical 0.796 / 0.963 / 0.883 / 0.902.
+
+    store (347 recommendations, 1735 rows)   seconds   CPU s   load average
+    cold, model load included                  104.3    18.5       13.9
+    warm                                         5.8     0.9       13.6
+    cold, a quieter moment                      31.8    16.6        5.5
+    warm, a quieter moment                       1.8     0.9        5.7
 
 Cold, the encoder's ~760 texts (347 recommendations, ~410 sentences and clauses) are the cost:
-15 s of CPU time, so at least ~8 s of wall time on 2 otherwise idle cores (not measured: the
-machine was never idle); the wall time above is mostly waiting for the CPUs.
+~17 s of CPU time, so ~10-12 s of wall time on 2 otherwise idle cores (an estimate: the machine
+was never idle); the wall time above is mostly waiting for the CPUs. Warm, the recommendations'
+and the sentences' vectors come from the sentence cache.
 """
 
 from __future__ import annotations
@@ -81,8 +100,13 @@ def _setup(args: argparse.Namespace) -> None:
             run_kind("un-document", bundled_path(f"ohchr/{name}"))
 
 
-def _score(results: dict[str, list[tuple[str, int]]], sample: list[dict]) -> dict[str, float]:
-    labelled = [item for item in sample if item["relevant"]]
+def _score(
+    results: dict[str, list[tuple[str, int]]], sample: list[dict], half: int | None = None
+) -> dict[str, float]:
+    """The figures over the sample's labelled recommendations (``half`` 0 or 1: only those at
+    even or odd positions in the sample)."""
+    chosen = [item for n, item in enumerate(sample) if half is None or n % 2 == half]
+    labelled = [item for item in chosen if item["relevant"]]
     every = anyone = recall = reciprocal = 0.0
     for item in labelled:
         relevant = {(doc, n) for doc, numbers in item["relevant"].items() for n in numbers}
@@ -154,12 +178,42 @@ def measure(methods: list[str], *, warm: bool = False) -> dict:
         report["methods"][name] = {  # type: ignore[index]
             "used": found[0].method if found else name,
             **_score(results, sample["recommendations"]),
+            # The fusion's weights were chosen on the even half: the odd half is held out.
+            "even_half": _score(results, sample["recommendations"], 0),
+            "odd_half_held_out": _score(results, sample["recommendations"], 1),
             "recommendations": len(found),
             "seconds": round(seconds, 2),
             "cpu_seconds": round(cpu, 2),
             "load_average": round(os.getloadavg()[0], 1),
         }
     return report
+
+
+def measure_store(*, use_semantic: bool) -> dict[str, object]:
+    """``compute_and_store`` for every recommendation of the sample's review: cold (run first
+    in the process, so the encoder's model is loaded inside the timing, and the documents'
+    sentence vectors deleted), then warm (again, model and sentence vectors kept)."""
+    from uprhub.followup import evidence, evidence_store
+    from uprhub.followup.models import EvidenceSuggestion
+    from uprhub.reviews.models import Review
+    from uprhub.search import semantic
+
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    review = Review.objects.get(state__iso3=sample["state"], session__cycle_id=sample["cycle"])
+    if use_semantic:
+        evidence.sentence_cache(semantic.MODEL.model_id).unlink(missing_ok=True)
+    out: dict[str, object] = {"semantic": use_semantic}
+    for run in ("cold", "warm"):
+        started, cpu = time.perf_counter(), time.process_time()
+        report = evidence_store.compute_and_store(review, use_semantic=use_semantic)
+        out[run] = {
+            **report.as_dict(),
+            "seconds": round(time.perf_counter() - started, 2),
+            "cpu_seconds": round(time.process_time() - cpu, 2),
+            "load_average": round(os.getloadavg()[0], 1),
+        }
+    out["rows"] = EvidenceSuggestion.objects.filter(recommendation__review=review).count()
+    return out
 
 
 def main() -> None:
@@ -172,9 +226,21 @@ def main() -> None:
         default=["tfidf", "tfidf-terms", "bm25", "semantic", "fused-lexical", "fused"],
     )
     parser.add_argument("--warm", action="store_true")
+    parser.add_argument(
+        "--no-store", action="store_true", help="skip timing compute_and_store (cold and warm)"
+    )
     args = parser.parse_args()
     _setup(args)
-    print(json.dumps(measure(args.methods, warm=args.warm), indent=2))
+    stored = None
+    if not args.no_store:
+        from uprhub.followup import evidence
+
+        # First, before anything loads the model: the cold figure includes loading it.
+        stored = measure_store(use_semantic=evidence.semantic_available())
+    report = measure(args.methods, warm=args.warm)
+    if stored is not None:
+        report["store"] = stored
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

@@ -207,3 +207,42 @@ def test_sentence_vectors_are_kept_between_runs(tmp_path):
     (found,) = finder.rank([Query("Close the Guantanamo detention facility")], limit=1)
     assert (found[0].document, found[0].paragraph) == (DOC2, 13)
     assert len(again.encoded) == 1  # the recommendation only
+    # The recommendation's vector is kept too: a recompute encodes nothing.
+    third = CountingEncoder()
+    finder = EvidenceFinder(PASSAGES, method=evidence.SEMANTIC, encoder=third, cache=cache)
+    finder.rank([Query("Close the Guantanamo detention facility")], limit=1)
+    assert third.encoded == []
+
+
+def test_acronyms_defined_in_the_documents():
+    texts = [
+        "JS5 urged the USA to ratify the Rome Statute of the International Criminal Court (ICC).",
+        "The Office of the United Nations High Commissioner for Human Rights (OHCHR) noted it.",
+        "Several stakeholders informed that the United States of America (USA) had withdrawn.",
+        "Immigration and Customs Enforcement (ICE) detained 60,000 people.",
+    ]
+    table = evidence.acronyms(texts)
+    assert table["ICC"] == "International Criminal Court"
+    assert table["ICE"] == "Immigration and Customs Enforcement"
+    # Initials that skip words are not guessed (nothing is rather than something wrong).
+    assert "OHCHR" not in table
+    assert "USA" not in table  # the State's name says nothing to the ranking
+    expanded = evidence.expand_acronyms("It sanctioned the ICC. The ICC (again).", table)
+    assert expanded == "It sanctioned the ICC (International Criminal Court). The ICC (again)."
+
+
+def test_acronym_meets_its_long_form_quote_unchanged():
+    passages = [
+        Passage(DOC2, 1, "The Rome Statute of the International Criminal Court (ICC) was noted."),
+        Passage(DOC3, 5, "The USA decided to sanction the ICC and its staff."),
+        Passage(DOC3, 6, "Prison conditions remained harsh in several States."),
+        Passage(DOC3, 7, "The court of appeal heard the criminal case in February."),
+    ]
+    finder = EvidenceFinder(passages, method=evidence.TFIDF)
+    (found,) = finder.rank(
+        [Query("Rescind the sanctions regarding the International Criminal Court")]
+    )
+    ranked = [(e.document, e.paragraph) for e in found]
+    assert set(ranked[:2]) == {(DOC3, 5), (DOC2, 1)}
+    quote = next(e.quote for e in found if e.paragraph == 5)
+    assert quote == "The USA decided to sanction the ICC and its staff."

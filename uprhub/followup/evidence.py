@@ -17,9 +17,16 @@ How paragraphs are ranked (each measured on the hand-labelled sample by
 * ``bm25``: Okapi BM25 over the words and concept tokens;
 * ``semantic``: the cosine of MiniLM sentence embeddings (:mod:`uprhub.search.semantic`, the
   optional ``semantic`` extra), a paragraph scoring as its best sentence or clause;
-* ``fused`` (the default): ``tfidf-terms`` with pseudo-relevance feedback, averaged with
-  ``semantic``, plus a little for a paragraph whose heading names the recommendation's theme;
-  without the extra, the same without ``semantic``.
+* ``fused`` (the default): ``tfidf-terms`` with pseudo-relevance feedback and ``semantic``,
+  each scaled to its best paragraph for that recommendation (so the narrow range of sentence
+  cosines weighs as much as the wide range of TF-IDF ones) and averaged, plus a little for a
+  paragraph whose heading names the recommendation's theme; without the extra, the same without
+  ``semantic``. The score it reports keeps the unscaled level (see `EvidenceFinder.scores`).
+
+Every method reads acronyms as the documents define them: "the Rome Statute of the
+International Criminal Court (ICC)" makes every later "ICC" read "ICC (International Criminal
+Court)" for ranking (never in the quote), so a recommendation naming the court finds the
+paragraphs naming "the ICC".
 
 Paragraphs of the "Background" part (how the document was prepared) are never evidence.
 
@@ -71,8 +78,8 @@ BM25_B = 0.75
 # Chosen on the labelled sample (bench/followup_evidence.py), where BM25 added nothing to the
 # fusion: the weight of the heading under which a paragraph sits (the document's own theme)
 # against the recommendation's themes, with and without the encoder.
-HEADING_WEIGHT = 0.10
-HEADING_WEIGHT_LEXICAL = 0.15
+HEADING_WEIGHT = 0.15
+HEADING_WEIGHT_LEXICAL = 0.10
 # Pseudo-relevance feedback: the first ranking's best paragraphs lend their words to the query,
 # so a paragraph on the same measure in other words ("police force" / "law enforcement") rises.
 FEEDBACK_PARAGRAPHS = 2
@@ -94,6 +101,13 @@ _BOILERPLATE = frozenset(
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“]?[A-Z])")
 _CONCEPT = "\u2063"  # prefix of concept tokens (an invisible separator): never a word
+# "Rome Statute of the International Criminal Court (ICC)": capitalised words (small words
+# between them), then the acronym in brackets.
+_ACRONYM_DEFINITION = re.compile(
+    r"((?:[A-Z][\w'’-]*\s+(?:(?:of|the|and|for|on|in|to|against)\s+)*){1,10})"
+    r"\(([A-Z][A-Za-z]{1,9})\)"
+)
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "to", "against"})
 
 
 @dataclass(frozen=True)
@@ -179,6 +193,35 @@ def terms(text: str, *, with_concepts: bool) -> list[str]:
     if with_concepts:
         found += concepts(text)
     return found
+
+
+def acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """The acronyms the texts define, with their long form: the shortest run of capitalised
+    words before "(ICC)" whose initials spell it ("International Criminal Court", not "Rome
+    Statute of the International Criminal Court"). The first definition wins. An acronym whose
+    long form says nothing to the ranking (the State's own name: boilerplate) is left out."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in _ACRONYM_DEFINITION.finditer(text):
+            acronym, before = match.group(2), match.group(1).split()
+            letters = [c for c in acronym if c.isupper()]
+            for start in range(len(before) - 1, -1, -1):
+                tail = before[start:]
+                initials = [w[0] for w in tail if w.lower() not in _SMALL_WORDS]
+                if initials == letters and tail[0][0].isupper():
+                    if words(" ".join(tail)):
+                        found.setdefault(acronym, " ".join(tail))
+                    break
+    return found
+
+
+def expand_acronyms(text: str, table: dict[str, str]) -> str:
+    """``text`` with "(long form)" after each acronym of ``table`` not already followed by it."""
+    if not table:
+        return text
+    names = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
+    pattern = re.compile(rf"\b({names})\b(?!\)|\s*\()")
+    return pattern.sub(lambda m: f"{m.group(1)} ({table[m.group(1)]})", text)
 
 
 def sentences(text: str) -> list[str]:
@@ -303,6 +346,7 @@ class SemanticIndex:
                 owners.append(number)
         self.owners = np.array(owners, dtype=np.int64)
         self.count = len(passages)
+        self.cache = cache
         self.vectors = self._encoded(pieces, cache)
 
     def _encoded(self, pieces: list[str], cache: Path | None) -> np.ndarray:
@@ -336,7 +380,8 @@ class SemanticIndex:
 
     def query_vectors(self, texts: Sequence[str], keys: Sequence[str] = ()) -> np.ndarray:
         """The texts' vectors: from the similarity store where ``uprhub similarity embed`` (or
-        the worker) already computed them, encoded here otherwise (the slow part)."""
+        the worker) already computed them, else from the sentence cache, encoded here otherwise
+        (the slow part)."""
         vectors = np.zeros((len(texts), self.encoder.dimension), dtype=np.float32)
         missing = list(range(len(texts)))
         if any(keys):
@@ -350,7 +395,8 @@ class SemanticIndex:
                 vectors[found] = store.vectors[rows[found]].astype(np.float32)
                 missing = sorted(set(missing) - set(found))
         if missing:
-            vectors[missing] = self.encoder.encode([texts[i] for i in missing])
+            # Kept with the sentences: a recommendation is ranked again at every recompute.
+            vectors[missing] = self._encoded([texts[i] for i in missing], self.cache)
         return vectors
 
     def scores(self, texts: Sequence[str], keys: Sequence[str] = ()) -> np.ndarray:
@@ -374,14 +420,20 @@ class EvidenceFinder:
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ValueError(self.method)
-        self.plain = LexicalIndex(self.passages, with_concepts=False)
-        self.expanded = LexicalIndex(self.passages, with_concepts=True)
+        # Ranked with the documents' acronyms spelled out; quoted as written.
+        self.acronyms = acronyms(p.text for p in self.passages)
+        read = [
+            Passage(p.document, p.number, expand_acronyms(p.text, self.acronyms), p.heading)
+            for p in self.passages
+        ]
+        self.plain = LexicalIndex(read, with_concepts=False)
+        self.expanded = LexicalIndex(read, with_concepts=True)
         self.headings = LexicalIndex(
             [Passage("", 0, p.heading) for p in self.passages], with_concepts=True
         )
         self.semantic: SemanticIndex | None = None
         if self.method in (SEMANTIC, FUSED) and self.encoder is not None:
-            self.semantic = SemanticIndex(self.passages, self.encoder, self.cache)
+            self.semantic = SemanticIndex(read, self.encoder, self.cache)
         if self.method == SEMANTIC and self.semantic is None:
             raise semantic.SemanticUnavailable(SEMANTIC)
 
@@ -407,8 +459,14 @@ class EvidenceFinder:
         return np.clip(moved @ index.vectors.T, 0.0, 1.0)
 
     def scores(self, queries: Sequence[Query]) -> np.ndarray:
-        """(len(queries), passages) scores in 0..1."""
-        texts = [q.text for q in queries]
+        """(len(queries), passages) scores in 0..1.
+
+        ``fused`` ranks by its components scaled to each recommendation's best paragraph, which
+        would give every recommendation's best paragraph about the same score, even where no
+        paragraph speaks of the measure; so the scores are multiplied by the unscaled fusion's
+        best, per recommendation: the order stays, the level says how close the best is.
+        """
+        texts = [expand_acronyms(q.text, self.acronyms) for q in queries]
         if not self.passages or not queries:
             return np.zeros((len(queries), len(self.passages)))
         if self.method == TFIDF:
@@ -417,7 +475,9 @@ class EvidenceFinder:
             return np.clip(self.expanded.tfidf(texts), 0.0, 1.0)
         if self.method == BM25:
             return _scaled(self.expanded.bm25(texts))
-        keys = [q.key for q in queries]
+        # A query vector from the similarity store is of the text as written: use it only
+        # when spelling out acronyms changed nothing.
+        keys = [q.key if t == q.text else "" for t, q in zip(texts, queries, strict=True)]
         if self.method == SEMANTIC:
             assert self.semantic is not None
             return self.semantic.scores(texts, keys)
@@ -428,7 +488,13 @@ class EvidenceFinder:
             return (1 - HEADING_WEIGHT_LEXICAL) * fed + HEADING_WEIGHT_LEXICAL * headings
         meaning = self.semantic.scores(texts, keys)
         fed = self._feedback(texts, (lexical + meaning) / 2)
-        return (1 - HEADING_WEIGHT) * (fed + meaning) / 2 + HEADING_WEIGHT * headings
+        raw = (1 - HEADING_WEIGHT) * (fed + meaning) / 2 + HEADING_WEIGHT * headings
+        ranked = (1 - HEADING_WEIGHT) * (_scaled(fed) + _scaled(meaning)) / 2
+        ranked += HEADING_WEIGHT * headings
+        level = raw.max(axis=1, keepdims=True) / np.maximum(
+            ranked.max(axis=1, keepdims=True), 1e-12
+        )
+        return np.clip(ranked * level, 0.0, 1.0)
 
     def rank(self, queries: Sequence[Query], limit: int = DEFAULT_LIMIT) -> list[list[Evidence]]:
         """For each query, its best ``limit`` passages with a quote, best first."""
