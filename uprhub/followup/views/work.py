@@ -37,6 +37,7 @@ from ..models import (
     PositionStatus,
 )
 from ..policy import is_reviewer
+from ..selectors import suggestions_context
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -181,8 +182,9 @@ def _recommendation_page(
             "evidence_form": evidence_form or EvidenceForm(),
             "conflict": conflict,
             "error": error,
-            "suggestions_enabled": False,
+            "suggestions_enabled": True,
             "clusters": progress.clusters_of(round_, rec),
+            **suggestions_context(round_, rec, request.user),
         },
         status=status,
     )
