@@ -91,6 +91,9 @@ class ReportDocument:
     # The submitters as a Word draft writes them ("Submitted by the Coalition X (JS): Org A
     # (City); …"): counted as written, instead of the list our exports generate.
     organisations_text: str = ""
+    # (label, value) lines the exports write instead of OHCHR's cover block, for a document
+    # that is no submission (follow-up's implementation report). None: the usual cover.
+    cover_override: list[tuple[str, str]] | None = None
 
     def paragraphs(self) -> list[Paragraph]:
         return [p for s in self.sections for p in s.paragraphs]
