@@ -60,13 +60,14 @@ def test_missing_folder(round_, tmp_path):
         _run(round_.slug, "-o", str(tmp_path / "nowhere" / "x.docx"))
 
 
-def test_exit_status_of_the_console_script(round_, tmp_path):
-    # CommandError is what manage.py turns into exit status 1 with the message on stderr.
-    from django.core.management import ManagementUtility
+def test_exit_status_of_the_console_script(round_, tmp_path, monkeypatch, capsys):
+    # What `uprhub followup report …` runs: a CommandError becomes exit status 1 and the
+    # message on stderr. (Its closing of every connection would end the test's transaction.)
+    from django.core.management import ManagementUtility, base
 
-    utility = ManagementUtility(
-        ["manage.py", "followup", "report", "nope", "-o", str(tmp_path / "x")]
-    )
+    monkeypatch.setattr(base.connections, "close_all", lambda: None)
+    utility = ManagementUtility(["uprhub", "followup", "report", "nope", "-o", str(tmp_path / "x")])
     with pytest.raises(SystemExit) as exit_info:
         utility.execute()
     assert exit_info.value.code == 1
+    assert "No assessment round" in capsys.readouterr().err
