@@ -5,10 +5,11 @@ Built from the round's PUBLISHED positions only: a draft or a position in review
 `uprhub.reports.document.ReportDocument`, so the Write exporters (Word, PDF) print it:
 
 * a title page of its own (State, review, round, as-of date, scale), not OHCHR's submission
-  cover — `ReportDocument.cover_override`, the one addition to the exporters;
-* the scale and its definitions, then the summary (counts per grade, per response and the
-  headline "supported but not implemented") as unnumbered paragraphs, one line each: both
-  exporters already write them and a reader sees the same words in Word and PDF;
+  cover — `ReportDocument.cover_override`, an addition to the exporters;
+* the scale and its definitions, then the summary: the headline figures ("supported but not
+  implemented") as unnumbered paragraphs and a table of recommendations per grade and per
+  response — `reports.document.Table`, which both exporters write (a Word table with a
+  repeated header row, an HTML table with scoped headers in the PDF);
 * a part per theme of the review's most-used vocabulary ("Other recommendations" last), each
   recommendation a numbered paragraph with its assessment after it and the evidence as
   footnotes.
@@ -91,6 +92,10 @@ class Summary:
     by_response: list[tuple[str, int]]  # (response value, published positions)
     supported: int  # published positions on supported recommendations
     supported_not_implemented: int
+    # The table: published positions per (grade id, response), and the review's
+    # recommendations per response (those present in the review, in the usual order).
+    by_grade_and_response: dict[tuple[int, str], int] = field(default_factory=dict)
+    received_by_response: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def not_yet_assessed(self) -> int:
@@ -117,6 +122,20 @@ def published_positions(round_: AssessmentRound) -> QuerySet[Position]:
         .order_by(
             "recommendation__paragraph_sort", "recommendation__paragraph", "recommendation_id"
         )
+    )
+
+
+def round_with_report(slug: str) -> AssessmentRound | None:
+    """The round whose report may be shown: it exists and has a published position."""
+    round_ = round_by_slug(slug)
+    return round_ if round_ is not None and has_published(round_) else None
+
+
+def round_by_slug(slug: str) -> AssessmentRound | None:
+    return (
+        AssessmentRound.objects.select_related("review__state", "review__session", "scale")
+        .filter(slug=slug)
+        .first()
     )
 
 
@@ -165,8 +184,11 @@ def collect(round_: AssessmentRound) -> ImplementationData:
     grade_counts = Counter(p.grade_id for p in positions)
     response_counts = Counter(p.recommendation.position for p in positions)
     supported = [p for p in positions if p.recommendation.position in SUPPORTED_RESPONSES]
+    received = dict(
+        round_.review.recommendations.values_list("position").annotate(n=Count("id")).order_by()
+    )
     summary = Summary(
-        recommendations=round_.review.recommendations.count(),
+        recommendations=sum(received.values()),
         published=len(positions),
         by_grade=[(g, grade_counts.get(g.pk, 0)) for g in grades],
         by_response=[(r, response_counts[r]) for r in Response.values if response_counts.get(r)],
@@ -174,6 +196,10 @@ def collect(round_: AssessmentRound) -> ImplementationData:
         supported_not_implemented=sum(
             1 for p in supported if p.grade.bucket in NOT_IMPLEMENTED_BUCKETS
         ),
+        by_grade_and_response=dict(
+            Counter((p.grade_id, p.recommendation.position) for p in positions)
+        ),
+        received_by_response=[(r, received[r]) for r in Response.values if received.get(r)],
     )
     themes = _primary_themes(round_, [p.recommendation_id for p in positions])
     other = _("Other recommendations")
@@ -298,11 +324,28 @@ def _summary_paragraphs(summary: Summary) -> list[doc.Paragraph]:
         )
         % {"n": summary.supported_not_implemented, "supported": summary.supported},
     ]
-    lines.append(_("By grade:"))
-    lines += [f"{grade_label(g)}: {n}" for g, n in summary.by_grade]
-    lines.append(_("By the State's response:"))
-    lines += [f"{Response(r).label}: {n}" for r, n in summary.by_response]
     return [_plain(line) for line in lines]
+
+
+def summary_table(summary: Summary) -> doc.Table:
+    """Recommendations per grade (rows) and the State's response (columns), with the ones not
+    yet assessed and the totals: the counts per grade and per response in one grid."""
+    responses = [r for r, _n in summary.received_by_response]
+    cells = summary.by_grade_and_response
+    rows: list[list[str]] = []
+    for grade, total in summary.by_grade:
+        counts = [cells.get((grade.pk, r), 0) for r in responses]
+        rows.append([grade_label(grade), *map(str, counts), str(total)])
+    assessed = Counter(dict(summary.by_response))
+    unassessed = [n - assessed.get(r, 0) for r, n in summary.received_by_response]
+    rows.append([_("Not yet assessed"), *map(str, unassessed), str(summary.not_yet_assessed)])
+    received = [n for _r, n in summary.received_by_response]
+    rows.append([_("Total"), *map(str, received), str(summary.recommendations)])
+    return doc.Table(
+        header=[_("Grade"), *(str(Response(r).label) for r in responses), _("Total")],
+        rows=rows,
+        caption=_("Recommendations by grade and by the State's response"),
+    )
 
 
 def build_document(round_: AssessmentRound, language: str = "en") -> doc.ReportDocument:
@@ -324,7 +367,10 @@ def build_document(round_: AssessmentRound, language: str = "en") -> doc.ReportD
                 ],
             ),
             doc.Section(
-                title=_("Summary"), kind="other", paragraphs=_summary_paragraphs(data.summary)
+                title=_("Summary"),
+                kind="other",
+                paragraphs=_summary_paragraphs(data.summary),
+                table=summary_table(data.summary),
             ),
         ]
         for part in data.parts:

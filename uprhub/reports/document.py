@@ -52,6 +52,16 @@ class Paragraph:
 
 
 @dataclass
+class Table:
+    """A table of figures (follow-up's summary), written after its section's heading. The
+    validator does not count it: a shadow report has none."""
+
+    header: list[str]  # column headings
+    rows: list[list[str]]  # the first cell of each row heads the row
+    caption: str = ""
+
+
+@dataclass
 class Section:
     """A heading and its paragraphs. `kind` follows the OHCHR guidelines' structure."""
 
@@ -59,6 +69,7 @@ class Section:
     kind: str = "other"  # introduction | follow_up | new_developments | recommendations | other
     paragraphs: list[Paragraph] = field(default_factory=list)
     level: int = 1
+    table: Table | None = None  # before the paragraphs
 
 
 @dataclass

@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from uprhub.followup import implementation_report as implementation
-from uprhub.followup.models import AssessmentRound
 
 NAME = "report"
 
@@ -49,11 +48,7 @@ def add_parser(sub: Any) -> None:
 def run(command: BaseCommand, options: dict[str, Any]) -> None:
     verbose = options["verbosity"] >= 1
     fmt = options["format"]
-    round_ = (
-        AssessmentRound.objects.select_related("review__state", "review__session", "scale")
-        .filter(slug=options["round"])
-        .first()
-    )
+    round_ = implementation.round_by_slug(options["round"])
     if round_ is None:
         raise CommandError(_("No assessment round “%(slug)s”.") % {"slug": options["round"]})
     target = Path(options["output"] or implementation.filename_for(round_, fmt))

@@ -13,13 +13,12 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from uprhub.accounts.permissions import login_required
-from uprhub.reports.models import Report
 from uprhub.reports.services import ReportError
 
 from .. import implementation_report as implementation
@@ -27,12 +26,9 @@ from ..models import AssessmentRound
 
 
 def _published_round(slug: str) -> AssessmentRound:
-    round_ = get_object_or_404(
-        AssessmentRound.objects.select_related("review__state", "review__session", "scale"),
-        slug=slug,
-    )
-    if not implementation.has_published(round_):
-        raise Http404(_("This round has no published assessment yet."))
+    round_ = implementation.round_with_report(slug)
+    if round_ is None:
+        raise Http404(_("No such round, or it has no published assessment yet."))
     return round_
 
 
@@ -57,9 +53,9 @@ def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 class InsertForm(forms.Form):
-    report = forms.ModelChoiceField(
+    report: Any = forms.ModelChoiceField(
         label=gettext_lazy("Shadow report"),
-        queryset=Report.objects.none(),
+        queryset=None,  # the person's reports, given by the view
         empty_label=None,
         help_text=gettext_lazy("Your draft reports on a later review of this State."),
     )
