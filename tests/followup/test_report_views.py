@@ -6,11 +6,20 @@ from io import BytesIO
 
 import docx
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 
 from tests.followup.report_data import SECRET_RATIONALE, make_round, make_world
 from uprhub.followup.models import PositionStatus
 from uprhub.reports.models import Report, ReportStatus, SectionKind
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # The downloads are cached by content: a file another test left must not answer here.
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
 
 
 @pytest.fixture
@@ -129,3 +138,20 @@ def test_actions_include(rf, world):
         "followup/report/_actions.html", {"round": world.round, "user": world.people["lead"]}
     )
     assert reverse("followup:report_insert", args=[world.round.slug]) in html
+
+
+def test_downloads_are_cached_until_a_publication_changes(client, round_, monkeypatch):
+    from uprhub.followup import implementation_report as implementation
+
+    url = reverse("followup:report_docx", args=[round_.slug])
+    assert client.get(url).status_code == 200
+    calls = []
+    real = implementation._render
+    monkeypatch.setattr(implementation, "_render", lambda *args: calls.append(args) or real(*args))
+    assert client.get(url).status_code == 200
+    assert calls == []  # served from the cache
+    position = round_.positions.get(recommendation__paragraph="26.93")
+    position.status = PositionStatus.DRAFT  # withdrawn
+    position.save()
+    text = " ".join(p.text for p in docx.Document(BytesIO(client.get(url).content)).paragraphs)
+    assert len(calls) == 1 and "26.93" not in text

@@ -23,13 +23,15 @@ apply: its lead and drafters, drafts only).
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -53,6 +55,8 @@ SECTION_TITLE = gettext_lazy("Implementation of previous recommendations")
 #: Longest evidence quote in the inserted section's footnotes (they count towards the limit).
 SECTION_QUOTE_CHARS = 300
 FORMATS = ("docx", "pdf")
+#: How long a downloaded file is kept (see `render`).
+CACHE_SECONDS = 600
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -418,10 +422,51 @@ def filename_for(round_: AssessmentRound, fmt: str) -> str:
     return f"{code}-UPR{round_.review.session_id}-{stem}.{fmt}"
 
 
-def render(round_: AssessmentRound, fmt: str, language: str = "en") -> bytes:
-    """The report as a file: Word or PDF, with the reports' own exporters."""
+def _fingerprint(round_: AssessmentRound, fmt: str, language: str) -> str:
+    """What the file depends on, in one key: a publication, a withdrawal, a change of a
+    published position or of its evidence, or of the round, gives a new key."""
+    published = Position.objects.published().filter(round=round_)
+    positions = published.aggregate(n=Count("id"), last=Max("updated_at"))
+    evidence = EvidenceItem.objects.filter(position__in=published).aggregate(
+        n=Count("id"), last=Max("created_at")
+    )
+    parts = (
+        round_.pk,
+        round_.updated_at,
+        fmt,
+        language,
+        positions["n"],
+        positions["last"],
+        evidence["n"],
+        evidence["last"],
+        round_.review.recommendations.count(),
+    )
+    return "followup-report:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def render(
+    round_: AssessmentRound, fmt: str, language: str = "en", *, cached: bool = False
+) -> bytes:
+    """The report as a file: Word or PDF, with the reports' own exporters.
+
+    `cached` (the public downloads): keep the file in the ``default`` cache under its
+    `_fingerprint`. A PDF of 347 recommendations takes about 25 s of CPU, and anyone may ask
+    for it; a change the fingerprint misses (an edited evidence quote) shows within
+    `CACHE_SECONDS`.
+    """
     if fmt not in FORMATS:
         raise ImplementationReportError(_("Unknown export format."))
+    if not cached:
+        return _render(round_, fmt, language)
+    key = _fingerprint(round_, fmt, language)
+    found = caches["default"].get(key)
+    if found is None:
+        found = _render(round_, fmt, language)
+        caches["default"].set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _render(round_: AssessmentRound, fmt: str, language: str) -> bytes:
     document = build_document(round_, language)
     if fmt == "docx":
         from uprhub.reports.export.docx import build_docx

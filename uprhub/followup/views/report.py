@@ -37,7 +37,7 @@ def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     round_ = _published_round(slug)
     language = (translation.get_language() or "en").split("-")[0]
     try:
-        content = implementation.render(round_, fmt, language)
+        content = implementation.render(round_, fmt, language, cached=True)
     except implementation.ImplementationReportError as error:
         # PDF engine missing on this server: say so and offer Word, as the reports do.
         return render(
