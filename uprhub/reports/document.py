@@ -52,6 +52,16 @@ class Paragraph:
 
 
 @dataclass
+class Table:
+    """A table of figures (follow-up's summary), written after its section's heading. The
+    validator does not count it: a shadow report has none."""
+
+    header: list[str]  # column headings
+    rows: list[list[str]]  # the first cell of each row heads the row
+    caption: str = ""
+
+
+@dataclass
 class Section:
     """A heading and its paragraphs. `kind` follows the OHCHR guidelines' structure."""
 
@@ -59,6 +69,7 @@ class Section:
     kind: str = "other"  # introduction | follow_up | new_developments | recommendations | other
     paragraphs: list[Paragraph] = field(default_factory=list)
     level: int = 1
+    table: Table | None = None  # before the paragraphs
 
 
 @dataclass
@@ -91,6 +102,9 @@ class ReportDocument:
     # The submitters as a Word draft writes them ("Submitted by the Coalition X (JS): Org A
     # (City); …"): counted as written, instead of the list our exports generate.
     organisations_text: str = ""
+    # (label, value) lines the exports write instead of OHCHR's cover block, for a document
+    # that is no submission (follow-up's implementation report). None: the usual cover.
+    cover_override: list[tuple[str, str]] | None = None
 
     def paragraphs(self) -> list[Paragraph]:
         return [p for s in self.sections for p in s.paragraphs]

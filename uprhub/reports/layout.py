@@ -127,6 +127,12 @@ COVER_KEYS = (
 
 def cover_lines(doc: ReportDocument) -> list[CoverLine]:
     """The cover block, in order; empty fields are left out."""
+    if doc.cover_override is not None:
+        return [
+            CoverLine("custom", clean_text(label).strip(), clean_text(value).strip())
+            for label, value in doc.cover_override
+            if value.strip()
+        ]
     cover = doc.cover
     state = clean_text(cover.state_name or cover.state_code).strip()
     period = ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-SUBCOMMANDS = ("evidence", "round", "clusters", "link")
+SUBCOMMANDS = ("evidence", "round", "clusters", "link", "report")
 
 
 def modules() -> list[ModuleType]:

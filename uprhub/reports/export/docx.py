@@ -37,7 +37,7 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from .. import layout
-from ..document import Footnote, ReportDocument
+from ..document import Footnote, ReportDocument, Table
 
 FOOTNOTES_CONTENT_TYPE = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -270,16 +270,35 @@ def _add_cover(document: DocxDocument, doc: ReportDocument) -> None:
         paragraph.add_run(line.value)
 
 
+def _add_table(document: DocxDocument, table: Table) -> None:
+    """A grid with a bold header row repeated on every page (screen readers announce it as
+    the header), each row headed by its first cell."""
+    if table.caption.strip():
+        document.add_paragraph(layout.clean_text(table.caption).strip())
+    grid = document.add_table(rows=1 + len(table.rows), cols=len(table.header))
+    grid.style = document.styles["Table Grid"]
+    for column, heading in enumerate(table.header):
+        cell = grid.rows[0].cells[column]
+        cell.paragraphs[0].add_run(layout.clean_text(heading)).bold = True
+    header = grid.rows[0]._tr.get_or_add_trPr()
+    header.append(OxmlElement("w:tblHeader"))
+    for index, row in enumerate(table.rows, start=1):
+        for column, value in enumerate(row[: len(table.header)]):
+            run = grid.rows[index].cells[column].paragraphs[0].add_run(layout.clean_text(value))
+            run.bold = column == 0
+    document.add_paragraph()
+
+
 def build_document(doc: ReportDocument) -> DocxDocument:
     """The python-docx document for `doc`, in the report's language."""
     language = doc.cover.language or "en"
     with translation.override(language):
         document = Document()
         _setup_styles(document, language)
-        for section in document.sections:
-            section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
-            section.left_margin = section.right_margin = Cm(2.5)
-            section.top_margin = section.bottom_margin = Cm(2.5)
+        for page in document.sections:
+            page.page_height, page.page_width = Cm(29.7), Cm(21.0)  # A4
+            page.left_margin = page.right_margin = Cm(2.5)
+            page.top_margin = page.bottom_margin = Cm(2.5)
         properties = document.core_properties
         properties.title = layout.clean_text(doc.title)[:255]
         properties.author = layout.clean_text(doc.cover.main_submitter)[:255]
@@ -312,6 +331,8 @@ def build_document(doc: ReportDocument) -> DocxDocument:
             title = layout.clean_text(section.title).strip()
             if title:
                 document.add_heading(title, level=min(max(section.level, 1), 3))
+            if section.table is not None:
+                _add_table(document, section.table)
             for paragraph in section.paragraphs:
                 text = layout.clean_text(paragraph.text).strip()
                 if not text and not paragraph.footnotes:

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import layout
-from ..document import ReportDocument
+from ..document import ReportDocument, Table
 
 TEMPLATE = "reports/export_pdf.html"
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
@@ -46,6 +46,7 @@ class _HtmlSection:
     title: str
     level: int
     paragraphs: list[_HtmlParagraph]
+    table: Table | None = None
 
 
 def _weasyprint() -> Any:
@@ -60,6 +61,16 @@ def _weasyprint() -> Any:
             )
         ) from exc
     return weasyprint
+
+
+def _clean_table(table: Table | None) -> Table | None:
+    if table is None:
+        return None
+    return Table(
+        header=[layout.clean_text(h) for h in table.header],
+        rows=[[layout.clean_text(v) for v in row[: len(table.header)]] for row in table.rows],
+        caption=layout.clean_text(table.caption).strip(),
+    )
 
 
 def render_html(doc: ReportDocument) -> str:
@@ -89,6 +100,7 @@ def render_html(doc: ReportDocument) -> str:
                 title=layout.clean_text(section.title).strip(),
                 level=min(max(section.level, 1), 3),
                 paragraphs=paragraphs,
+                table=_clean_table(section.table),
             )
         )
     with translation.override(language):
