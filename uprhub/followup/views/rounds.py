@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from uprhub.core.rules import has_perm, perm_required
 
-from .. import round_selectors, rounds
+from .. import implementation_report, round_selectors, rounds
 from ..forms_rounds import EditRoundForm, NewRoundForm, OrganisationForm, RoleForm
 from ..models import AssessmentRound, RoundRoleKind
 
@@ -152,6 +152,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "work_url": work_path(round_),
             "scorecard_url": scorecard_path(round_),
             "may_manage": has_perm(request.user, "followup.manage_round", round_),
+            "has_published": implementation_report.has_published(round_),
         },
     )
 
