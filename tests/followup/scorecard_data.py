@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pytest
+
 from tests.accounts.factories import OrganisationFactory
 from tests.factories import (
     CycleFactory,
@@ -29,6 +31,7 @@ from tests.factories import (
     ThemeFactory,
     VocabularyFactory,
 )
+from uprhub.followup import scorecard_cache
 from uprhub.followup.models import (
     Assessment,
     AssessmentRound,
@@ -156,3 +159,11 @@ def make_card() -> Card:
         quote="The State says it is done.",
     )
     return Card(review=review, round=round_, earlier=earlier, recs=recs)
+
+
+@pytest.fixture
+def forget_scorecards():
+    """No scorecard kept by an earlier test (they live in the process's memory)."""
+    scorecard_cache.forget_kept()
+    yield
+    scorecard_cache.forget_kept()

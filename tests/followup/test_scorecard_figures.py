@@ -5,11 +5,15 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from tests.followup.scorecard_data import make_card, position
+from tests.followup.scorecard_data import (
+    forget_scorecards,  # noqa: F401  (a fixture)
+    make_card,
+    position,
+)
 from uprhub.followup import scorecard, scorecard_export
 from uprhub.followup.models import PositionStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_scorecards")]
 
 
 def build(card, slug="", compare=""):

@@ -1,7 +1,7 @@
 """Follow-up's public API (no sign-in): published scorecards and positions only.
 
-Mounted on `api.router` (``/api/followup/…``). Everything is read through `scorecard`, which
-asks `Position.objects.published()`: a draft never appears here.
+Its `router` is added to `api.router` (``/api/followup/…``). Everything is read through
+`scorecard`, which asks `Position.objects.published()`: a draft never appears here.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Schema
+from ninja import Field, Query, Router, Schema
 
-from . import scorecard, scorecard_export
-from .api import router
+from . import scorecard, scorecard_cache, scorecard_export
+
+router = Router(tags=["follow-up"])
 
 MAX_PAGE_SIZE = 500
 
@@ -39,10 +40,10 @@ class PositionsQuery(ScorecardQuery):
 def _card(iso3: str, cycle: int, round_slug: str) -> scorecard.Scorecard:
     review = scorecard.review_or_404(iso3, cycle)
     rounds = scorecard.published_rounds(review)
-    return scorecard.build_scorecard(review, scorecard.choose_round(rounds, round_slug), rounds)
+    return scorecard_cache.scorecard_for(review, scorecard.choose_round(rounds, round_slug), rounds)
 
 
-@router.get("/states/{iso3}/rounds", response=list[RoundOut], tags=["follow-up"])
+@router.get("/states/{iso3}/rounds", response=list[RoundOut])
 def state_rounds(request: HttpRequest, iso3: str) -> list[dict[str, Any]]:
     """The State's assessment rounds with published positions, latest first."""
     return scorecard.published_rounds_of_state(iso3)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -203,6 +203,36 @@ def grade_bars(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every text above went through escape)
+
+
+def bucket_table(lines: Sequence[Breakdown], caption: str, column: str) -> SafeString:
+    """The figures of a stacked-bar chart as a table: a row per line, a column per bucket.
+
+    Written here rather than in a template: a table of 120 recommending States is ~1,000
+    cells, several times faster to build as one string than through template loops."""
+    head = format_html_join("", '<th scope="col">{}</th>', ((bucket_label(b),) for b in BUCKETS))
+    body = format_html_join(
+        "\n",
+        '<tr><th scope="row">{}</th>{}<td class="num">{}</td></tr>',
+        (
+            (
+                line.label,
+                mark_safe("".join(f'<td class="num">{line.counts[b]}</td>' for b in BUCKETS)),  # noqa: S308  (numbers)
+                line.total,
+            )
+            for line in lines
+        ),
+    )
+    return format_html(
+        '<div class="table-scroll"><table class="scorecard-table"><caption>{}</caption>'
+        '<thead><tr><th scope="col">{}</th>{}<th scope="col">{}</th></tr></thead>'
+        "<tbody>{}</tbody></table></div>",
+        caption,
+        column,
+        head,
+        _("Total"),
+        body,
+    )
 
 
 #: The charts a scorecard offers (page and downloads): name → what it shows.

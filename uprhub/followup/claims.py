@@ -139,7 +139,7 @@ def _parse(text: str, paragraphs: dict[str, int]) -> tuple[list[StateClaim], lis
                 when = date.fromisoformat(value["date"])
             except ValueError:
                 problems.append(_("the date %(date)s is not YYYY-MM-DD") % {"date": value["date"]})
-        if problems:
+        if problems or recommendation_id is None or kind is None:
             errors.append(
                 _("Line %(line)s: %(problems)s.") % {"line": start, "problems": "; ".join(problems)}
             )

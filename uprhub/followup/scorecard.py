@@ -16,7 +16,7 @@ never dropped.
 
 Speed: a scorecard is built from a fixed number of queries (about ten, whatever the number
 of recommendations), each returning plain values, then counted in Python; nothing is asked
-per recommendation.
+per recommendation. Pages keep built scorecards (`scorecard_cache.scorecard_for`).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from .models import (
     EvidenceItem,
     Grade,
     Position,
+    PositionStatus,
     StateClaim,
 )
 
@@ -55,6 +56,8 @@ BUCKETS: tuple[str, ...] = (*(b.value for b in Bucket), NOT_ASSESSED)
 #: Responses counted as "supported" in the headline.
 SUPPORTED = (Response.SUPPORTED, Response.SUPPORTED_IN_PART)
 RESPONSES: tuple[str, ...] = tuple(r.value for r in Response)
+#: Responses that always have a line in "by response", even with no recommendation.
+SHOWN = (Response.SUPPORTED, Response.SUPPORTED_IN_PART, Response.NOTED)
 SORTS = ("paragraph", "grade", "response")
 _NOT_ASSESSED_LABEL = gettext_lazy("Not yet assessed")
 
@@ -355,20 +358,26 @@ def _themes(review: Review) -> tuple[str, dict[int, list[str]]]:
     slug = max(used, key=lambda s: (used[s], s))
     vocabulary = next(vname for _id, _name, s, vname in labels if s == slug)
     themes: dict[int, set[str]] = defaultdict(set)
+    translated: dict[str, str] = {}
     for recommendation_id, name, s, _vname in labels:
         if s == slug:
-            themes[recommendation_id].add(theme_name(name, slug))
+            if name not in translated:
+                translated[name] = theme_name(name, slug)
+            themes[recommendation_id].add(translated[name])
     return vocabulary_name(slug, vocabulary), {k: sorted(v) for k, v in themes.items()}
 
 
-def _breakdowns(keyed: dict[str, tuple[str, Counter[str]]]) -> list[Breakdown]:
-    found = []
-    for key, (label, counts) in keyed.items():
-        line = Breakdown(key=key, label=label)
-        for bucket, n in counts.items():
-            line.counts[bucket] += n
-        found.append(line)
-    return sorted(found, key=lambda b: (-b.total, b.label.casefold()))
+def _lines(counts: Counter[tuple[str, str]], labels: dict[str, str]) -> list[Breakdown]:
+    """A line per key of ``labels`` with its counts by bucket."""
+    lines = {key: Breakdown(key=key, label=label) for key, label in labels.items()}
+    for (key, bucket), n in counts.items():
+        lines[key].counts[bucket] += n
+    return list(lines.values())
+
+
+def _ranked(lines: list[Breakdown]) -> list[Breakdown]:
+    """Most recommendations first, then by name."""
+    return sorted(lines, key=lambda b: (-b.total, b.label.casefold()))
 
 
 def build_scorecard(
@@ -380,6 +389,8 @@ def build_scorecard(
         .order_by("paragraph_sort", "id")
         .values_list("id", "paragraph", "paragraph_sort", "text", "position")
     )
+    # Names looked up once per State, not once per recommendation (CLDR and gettext cost).
+    names: dict[str, str] = {}
     recommenders: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for recommendation_id, iso3, code, short, group in RecommendingState.objects.filter(
         recommendation__review=review
@@ -390,11 +401,14 @@ def build_scorecard(
         "state__short_name",
         "state__regional_group",
     ):
-        recommenders[recommendation_id].append((iso3 or code, state_name(iso3, short), group))
+        key = iso3 or code
+        if key not in names:
+            names[key] = state_name(iso3, short)
+        recommenders[recommendation_id].append((key, names[key], group))
     vocabulary, themes = _themes(review)
 
-    positions = {
-        p["recommendation_id"]: p
+    positions: dict[int, dict[str, Any]] = {
+        p["recommendation_id"]: dict(p)
         for p in Position.objects.published()
         .filter(round=round_)
         .values("id", "recommendation_id", "grade_id", "rationale", "as_of")
@@ -402,19 +416,18 @@ def build_scorecard(
     other = _other_round(round_, rounds, compare)
     other_grades = _published_grades(other) if other else {}
     grades = _grades_by_id([round_.scale_id] + ([other.scale_id] if other else []))
-    evidence = _evidence([p["id"] for p in positions.values()])
+    evidence = _evidence(round_)
     claims = _claims(review)
     assessments = _assessments(round_, positions, grades)
 
+    # Counted as (key, bucket) pairs; the lines are made once at the end.
     rows: list[Row] = []
     by_grade: Counter[int] = Counter()
-    by_bucket = Breakdown(key="all", label=_("All recommendations"))
-    theme_counts: dict[str, tuple[str, Counter[str]]] = {}
-    state_counts: dict[str, tuple[str, Counter[str]]] = {}
-    group_counts: dict[str, tuple[str, Counter[str]]] = {}
-    response_counts: dict[str, tuple[str, Counter[str]]] = {
-        r: (response_label(r), Counter()) for r in RESPONSES
-    }
+    by_theme: Counter[tuple[str, str]] = Counter()
+    by_state: Counter[tuple[str, str]] = Counter()
+    by_group: Counter[tuple[str, str]] = Counter()
+    by_response: Counter[tuple[str, str]] = Counter()
+    no_theme = [_("No theme")]
     headline = Headline(0, 0, 0)
     for recommendation_id, paragraph, paragraph_sort, text, response in recommendations:
         who = recommenders.get(recommendation_id, [])
@@ -439,15 +452,13 @@ def build_scorecard(
             by_grade[grade.pk] += 1
         rows.append(row)
         bucket = row.bucket
-        by_bucket.counts[bucket] += 1
-        for theme in row.themes or [_("No theme")]:
-            theme_counts.setdefault(theme, (theme, Counter()))[1][bucket] += 1
-        for code, name, _group in who:
-            state_counts.setdefault(code, (name, Counter()))[1][bucket] += 1
-        for group in sorted({group for _c, _n, group in who if group}):
-            label = str(RegionalGroup(group).label) if group in RegionalGroup.values else group
-            group_counts.setdefault(group, (label, Counter()))[1][bucket] += 1
-        response_counts.setdefault(response, (response_label(response), Counter()))[1][bucket] += 1
+        for theme in row.themes or no_theme:
+            by_theme[theme, bucket] += 1
+        for code, _name, _group in who:
+            by_state[code, bucket] += 1
+        for group in {group for _c, _n, group in who if group}:
+            by_group[group, bucket] += 1
+        by_response[response, bucket] += 1
         if response in SUPPORTED:
             headline.supported += 1
             if bucket in NOT_IMPLEMENTED_BUCKETS:
@@ -455,14 +466,18 @@ def build_scorecard(
             elif bucket == NOT_ASSESSED:
                 headline.not_assessed += 1
 
+    groups = dict(RegionalGroup.choices)
+    responses = {key: response_label(key) for key in {key for key, _b in by_response}}
+    total = Breakdown(key="all", label=_("All recommendations"))
+    for (_key, bucket), n in by_response.items():
+        total.counts[bucket] += n
     scale_grades = sorted(
         (g for g in grades.values() if g.scale_id == round_.scale_id), key=lambda g: (g.order, g.pk)
     )
-    by_response = [
-        Breakdown(key=key, label=label, counts={b: counts[b] for b in BUCKETS})
-        for key, (label, counts) in response_counts.items()
-        if counts or key in SUPPORTED or key == Response.NOTED
-    ]
+    # The three usual responses always have a line (even empty), others when they occur.
+    response_lines = _lines(by_response, {**{r: response_label(r) for r in SHOWN}, **responses})
+    order = {key: n for n, key in enumerate(RESPONSES)}
+    response_lines.sort(key=lambda line: order.get(line.key, 99))
     return Scorecard(
         review=review,
         round=round_,
@@ -471,12 +486,12 @@ def build_scorecard(
         grades=[
             GradeCount(g.code, g.label, g.bucket, g.colour, by_grade[g.pk]) for g in scale_grades
         ],
-        by_bucket=by_bucket,
-        by_theme=_breakdowns(theme_counts),
+        by_bucket=total,
+        by_theme=_ranked(_lines(by_theme, {key: key for key, _b in by_theme})),
         vocabulary=vocabulary,
-        by_state=_breakdowns(state_counts),
-        by_group=_breakdowns(group_counts),
-        by_response=by_response,
+        by_state=_ranked(_lines(by_state, names)),
+        by_group=_ranked(_lines(by_group, {k: str(groups.get(k, k)) for k, _b in by_group})),
+        by_response=response_lines,
         headline=headline,
         comparison=_compare(round_, other, rows, positions, other_grades, grades)
         if other
@@ -540,18 +555,20 @@ def _compare(
     )
 
 
-def _evidence(position_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+def _evidence(round_: AssessmentRound) -> dict[int, list[dict[str, Any]]]:
+    """The evidence of the round's published positions, by position id."""
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if not position_ids:
-        return found
     rows = (
-        EvidenceItem.objects.filter(position_id__in=position_ids)
+        EvidenceItem.objects.filter(
+            position__round=round_, position__status=PositionStatus.PUBLISHED
+        )
         .order_by("order", "pk")
         .values(
             "position_id", "kind", "document_symbol", "paragraph", "url", "title", "quote", "date"
         )
     )
-    for item in rows:
+    for row in rows:
+        item: dict[str, Any] = dict(row)
         found[item.pop("position_id")].append(item)
     return found
 
@@ -563,7 +580,8 @@ def _claims(review: Review) -> dict[int, list[dict[str, Any]]]:
         .order_by("document_symbol", "pk")
         .values("recommendation_id", "document_symbol", "paragraph", "claim", "quote", "date")
     )
-    for claim in rows:
+    for row in rows:
+        claim: dict[str, Any] = dict(row)
         found[claim.pop("recommendation_id")].append(claim)
     return found
 
@@ -578,12 +596,13 @@ def _assessments(
     """
     by_recommendation: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (
-        Assessment.objects.filter(round=round_, recommendation_id__in=list(positions))
+        Assessment.objects.filter(round=round_)
         .order_by("organisation__name", "pk")
         .values("recommendation_id", "organisation__name", "grade_id", "rationale", "as_of")
     )
     for row in rows:
-        by_recommendation[row["recommendation_id"]].append(row)
+        if row["recommendation_id"] in positions:  # of a published position only
+            by_recommendation[row["recommendation_id"]].append(dict(row))
     found: dict[int, list[dict[str, Any]]] = {}
     for recommendation_id, items in by_recommendation.items():
         coalition = positions[recommendation_id]["grade_id"]

@@ -184,3 +184,6 @@ if any(re.search(r"[;,'\"]", s.strip("'")) for s in UPRHUB_EMBED_FRAME_ANCESTORS
         "UPRHUB_EMBED_FRAME_ANCESTORS takes CSP sources separated by spaces, e.g. "
         "\"https://coalition.example 'self'\" (no ';' or ',')"
     )
+# How long a built follow-up scorecard is kept (per process, per data version: a publication
+# shows at once); it bounds only what the data version cannot see. 0: build on every request.
+UPRHUB_SCORECARD_CACHE_SECONDS = env_int("UPRHUB_SCORECARD_CACHE_SECONDS", 300)

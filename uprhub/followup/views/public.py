@@ -16,12 +16,15 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from .. import charts, scorecard, scorecard_export
+from .. import charts, scorecard, scorecard_cache, scorecard_export
 from ..models import ClaimKind, EvidenceKind
 
 PAGE_SIZE = 25
@@ -32,7 +35,7 @@ def _card(request: HttpRequest, iso3: str, cycle: int) -> scorecard.Scorecard:
     rounds = scorecard.published_rounds(review)
     round_ = scorecard.choose_round(rounds, request.GET.get("round", "").strip())
     compare = request.GET.get("compare", "").strip()
-    return scorecard.build_scorecard(review, round_, rounds, compare=compare)
+    return scorecard_cache.scorecard_for(review, round_, rounds, compare=compare)
 
 
 def _query(request: HttpRequest, **changes: Any) -> str:
@@ -49,6 +52,30 @@ def _query(request: HttpRequest, **changes: Any) -> str:
 def _round_query(card: scorecard.Scorecard) -> str:
     """``?round=…`` when the round shown is not the default (downloads name the same round)."""
     return "" if card.round == card.rounds[0] else "?" + urlencode({"round": card.round.slug})
+
+
+def _tables(card: scorecard.Scorecard, *names: str) -> dict[str, SafeString]:
+    """The tables beside the charts (the figures' accessible source of truth)."""
+    made = {
+        "buckets": lambda: charts.bucket_table(
+            [card.by_bucket], _("Recommendations by implementation"), _("Recommendations")
+        ),
+        "responses": lambda: charts.bucket_table(
+            card.by_response, _("Implementation by the State's response"), _("Response")
+        ),
+        "themes": lambda: charts.bucket_table(
+            card.by_theme, _("Implementation by theme"), _("Theme")
+        ),
+        "groups": lambda: charts.bucket_table(
+            card.by_group,
+            _("Implementation by the regional group of the recommending States"),
+            _("Regional group"),
+        ),
+        "states": lambda: charts.bucket_table(
+            card.by_state, _("Implementation by recommending State"), _("Recommending State")
+        ),
+    }
+    return {name: made[name]() for name in names}
 
 
 def _buckets() -> list[tuple[str, str]]:
@@ -86,7 +113,7 @@ def scorecard_page(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse:
         "filtered": len(rows),
         "charts": {name: charts.chart(name, card) for name in charts.CHARTS},
         "buckets": _buckets(),
-        "by_bucket_lines": [card.by_bucket],
+        "tables": _tables(card, "buckets", "responses", "themes", "groups", "states"),
         "responses": [(line.key, line.label) for line in card.by_response],
         "themes": sorted(line.label for line in card.by_theme),
         "sorts": scorecard.SORTS,
@@ -116,7 +143,7 @@ def scorecard_embed(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse
     context = {
         "card": card,
         "charts": {n: charts.chart(n, card, prefix="embed") for n in ("grades", "responses")},
-        "buckets": _buckets(),
+        "tables": _tables(card, "responses"),
         "full_url": request.build_absolute_uri(
             reverse("followup:scorecard", args=[card.review.state.iso3, card.cycle])
             + _round_query(card)
@@ -131,13 +158,13 @@ def scorecard_embed(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse
     return response
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_GET
-def scorecard_csv(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse:
+def scorecard_csv(request: HttpRequest, iso3: str, cycle: str) -> HttpResponseBase:
     card = _card(request, iso3, int(cycle))
     response = StreamingHttpResponse(
         scorecard_export.csv_text(card), content_type="text/csv; charset=utf-8"
@@ -146,7 +173,7 @@ def scorecard_csv(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse:
 
 
 @require_GET
-def scorecard_json(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse:
+def scorecard_json(request: HttpRequest, iso3: str, cycle: str) -> HttpResponseBase:
     card = _card(request, iso3, int(cycle))
     body = json.dumps(scorecard_export.to_dict(card), cls=DjangoJSONEncoder, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -154,7 +181,7 @@ def scorecard_json(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse:
 
 
 @require_GET
-def scorecard_chart(request: HttpRequest, iso3: str, cycle: str, name: str) -> HttpResponse:
+def scorecard_chart(request: HttpRequest, iso3: str, cycle: str, name: str) -> HttpResponseBase:
     if name not in charts.CHARTS:
         raise Http404("No such chart.")
     card = _card(request, iso3, int(cycle))
