@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from xml.etree import ElementTree
 
 import pytest
 from django.db.models import F
@@ -136,6 +137,11 @@ def test_json_download_and_chart_downloads(client):
         body = svg.content.decode()
         assert body.startswith("<?xml") and "<title" in body and "<desc" in body
         assert "style=" not in body  # the site's CSP allows no inline style
+        root = ElementTree.fromstring(svg.content)  # well-formed XML, an accessible image
+        assert root.get("role") == "img"
+        assert root.get("aria-labelledby") == f"chart-{name}-title chart-{name}-desc"
+        texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        assert "1" in texts  # the numbers are written on the chart, not only coloured
     assert client.get(url("scorecard_chart", "pies")).status_code == 404
 
 
