@@ -22,7 +22,7 @@ per recommendation. Pages keep built scorecards (`scorecard_cache.scorecard_for`
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -302,6 +302,15 @@ class Scorecard:
     comparison: Comparison | None
     has_claims: bool
     national_report: str  # its symbol, "" when the State's national report is not imported
+    #: What pages made from it once (charts, tables), kept with it: the same for every
+    #: request of this language and data version (see `scorecard_cache`).
+    made: dict[str, Any] = field(default_factory=dict)
+
+    def once(self, name: str, make: Callable[[], Any]) -> Any:
+        """``make()``, the first time it is asked for ``name``."""
+        if name not in self.made:
+            self.made[name] = make()
+        return self.made[name]
 
     @property
     def total(self) -> int:
@@ -331,8 +340,10 @@ class Scorecard:
 # --- building it ---------------------------------------------------------------------------------
 
 
-def _grades_by_id(scale_ids: Iterable[int]) -> dict[int, Grade]:
-    return {g.pk: g for g in Grade.objects.filter(scale_id__in=set(scale_ids))}
+def _grades_by_id() -> dict[int, Grade]:
+    """Every grade (a handful of scales of a few grades): a position whose grade is not on its
+    round's scale, which services should refuse, still shows rather than breaking the page."""
+    return {g.pk: g for g in Grade.objects.all()}
 
 
 def _published_grades(round_: AssessmentRound) -> dict[int, int]:
@@ -415,7 +426,7 @@ def build_scorecard(
     }
     other = _other_round(round_, rounds, compare)
     other_grades = _published_grades(other) if other else {}
-    grades = _grades_by_id([round_.scale_id] + ([other.scale_id] if other else []))
+    grades = _grades_by_id()
     evidence = _evidence(round_)
     claims = _claims(review)
     assessments = _assessments(round_, positions, grades)

@@ -9,6 +9,7 @@ other sites (`UPRHUB_EMBED_FRAME_ANCESTORS`); every other page keeps the site's
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -75,7 +76,7 @@ def _tables(card: scorecard.Scorecard, *names: str) -> dict[str, SafeString]:
             card.by_state, _("Implementation by recommending State"), _("Recommending State")
         ),
     }
-    return {name: made[name]() for name in names}
+    return {name: card.once(f"table:{name}", made[name]) for name in names}
 
 
 def _buckets() -> list[tuple[str, str]]:
@@ -111,7 +112,10 @@ def scorecard_page(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse:
         "page": page,
         "chosen": chosen,
         "filtered": len(rows),
-        "charts": {name: charts.chart(name, card) for name in charts.CHARTS},
+        "charts": {
+            name: card.once(f"chart:{name}", partial(charts.chart, name, card))
+            for name in charts.CHARTS
+        },
         "buckets": _buckets(),
         "tables": _tables(card, "buckets", "responses", "themes", "groups", "states"),
         "responses": [(line.key, line.label) for line in card.by_response],
@@ -142,7 +146,10 @@ def scorecard_embed(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse
     card = _card(request, iso3, int(cycle))
     context = {
         "card": card,
-        "charts": {n: charts.chart(n, card, prefix="embed") for n in ("grades", "responses")},
+        "charts": {
+            n: card.once(f"embed:{n}", partial(charts.chart, n, card, prefix="embed"))
+            for n in ("grades", "responses")
+        },
         "tables": _tables(card, "responses"),
         "full_url": request.build_absolute_uri(
             reverse("followup:scorecard", args=[card.review.state.iso3, card.cycle])
