@@ -23,6 +23,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_scorecards"
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "claims_sample.csv"
 HEADER = "recommendation,document,paragraph,claim,quote,date\n"
+NATIONAL_REPORT = """1. This report was prepared by the Government after consultations.
+2. In response to recommendations 26.2 and 26.4, a federal commission was established and
+funded in the following year by the Congress.
+3. The economy grew by 26.3 per cent over the period.
+"""
 
 
 def test_sample_file_imports_every_claim(tmp_path):
@@ -129,10 +134,25 @@ def test_national_report_imported_or_not_is_said(client):
         kind=DocumentKind.NATIONAL_REPORT,
         symbol="A/HRC/WG.6/50/USA/1",
         title="National report",
-        text="1. Introduction",
+        text=NATIONAL_REPORT,
     )
-    assert claims.claims_from_national_report(card.review, actor=None).document == (
-        "A/HRC/WG.6/50/USA/1"
-    )
+    found = claims.claims_from_national_report(card.review, actor=None)
+    assert (found.document, found.created) == ("A/HRC/WG.6/50/USA/1", 2)
+    added = StateClaim.objects.filter(claim="described").order_by("recommendation__paragraph")
+    assert [(c.recommendation.paragraph, c.paragraph) for c in added] == [
+        ("26.2", "2"),
+        ("26.4", "2"),
+    ]
+    assert added[0].quote.startswith("In response to recommendations 26.2 and 26.4")
+    # Again: nothing new; the claim imported before from the same document stays.
+    assert claims.claims_from_national_report(card.review, actor=None).created == 0
+    assert StateClaim.objects.filter(quote="The State says it is done.").exists()
     page = client.get("/followup/USA/3/").content.decode()
     assert "national report (A/HRC/WG.6/50/USA/1) is imported" in page
+    assert "In response to recommendations 26.2 and 26.4" in page
+
+
+def test_command_from_report():
+    make_card()
+    with pytest.raises(CommandError, match="national report of the next review"):
+        call_command("followup", "claims", "from-report", "--round", "midterm-2022")

@@ -12,15 +12,16 @@ is imported, every error named with its line number. Importing a document again 
 that document's claims (for that review's recommendations), so a corrected file is simply
 imported again.
 
-`claims_from_national_report` is where claims would be read from the State's next national
-report (/1). The bundled data has no US /1, so it only says whether one is imported; the
-scorecard says "The State's national report is not imported" when it is not.
+`claims_from_national_report` reads claims from the State's next national report (/1) where
+it cites recommendations by number. The bundled data has no US /1: then it reads nothing, and
+the scorecard says "The State's national report is not imported".
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,9 +32,10 @@ from django.utils.translation import gettext as _
 
 from uprhub.core.rules import require_perm
 from uprhub.recommendations.models import Recommendation
-from uprhub.reviews.models import Review
+from uprhub.reviews.models import Document, Review
 
 from .models import AssessmentRound, ClaimKind, StateClaim
+from .paragraphs import parse
 from .scorecard import national_report_symbol
 
 COLUMNS = ("recommendation", "document", "paragraph", "claim", "quote", "date")
@@ -200,13 +202,65 @@ class NationalReportClaims:
     created: int = 0
 
 
+# A recommendation's number as national reports cite it: "26.176", "(recs. 26.1 and 26.5)";
+# not a part of a longer number ("2.5.1", "1.26.176").
+_CITED = re.compile(r"(?<![\d.])(\d{1,3}\.\d{1,3})(?![.]?\d)")
+_NUMBER = re.compile(r"^\s*\d{1,3}\.\s+")  # the paragraph's own number, "12. "
+_MENTIONS = re.compile(r"recommendation|rec\.|recs\.", re.IGNORECASE)
+
+
 def claims_from_national_report(review: Review, *, actor: Any) -> NationalReportClaims:
-    """Claims from the State's next national report (/1), when it is imported.
+    """Claims read from the State's next national report (/1), when it is imported.
 
     Nothing is read when it is not (the US /1 of the 4th cycle is not bundled): the result
-    says so and the scorecard tells its readers. Reading a national report's paragraphs
-    into claims is left for when one is imported (national reports rarely cite
-    recommendations by number, so it needs the evidence finder's matching and a person).
+    says so, and the scorecard tells its readers. When it is, each numbered paragraph that
+    speaks of recommendations and cites one of this review's by its number ("26.176")
+    becomes a "describes measures" claim of that recommendation, quoting the paragraph. The
+    claims are only added (those already there, e.g. imported from a corrected CSV, stay):
+    running it again adds nothing new.
     """
     require_perm(actor, "followup.manage_round")
-    return NationalReportClaims(document=national_report_symbol(review))
+    symbol = national_report_symbol(review)
+    if not symbol:
+        return NationalReportClaims(document="")
+    document = Document.objects.filter(symbol=symbol).values("text", "published").first()
+    numbers = dict(
+        Recommendation.objects.filter(review=review)
+        .exclude(paragraph="")
+        .values_list("paragraph", "id")
+    )
+    existing = set(
+        StateClaim.objects.filter(
+            recommendation__review=review, document_symbol=symbol
+        ).values_list("recommendation_id", "paragraph")
+    )
+    text = document["text"] if document else ""
+    lines = text.splitlines()
+    parsed = parse(text)
+    found: list[StateClaim] = []
+    for n, paragraph in enumerate(parsed):
+        # The paragraph's lines as written, for the numbers and the quote: the parsed text
+        # has footnote numbers taken out, which takes the "2" off "recommendation 26.2" too.
+        end = parsed[n + 1].start_line - 1 if n + 1 < len(parsed) else len(lines)
+        raw = " ".join(" ".join(lines[paragraph.start_line - 1 : end]).split())
+        raw = _NUMBER.sub("", raw, count=1)
+        if not _MENTIONS.search(raw):
+            continue
+        for number in sorted(set(_CITED.findall(raw)) & set(numbers)):
+            key = (numbers[number], str(paragraph.number))
+            if key in existing:
+                continue
+            existing.add(key)
+            found.append(
+                StateClaim(
+                    recommendation_id=numbers[number],
+                    document_symbol=symbol,
+                    paragraph=str(paragraph.number),
+                    claim=ClaimKind.DESCRIBED,
+                    quote=raw[:3000],
+                    date=document["published"] if document else None,
+                )
+            )
+    with transaction.atomic():
+        StateClaim.objects.bulk_create(found)
+    return NationalReportClaims(document=symbol, created=len(found))

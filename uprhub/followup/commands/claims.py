@@ -31,6 +31,16 @@ def add_parser(sub: Any) -> None:
     load.add_argument("--round", default="", help=_("The assessment round, by its short name."))
     load.add_argument("--state", default="", metavar="ISO3", help=_("The State, e.g. USA."))
     load.add_argument("--cycle", type=int, help=_("The cycle of the recommendations."))
+    report = actions.add_parser(
+        "from-report",
+        help=_(
+            "Add the claims of the State's next national report (/1), where it cites these "
+            "recommendations by number (nothing when that report is not imported)."
+        ),
+    )
+    report.add_argument("--round", default="", help=_("The assessment round, by its short name."))
+    report.add_argument("--state", default="", metavar="ISO3", help=_("The State, e.g. USA."))
+    report.add_argument("--cycle", type=int, help=_("The cycle of the recommendations."))
 
 
 def run(command: BaseCommand, options: dict[str, Any]) -> None:
@@ -38,6 +48,9 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         review = claims.review_for(
             round_slug=options["round"], iso3=options["state"], cycle=options["cycle"]
         )
+        if options["claims_action"] == "from-report":
+            _from_report(command, review)
+            return
         done = claims.import_claims(Path(options["file"]), review, actor=None)
     except claims.ClaimsError as error:
         raise CommandError(_("Nothing was imported:") + "\n" + "\n".join(error.errors)) from error
@@ -48,4 +61,19 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
             "documents": ", ".join(done.documents),
             "replaced": done.replaced,
         }
+    )
+
+
+def _from_report(command: BaseCommand, review: Any) -> None:
+    found = claims.claims_from_national_report(review, actor=None)
+    if not found.document:
+        raise CommandError(
+            _(
+                "The State's national report of the next review (/1) is not imported: no "
+                "claims to read. Import it, or import the claims from a CSV file."
+            )
+        )
+    command.stdout.write(
+        _("%(created)s claims added from %(document)s.")
+        % {"created": found.created, "document": found.document}
     )
