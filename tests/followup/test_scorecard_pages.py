@@ -75,14 +75,14 @@ def test_scorecard_page_shows_headline_figures_evidence_claims_and_disagreement(
         assert secret not in page
 
 
-def test_filters_sort_and_pagination(client, monkeypatch):
+def test_filters_sort_and_pagination(client, settings):
     make_card()
     page = text(client.get(url("scorecard"), {"bucket": "not_assessed"}))
     assert "Recommendation 26.5" in page and "Recommendation 26.6" in page
     assert "Recommendation 26.1" not in page
     page = text(client.get(url("scorecard"), {"theme": "Nothing like it"}))
     assert "No recommendation matches these filters." in page
-    monkeypatch.setattr("uprhub.followup.views.public.PAGE_SIZE", 4)
+    settings.UPRHUB_PAGE_SIZE = 4
     first = text(client.get(url("scorecard")))
     assert "Page 1 of 2" in first and "Recommendation 26.5" not in first
     second = text(client.get(url("scorecard"), {"page": 2}))

@@ -43,6 +43,7 @@ from .models import (
     Assessment,
     AssessmentRound,
     Bucket,
+    ClaimKind,
     EvidenceItem,
     Grade,
     Position,
@@ -591,8 +592,10 @@ def _claims(review: Review) -> dict[int, list[dict[str, Any]]]:
         .order_by("document_symbol", "pk")
         .values("recommendation_id", "document_symbol", "paragraph", "claim", "quote", "date")
     )
+    labels = dict(ClaimKind.choices)
     for row in rows:
         claim: dict[str, Any] = dict(row)
+        claim["label"] = str(labels.get(claim["claim"], claim["claim"]))
         found[claim.pop("recommendation_id")].append(claim)
     return found
 

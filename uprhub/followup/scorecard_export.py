@@ -57,6 +57,7 @@ def row_to_dict(row: Row) -> dict[str, Any]:
                 "document": claim["document_symbol"],
                 "paragraph": claim["paragraph"],
                 "claim": claim["claim"],
+                "claim_label": claim["label"],
                 "quote": claim["quote"],
                 "date": claim["date"].isoformat() if claim["date"] else None,
             }

@@ -26,9 +26,6 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from .. import charts, scorecard, scorecard_cache, scorecard_export
-from ..models import ClaimKind, EvidenceKind
-
-PAGE_SIZE = 25
 
 
 def _card(request: HttpRequest, iso3: str, cycle: int) -> scorecard.Scorecard:
@@ -102,7 +99,7 @@ def scorecard_page(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse:
     if chosen["sort"] not in scorecard.SORTS:
         chosen["sort"] = "paragraph"
     rows = scorecard.filter_rows(card.rows, **chosen)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, settings.UPRHUB_PAGE_SIZE).get_page(request.GET.get("page"))
     embed_url = request.build_absolute_uri(
         reverse("followup:scorecard_embed", args=[card.review.state.iso3, card.cycle])
         + _round_query(card)
@@ -127,8 +124,6 @@ def scorecard_page(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse:
         else "",
         "next_query": _query(request, page=page.next_page_number()) if page.has_next() else "",
         "embed_url": embed_url,
-        "claim_kinds": dict(ClaimKind.choices),
-        "evidence_kinds": dict(EvidenceKind.choices),
     }
     return render(request, "followup/public/scorecard.html", context)
 
