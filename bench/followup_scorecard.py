@@ -20,6 +20,21 @@ the scorecard taken from the per-process cache). Reported per address: median an
 the number of SQL
 queries of one request, the response size. Target (issue 15): the page for 347
 recommendations ≤ 100 ms server time.
+
+Measured on 6 December 2026, 30 requests each, the shared 2-CPU machine at load average ~2.3
+(median ms, p95 ms; 347 recommendations, a 195 KB page, 12 queries built, 7 kept):
+
+    address             SQLite built   kept      PostgreSQL built   kept
+    page                  45.8  50.4   26.5 30.0        55.6  92.0  29.1 31.4
+    page (filtered)       45.9  49.9   26.3 44.1        54.6  96.0  28.6 33.4
+    embed                 23.9  25.3    8.2 10.5        35.9  53.0  11.3 16.2
+    CSV                   28.5  30.1   15.5 16.2        45.6  62.0  18.6 20.0
+    JSON                  28.0  33.0   13.5 25.3        42.2  59.2  16.0 19.7
+    chart (themes, SVG)   25.5  26.5    9.9 10.3        33.1  38.2  12.7 14.3
+    API figures           23.7  33.5    8.3 14.6        30.1  43.9  11.0 11.7
+
+At load average 8-11 (other work on the machine) the same page took 106-300 ms of wall time
+for 45-57 ms of CPU: the wall time then is mostly waiting for a core.
 """
 
 from __future__ import annotations
