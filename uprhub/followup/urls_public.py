@@ -1,7 +1,24 @@
-"""URLs of this area of follow-up (included by ``urls.py``)."""
+"""The public scorecards (included by ``urls.py``, namespace ``followup``).
+
+A State is named by its ISO3 code (three letters), so these addresses cannot catch another
+area's ("rounds/…").
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path, re_path
 
-urlpatterns: list[URLPattern] = []
+from .views import public
+
+_CARD = r"^(?P<iso3>[A-Za-z]{3})/(?P<cycle>[0-9]{1,2})/"
+
+urlpatterns: list[URLPattern] = [
+    path("", public.index, name="index"),
+    re_path(_CARD + r"$", public.scorecard_page, name="scorecard"),
+    re_path(_CARD + r"embed/$", public.scorecard_embed, name="scorecard_embed"),
+    re_path(_CARD + r"scorecard\.csv$", public.scorecard_csv, name="scorecard_csv"),
+    re_path(_CARD + r"scorecard\.json$", public.scorecard_json, name="scorecard_json"),
+    re_path(
+        _CARD + r"charts/(?P<name>[a-z]+)\.svg$", public.scorecard_chart, name="scorecard_chart"
+    ),
+]

@@ -1,6 +1,8 @@
 import importlib.util
+import re
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import data_dir, env_bool, env_int, env_list, env_str
@@ -167,3 +169,21 @@ UPRHUB_SUGGEST_ON_IMPORT = env_bool("UPRHUB_SUGGEST_ON_IMPORT", True)
 # How "similar recommendations" are ranked: "tfidf" (the full-text engine, default) or
 # "semantic" (sentence embeddings; needs the `semantic` extra, see uprhub/search/semantic.py).
 UPRHUB_SIMILARITY = env_str("UPRHUB_SIMILARITY", "tfidf").strip().lower()
+
+# Which sites may show a follow-up scorecard's embed page (/followup/<ISO3>/<cycle>/embed/)
+# in a frame: CSP frame-ancestors sources, space-separated ("https://coalition.example
+# https://*.partner.example", "'self'", "'none'" to allow none). Only that page: every other
+# page stays unframeable (X-Frame-Options DENY, frame-ancestors 'none'). Default "*": the
+# embed page is public, read-only and the same for everyone (no form, no session, its links
+# open outside the frame), so framing it can trick nobody into an action, and partners can
+# embed it without asking the operator first; list origins here to restrict it.
+UPRHUB_EMBED_FRAME_ANCESTORS = env_str("UPRHUB_EMBED_FRAME_ANCESTORS", "*").split()
+# A ";" or "," would end the directive and add others to the page's policy: refuse to start.
+if any(re.search(r"[;,'\"]", s.strip("'")) for s in UPRHUB_EMBED_FRAME_ANCESTORS):
+    raise ImproperlyConfigured(
+        "UPRHUB_EMBED_FRAME_ANCESTORS takes CSP sources separated by spaces, e.g. "
+        "\"https://coalition.example 'self'\" (no ';' or ',')"
+    )
+# How long a built follow-up scorecard is kept (per process, per data version: a publication
+# shows at once); it bounds only what the data version cannot see. 0: build on every request.
+UPRHUB_SCORECARD_CACHE_SECONDS = env_int("UPRHUB_SCORECARD_CACHE_SECONDS", 300)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-SUBCOMMANDS = ("evidence", "round", "clusters", "link", "report")
+SUBCOMMANDS = ("evidence", "round", "clusters", "link", "report", "claims")
 
 
 def modules() -> list[ModuleType]:
