@@ -229,3 +229,14 @@ def test_kept_scorecards_change_at_once_when_positions_change(client):
     )
     assert client.get(url("scorecard"), {"round": "midterm-2022"}).status_code == 404
     assert "<strong>0 of 5</strong>" in text(client.get(url("scorecard")))  # early-2021 now
+
+
+def test_the_about_page_explains_the_steps_and_the_shipped_scales(client):
+    page = client.get(reverse("followup:about")).content.decode()
+    assert "<h1>How following up works</h1>" in page
+    for words in ("Largely satisfactory", "Contrary to the recommendation", "Fully implemented"):
+        assert words in page
+    # Linked from the site's header and from the scorecards' index.
+    assert f'href="{reverse("followup:index")}"' in page
+    index = client.get(reverse("followup:index")).content.decode()
+    assert f'href="{reverse("followup:about")}"' in index

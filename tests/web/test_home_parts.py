@@ -26,7 +26,7 @@ def test_home_presents_every_part_and_what_comes_next(client):
         "Organise",
         "Write",
         "Listen",
-        "Follow up coming next",
+        "Follow up",
     ]
     assert "Community consultations" in page
     assert "Implementation tracking" in page
@@ -36,6 +36,8 @@ def test_home_presents_every_part_and_what_comes_next(client):
         "coalition:about",
         "reports:about",
         "consultations:index",
+        "followup:index",
+        "followup:about",
     ):
         assert f'href="{reverse(name)}"' in page, name
 

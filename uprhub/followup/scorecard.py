@@ -671,3 +671,10 @@ def filter_rows(
         order = {k: n for n, k in enumerate(RESPONSES)}
         found.sort(key=lambda r: (order.get(r.response, 99), r.paragraph_sort, r.id))
     return found
+
+
+def scales() -> list[Any]:
+    """The scales with their grades, for the page explaining them."""
+    from .models import Scale
+
+    return list(Scale.objects.prefetch_related("grades").order_by("name"))

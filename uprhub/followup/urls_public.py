@@ -14,6 +14,7 @@ _CARD = r"^(?P<iso3>[A-Za-z]{3})/(?P<cycle>[0-9]{1,2})/"
 
 urlpatterns: list[URLPattern] = [
     path("", public.index, name="index"),
+    path("about/", public.about, name="about"),
     re_path(_CARD + r"$", public.scorecard_page, name="scorecard"),
     re_path(_CARD + r"embed/$", public.scorecard_embed, name="scorecard_embed"),
     re_path(_CARD + r"scorecard\.csv$", public.scorecard_csv, name="scorecard_csv"),

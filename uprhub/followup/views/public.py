@@ -88,6 +88,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    """How following up works, for a newcomer: the scales, the roles, the steps."""
+    return render(request, "followup/public/about.html", {"scales": scorecard.scales()})
+
+
+@require_GET
 def scorecard_page(request: HttpRequest, iso3: str, cycle: str) -> HttpResponse:
     card = _card(request, iso3, int(cycle))
     chosen = {
