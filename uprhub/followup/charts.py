@@ -100,7 +100,7 @@ def _legend(chart_id: str, buckets: Sequence[str], y: int) -> tuple[str, int]:
     parts, x, top = [], 0, y
     for bucket in buckets:
         label = bucket_label(bucket)
-        width = 26 + 7 * len(label)
+        width = 40 + 8 * len(label)  # room for wide letters and a gap before the next swatch
         if x and x + width > WIDTH:
             x, y = 0, y + LEGEND_ROW
         parts.append(
