@@ -8,7 +8,8 @@ class FollowupConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import calendar_events, receivers
+        from . import calendar_events, privacy, receivers
 
         calendar_events.register()
         receivers.connect()
+        privacy.register()  # its part of a person's data download and account deletion
