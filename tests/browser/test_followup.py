@@ -26,11 +26,6 @@ PASSWORD = "a long and private passphrase 42"
 
 @pytest.fixture
 def world(transactional_db):
-    # A transactional test empties the tables, the shipped scales included: load them again.
-    from uprhub.followup.models import Grade
-    from uprhub.followup.scales import load_scales
-
-    load_scales(Scale, Grade)
     usa = StateFactory(code="USA", iso3="USA", short_name="United States")
     review = ReviewFactory(state=usa)
     theme = ThemeFactory(name="Death penalty")

@@ -159,3 +159,27 @@ def compute_and_store(
             % report.as_dict()
         )
     return report
+
+
+@dataclass(frozen=True)
+class StoredSuggestions:
+    """Where a review's stored suggestions stand (the round page shows it)."""
+
+    documents: list[str]  # the next review's documents the finder reads
+    recommendations_with: int
+    last_computed: object  # datetime | None
+
+    @property
+    def possible(self) -> bool:
+        return bool(self.documents)
+
+
+def suggestion_status(review: Review) -> StoredSuggestions:
+    from django.db.models import Max
+
+    stored = EvidenceSuggestion.objects.filter(recommendation__review=review)
+    return StoredSuggestions(
+        documents=sorted(next_review_documents(review)),
+        recommendations_with=stored.values("recommendation").distinct().count(),
+        last_computed=stored.aggregate(last=Max("computed_at"))["last"],
+    )

@@ -138,7 +138,7 @@ def create_round(
     check_dates(assessments_due, review_due, publish_on)
     try:
         with transaction.atomic():
-            return AssessmentRound.objects.create(
+            round_ = AssessmentRound.objects.create(
                 review=review,
                 name=name,
                 slug=_slug_for(name, slug),
@@ -150,6 +150,13 @@ def create_round(
                 publish_on=publish_on,
                 created_by=actor,
             )
+            if not review.clusters.exists():
+                # A round's first page offers clusters to assess in one step: make them now
+                # (TF-IDF, a fraction of a second for 347), not after someone finds the command.
+                from .clusters import compute_clusters
+
+                compute_clusters(review, actor=actor)
+            return round_
     except IntegrityError as error:
         # Two coordinators naming a round alike at the same moment: the second is told.
         raise RoundError(

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("rounds/<slug:slug>/close/", rounds.close, name="round_close"),
     path("rounds/<slug:slug>/reopen/", rounds.reopen, name="round_reopen"),
     path("rounds/<slug:slug>/people/", rounds.people, name="round_people"),
+    path("rounds/<slug:slug>/evidence/compute/", rounds.compute_evidence, name="round_evidence"),
     path(
         "rounds/<slug:slug>/people/<int:pk>/remove/",
         rounds.remove_role,

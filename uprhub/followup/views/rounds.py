@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from uprhub.core.rules import has_perm, perm_required
 
-from .. import implementation_report, round_selectors, rounds
+from .. import evidence_jobs, evidence_store, implementation_report, round_selectors, rounds
 from ..forms_rounds import EditRoundForm, NewRoundForm, OrganisationForm, RoleForm
 from ..models import AssessmentRound, RoundRoleKind
+from ..selectors import EvidenceError
 
 PAGE_SIZE = 25
 SORTS = {
@@ -153,8 +154,29 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "scorecard_url": scorecard_path(round_),
             "may_manage": has_perm(request.user, "followup.manage_round", round_),
             "has_published": implementation_report.has_published(round_),
+            "evidence": evidence_store.suggestion_status(round_.review),
         },
     )
+
+
+@require_POST
+@perm_required("followup.manage_round")
+def compute_evidence(request: HttpRequest, slug: str) -> HttpResponse:
+    """Coordinators: compute the evidence suggestions of the round's review (in the background)."""
+    round_ = round_selectors.round_by_slug(slug)
+    try:
+        evidence_jobs.request_suggestions(request.user, round_.review)
+    except EvidenceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "The evidence suggestions are being computed (about a minute for 350 "
+                "recommendations). They appear on each recommendation's page."
+            ),
+        )
+    return redirect(round_)
 
 
 @require_POST
