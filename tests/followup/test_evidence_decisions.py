@@ -25,7 +25,6 @@ from uprhub.followup.models import (
     EvidenceKind,
     EvidenceSuggestion,
     Position,
-    PositionStatus,
     RoundRole,
     RoundRoleKind,
     Scale,
@@ -152,13 +151,23 @@ def test_closed_round_refused_with_its_reason(world):
     assert world.suggestion.status == SuggestionStatus.SUGGESTED
 
 
-@pytest.mark.parametrize("status", [PositionStatus.IN_REVIEW, PositionStatus.PUBLISHED])
-def test_position_no_longer_a_draft_refused(world, status):
-    Position.objects.filter(pk=world.position.pk).update(status=status)
+def test_published_position_refused(world):
+    Position.objects.filter(pk=world.position.pk).update(status="published")
     world.position.refresh_from_db()
-    with pytest.raises(EvidenceDecisionError, match="no longer a draft"):
-        accept_suggestion(world.reviewer, world.suggestion, world.position)
+    for who in (world.reviewer, world.assessor):
+        with pytest.raises(EvidenceDecisionError, match="no longer a draft"):
+            accept_suggestion(who, world.suggestion, world.position)
     assert not EvidenceItem.objects.exists()
+
+
+def test_in_review_only_its_reviewers_add_evidence(world):
+    # As for its grade and rationale: in review, reviewers change it, assessors no longer.
+    Position.objects.filter(pk=world.position.pk).update(status="in_review")
+    world.position.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        accept_suggestion(world.assessor, world.suggestion, world.position)
+    item = accept_suggestion(world.reviewer, world.suggestion, world.position)
+    assert item.position == world.position
 
 
 def test_suggestion_of_another_recommendation_refused(world):

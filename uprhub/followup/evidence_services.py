@@ -23,6 +23,7 @@ from .models import (
     EvidenceKind,
     EvidenceSuggestion,
     Position,
+    PositionStatus,
     SuggestionStatus,
 )
 from .policy import AssessTarget
@@ -59,17 +60,17 @@ def accept_suggestion(
     round_ = owner.round
     require_perm(actor, "followup.decide_evidence", round_, state_error=_round_closed())
     if isinstance(owner, Position):
-        require_perm(
-            actor,
-            "followup.draft_position",
-            owner,
-            state_error=EvidenceDecisionError(
-                _(
-                    "The coalition's position is no longer a draft (or the round is closed): "
-                    "its evidence cannot change."
-                )
-            ),
+        no_longer = EvidenceDecisionError(
+            _(
+                "The coalition's position is no longer a draft (or the round is closed): "
+                "its evidence cannot change."
+            )
         )
+        if owner.status == PositionStatus.IN_REVIEW:
+            # In review, its reviewers still change it (as they change its grade).
+            require_perm(actor, "followup.review", owner, state_error=no_longer)
+        else:
+            require_perm(actor, "followup.draft_position", owner, state_error=no_longer)
     else:
         require_perm(
             actor,

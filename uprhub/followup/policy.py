@@ -114,3 +114,13 @@ rule(
     when=_round_open,
     state="the round is open",
 )
+
+
+def may_change_position(user: Any, position: Any) -> bool:
+    """Whether `user` may change a position's content (grade, rationale, evidence) in its
+    state: anyone taking part on a draft, only reviewers in review, nobody once published."""
+    from uprhub.core.rules import has_perm
+
+    if position.status == PositionStatus.IN_REVIEW:
+        return has_perm(user, "followup.review", position)
+    return has_perm(user, "followup.draft_position", position)

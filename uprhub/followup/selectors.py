@@ -124,7 +124,7 @@ def suggestions_context(round_: Any, recommendation: Any, user: Any) -> dict[str
         RoundRoleKind,
         SuggestionStatus,
     )
-    from .policy import AssessTarget
+    from .policy import AssessTarget, may_change_position
 
     stored = EvidenceSuggestion.objects.filter(recommendation=recommendation).select_related(
         "document"
@@ -137,7 +137,7 @@ def suggestions_context(round_: Any, recommendation: Any, user: Any) -> dict[str
     position = None
     if may_decide:
         found = Position.objects.filter(round=round_, recommendation=recommendation).first()
-        if found is not None and has_perm(user, "followup.draft_position", found):
+        if found is not None and may_change_position(user, found):
             position = found
     assessments: list[Any] = []
     if may_decide and getattr(user, "pk", None):
