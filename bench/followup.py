@@ -49,12 +49,11 @@ def main() -> None:
     evidence = _run("followup_evidence.py", "--methods", "fused", *db)
     cluster = _run("followup_cluster.py", *db)
     summary: dict[str, object] = {}
-    page = scorecard.get("built", {}).get("scorecard") if "built" in scorecard else None
-    if page:
-        summary["scorecard_page_ms_built"] = page.get("median_ms")
-    kept = scorecard.get("kept", {}).get("scorecard") if "kept" in scorecard else None
-    if kept:
-        summary["scorecard_page_ms_kept"] = kept.get("median_ms")
+    for mode in ("built", "kept"):
+        page = scorecard.get("results", {}).get(mode, {}).get("page")
+        if page:
+            summary[f"scorecard_page_ms_{mode}"] = page.get("median_ms")
+            summary[f"scorecard_page_p95_ms_{mode}"] = page.get("p95_ms")
     store = evidence.get("store", {})
     if store:
         summary["evidence_store_cold_s"] = store.get("cold", {}).get("seconds")
