@@ -100,3 +100,12 @@ def test_members_cannot_ask_for_the_computation(client, third):
     round_ = _round(third)
     client.force_login(make_user("member"))
     assert client.post(reverse("followup:round_evidence", args=[round_.slug])).status_code == 403
+
+
+def test_a_review_whose_texts_cannot_be_compared_still_gets_its_round(usa):
+    _state, third, _fourth = usa
+    # Only stop words: TF-IDF has no vocabulary, so there are no clusters; the round is made.
+    add_recommendation(third, "26.1", "The and of")
+    add_recommendation(third, "26.2", "Of the and")
+    round_ = _round(third)
+    assert round_.pk and not Cluster.objects.filter(review=third).exists()
