@@ -56,3 +56,16 @@ def test_download_and_deletion(client):
     assert Position.objects.get().drafted_by is None
     revision = PositionRevision.objects.get()
     assert revision.author is None and revision.author_label == ""
+
+
+def test_the_history_never_keeps_an_e_mail_address():
+    world = make_world(recommendations=1)
+    person = assessor(world)
+    person.profile.full_name = ""
+    person.profile.save()
+    services.save_position(
+        person, world.round, world.recs[0],
+        grade=world.grade("C"), rationale="", as_of=AS_OF, version=None,
+    )  # fmt: skip
+    label = PositionRevision.objects.get().author_label
+    assert label and person.email not in label

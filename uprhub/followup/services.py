@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uprhub.accounts.models import Organisation
+from uprhub.accounts.selectors import display_name
 from uprhub.core.rules import Actor, has_perm, require_perm
 from uprhub.recommendations.models import Recommendation
 
@@ -66,11 +67,11 @@ class ConflictError(FollowupError):
 
 
 def person_label(user: Any) -> str:
-    """How a person is named in a history: their profile name, else their user name."""
+    """How a person is named in a history: the name they chose to show (never their e-mail
+    address, which would then be kept in the history text)."""
     if user is None:
         return _("command line")
-    profile = getattr(user, "profile", None)
-    return getattr(profile, "full_name", "") or user.get_username()
+    return display_name(user)
 
 
 def _closed_error() -> FollowupError:
