@@ -240,3 +240,21 @@ def test_the_about_page_explains_the_steps_and_the_shipped_scales(client):
     assert f'href="{reverse("followup:index")}"' in page
     index = client.get(reverse("followup:index")).content.decode()
     assert f'href="{reverse("followup:about")}"' in index
+
+
+def test_the_shipped_grades_are_shown_in_the_visitors_language(client):
+    from tests.followup.work_data import AS_OF, make_world
+    from uprhub.followup.models import Position, PositionStatus
+
+    world = make_world(recommendations=1)
+    Position.objects.create(
+        round=world.round, recommendation=world.recs[0], grade=world.grade("C"),
+        as_of=AS_OF, status=PositionStatus.PUBLISHED,
+    )  # fmt: skip
+    state = world.round.review.state
+    state.iso3 = "ZZG"
+    state.save()
+    url = reverse("followup:scorecard", args=["ZZG", world.round.review.session.cycle_id])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "C – Not satisfactory" not in page
+    assert "C – No satisfactoria" in page

@@ -31,7 +31,7 @@ class ScaleField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Scale) -> str:
         from django.utils.translation import gettext
 
-        grades = "; ".join(f"{grade.code} – {gettext(grade.label)}" for grade in obj.grades.all())
+        grades = "; ".join(f"{grade.code} – {grade.display_label}" for grade in obj.grades.all())
         return f"{gettext(obj.name)} ({grades})"
 
 

@@ -28,7 +28,7 @@ ORDER_CHOICES = [("asc", _("Paragraph, first to last")), ("desc", _("Paragraph, 
 
 class GradeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Grade) -> str:
-        return f"{obj.code} – {_(obj.label)}"
+        return f"{obj.code} – {obj.display_label}"
 
 
 def _grades(round_: AssessmentRound) -> Any:

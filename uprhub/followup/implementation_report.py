@@ -249,7 +249,7 @@ def _date(value: date | None) -> str:
 
 def grade_label(grade: Grade) -> str:
     """ "B – Partially satisfactory", the shipped labels translated."""
-    return f"{grade.code} – {_(grade.label)}"
+    return f"{grade.code} – {grade.display_label}"
 
 
 def report_title(round_: AssessmentRound) -> str:

@@ -84,6 +84,14 @@ class Grade(models.Model):
     def __str__(self) -> str:
         return f"{self.code} – {self.label}"
 
+    @property
+    def display_label(self) -> str:
+        """The label in the active language: the shipped labels are in the catalogue
+        (`scales.py`); a scale an admin added shows its own words."""
+        from django.utils.translation import gettext
+
+        return gettext(self.label)
+
 
 class AssessmentRound(models.Model):
     review = models.ForeignKey(

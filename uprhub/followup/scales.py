@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 SCALES_FILE = Path(__file__).parent / "data" / "scales.json"
 
-# The shipped names, for makemessages: pages show them through gettext (`grade_label`).
+# The shipped names, for makemessages: pages show them through gettext (`Grade.display_label`).
 _TRANSLATABLE = (
     gettext_noop("Human Rights Committee follow-up grades (A–E)"),
     gettext_noop("UPR Info implementation levels"),

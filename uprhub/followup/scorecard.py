@@ -457,7 +457,11 @@ def build_scorecard(
         if position is not None:
             grade = grades[position["grade_id"]]
             row.bucket = grade.bucket
-            row.grade_code, row.grade_label, row.grade_order = grade.code, grade.label, grade.order
+            row.grade_code, row.grade_label, row.grade_order = (
+                grade.code,
+                grade.display_label,
+                grade.order,
+            )
             row.rationale, row.as_of = position["rationale"], position["as_of"]
             row.evidence = evidence.get(position["id"], [])
             row.assessments = assessments.get(recommendation_id, [])
@@ -496,7 +500,8 @@ def build_scorecard(
         rounds=list(rounds),
         rows=rows,
         grades=[
-            GradeCount(g.code, g.label, g.bucket, g.colour, by_grade[g.pk]) for g in scale_grades
+            GradeCount(g.code, g.display_label, g.bucket, g.colour, by_grade[g.pk])
+            for g in scale_grades
         ],
         by_bucket=total,
         by_theme=_ranked(_lines(by_theme, {key: key for key, _b in by_theme})),
@@ -553,9 +558,9 @@ def _compare(
                 Change(
                     row.paragraph,
                     row.text,
-                    f"{old.code} – {old.label}",
+                    f"{old.code} – {old.display_label}",
                     old.bucket,
-                    f"{new.code} – {new.label}",
+                    f"{new.code} – {new.display_label}",
                     new.bucket,
                 )
             )
@@ -626,7 +631,7 @@ def _assessments(
             {
                 "organisation": item["organisation__name"],
                 "grade_code": grades[item["grade_id"]].code,
-                "grade_label": grades[item["grade_id"]].label,
+                "grade_label": grades[item["grade_id"]].display_label,
                 "bucket": grades[item["grade_id"]].bucket,
                 "rationale": item["rationale"],
                 "as_of": item["as_of"],
