@@ -37,6 +37,7 @@ from uprhub.reviews.models import Document, Review
 from .models import AssessmentRound, ClaimKind, StateClaim
 from .paragraphs import parse
 from .scorecard import national_report_symbol
+from .selectors import review_of_cycle
 
 COLUMNS = ("recommendation", "document", "paragraph", "claim", "quote", "date")
 MAX_ERRORS = 50
@@ -67,11 +68,7 @@ def review_for(*, round_slug: str = "", iso3: str = "", cycle: int | None = None
         return found.review
     if not iso3 or cycle is None:
         raise ClaimsError([_("Name a round (--round) or a State and a cycle (--state, --cycle).")])
-    review = (
-        Review.objects.filter(state__iso3=iso3.strip().upper(), session__cycle_id=cycle)
-        .order_by("-session_id")
-        .first()
-    )
+    review = review_of_cycle(iso3, cycle)
     if review is None:
         raise ClaimsError(
             [_("No review of %(state)s in cycle %(cycle)s.") % {"state": iso3, "cycle": cycle}]

@@ -22,6 +22,7 @@ from uprhub.recommendations.models import Recommendation
 from uprhub.reviews.models import Review
 
 from .models import Assessment, AssessmentRound, Position, RoundRole, Scale
+from .selectors import review_of_cycle
 
 #: A round's deadlines, in their order.
 DEADLINE_FIELDS = ("assessments_due", "review_due", "publish_on")
@@ -114,12 +115,7 @@ def scales() -> QuerySet[Scale]:
 
 def review_for(iso3: str, cycle: int) -> Review | None:
     """The State's review of that cycle (the round's review from the command line)."""
-    return (
-        Review.objects.filter(state__iso3=iso3.strip().upper(), session__cycle_id=cycle)
-        .select_related("state", "session")
-        .order_by("-session__number")
-        .first()
-    )
+    return review_of_cycle(iso3, cycle)
 
 
 def has_work(round_: AssessmentRound) -> bool:

@@ -50,6 +50,7 @@ from .models import (
     PositionStatus,
     StateClaim,
 )
+from .selectors import review_of_cycle
 
 #: The pseudo-bucket of recommendations with no published position in the round.
 NOT_ASSESSED = "not_assessed"
@@ -125,12 +126,7 @@ def reviews_with_published() -> list[ReviewWithScores]:
 
 
 def review_or_404(iso3: str, cycle: int) -> Review:
-    review = (
-        Review.objects.select_related("state", "session")
-        .filter(state__iso3=iso3.upper(), session__cycle_id=cycle)
-        .order_by("-session_id")
-        .first()
-    )
+    review = review_of_cycle(iso3, cycle)
     if review is None:
         raise Http404(_("No review of that State in that cycle."))
     return review

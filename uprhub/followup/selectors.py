@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from uprhub.recommendations.models import Label, Recommendation
-from uprhub.reviews.models import Document, DocumentKind, State
+from uprhub.reviews.models import Document, DocumentKind, Review, State
 
 # The pre-session documents, in the order they are cited: /1, /2, /3.
 EVIDENCE_KINDS = (
@@ -30,6 +30,22 @@ def state_or_error(iso3: str) -> State:
             _("Unknown State: %(code)s (give its ISO3 code, e.g. USA).") % {"code": iso3}
         )
     return state
+
+
+def review_of_cycle(iso3: str, cycle: int) -> Review | None:
+    """A State's review of one cycle, named by ISO3 code: the latest session of the cycle that
+    has recommendations (the US has two 4th-cycle sessions, 50 and 53), else the latest one.
+    The one lookup of the command line, the scorecards, rounds and claims."""
+    from django.db.models import Exists, OuterRef
+
+    has_recommendations = Exists(Recommendation.objects.filter(review=OuterRef("pk")))
+    return (
+        Review.objects.filter(state__iso3=iso3.strip().upper(), session__cycle_id=cycle)
+        .select_related("state", "session")
+        .annotate(has_recommendations=has_recommendations)
+        .order_by("-has_recommendations", "-session__number")
+        .first()
+    )
 
 
 def recommendations_for(

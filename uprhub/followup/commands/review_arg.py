@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from uprhub.followup.selectors import review_of_cycle
 from uprhub.reviews.models import Review, State
 
 
@@ -14,21 +15,15 @@ def review_of(iso3: str, cycle: int) -> Review:
     several)."""
     if cycle < 1:
         raise CommandError(_("--cycle must be at least 1."))
-    state = State.objects.filter(iso3=iso3.strip().upper()).first()
-    if state is None:
+    if not State.objects.filter(iso3=iso3.strip().upper()).exists():
         raise CommandError(
             _("Unknown State: %(code)s (give its ISO3 code, e.g. USA).") % {"code": iso3}
         )
-    review = (
-        Review.objects.filter(state=state, session__cycle_id=cycle, recommendations__isnull=False)
-        .select_related("session", "state")
-        .order_by("-session__number")
-        .distinct()
-        .first()
-    )
-    if review is None:
+    review = review_of_cycle(iso3, cycle)
+    if review is None or not review.has_recommendations:
+        state = review.state.short_name if review is not None else iso3.strip().upper()
         raise CommandError(
             _("%(state)s has no recommendations in cycle %(cycle)s.")
-            % {"state": state.short_name, "cycle": cycle}
+            % {"state": state, "cycle": cycle}
         )
     return review
